@@ -1,0 +1,10 @@
+package io.rollguard.analysis;
+
+/** How an analysis run ends (Argo Rollouts' vocabulary, with errors folded into inconclusive). */
+public enum Verdict {
+    PASSED, FAILED, INCONCLUSIVE;
+
+    public String id() {
+        return name().toLowerCase();
+    }
+}

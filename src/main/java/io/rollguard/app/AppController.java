@@ -1,0 +1,96 @@
+package io.rollguard.app;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.rollguard.security.CurrentUser;
+import io.rollguard.security.Permissions;
+import io.rollguard.web.ApiProblem;
+
+/** The app registry. Admins only: it holds the keys to the apps' Node-RED Admin APIs. */
+@RestController
+@RequestMapping("/api/apps")
+class AppController {
+
+    private static final String URL = "^https?://[^\\s]+[^/\\s]$";
+
+    private final AppRepository apps;
+    private final Permissions permissions;
+
+    AppController(AppRepository apps, Permissions permissions) {
+        this.apps = apps;
+        this.permissions = permissions;
+    }
+
+    record SlotBody(@NotBlank @Pattern(regexp = URL, message = "must be an http(s) URL without trailing slash") String adminUrl,
+            @NotBlank @Pattern(regexp = URL, message = "must be an http(s) URL without trailing slash") String trafficUrl) {
+    }
+
+    record AppBody(@NotEmpty Set<@Pattern(regexp = "^[A-Za-z0-9._@-]{1,128}$") String> owners,
+            @NotNull @Valid SlotBody stable, @NotNull @Valid SlotBody canary,
+            @NotBlank String adminToken,
+            @NotBlank @Pattern(regexp = "^[a-z][a-z0-9-]{0,62}$") String route,
+            @Pattern(regexp = "^\\d+\\.\\d+\\.\\d+$") String currentVersion) {
+    }
+
+    /** The admin token is write-only: reading an app tells whether one is set, never what it is. */
+    record AppView(String key, Set<String> owners, App.Slot stable, App.Slot canary, boolean adminTokenSet,
+            String route, String currentVersion) {
+        static AppView of(App app) {
+            return new AppView(app.key(), app.owners(), app.stable(), app.canary(), !app.adminToken().isBlank(),
+                    app.route(), app.currentVersion());
+        }
+    }
+
+    @GetMapping
+    List<AppView> list() {
+        requireAdmin();
+        return apps.findAll().stream().map(AppView::of).toList();
+    }
+
+    @GetMapping("/{key}")
+    AppView get(@PathVariable String key) {
+        requireAdmin();
+        return apps.find(key).map(AppView::of).orElseThrow(() -> ApiProblem.notFound("App '" + key + "'"));
+    }
+
+    @PutMapping("/{key}")
+    ResponseEntity<AppView> put(@PathVariable String key, @Valid @RequestBody AppBody body) {
+        requireAdmin();
+        if (!key.matches("^[a-z][a-z0-9-]{1,62}$")) {
+            throw ApiProblem.invalid("Invalid app key",
+                    List.of(new ApiProblem.Violation("key", "must match ^[a-z][a-z0-9-]{1,62}$")));
+        }
+        apps.findByRoute(body.route()).filter(other -> !other.key().equals(key)).ifPresent(other -> {
+            throw ApiProblem.conflict("Route '" + body.route() + "' is already used by app " + other.key());
+        });
+        boolean created = apps.find(key).isEmpty();
+        apps.save(new App(key, new LinkedHashSet<>(body.owners()),
+                new App.Slot(body.stable().adminUrl(), body.stable().trafficUrl()),
+                new App.Slot(body.canary().adminUrl(), body.canary().trafficUrl()),
+                body.adminToken(), body.route(), body.currentVersion()));
+        AppView view = AppView.of(apps.find(key).orElseThrow());
+        return created ? ResponseEntity.status(201).body(view) : ResponseEntity.ok(view);
+    }
+
+    private void requireAdmin() {
+        if (!permissions.canManageApps(CurrentUser.get())) {
+            throw ApiProblem.forbidden("Only admins may read or change the app registry");
+        }
+    }
+}

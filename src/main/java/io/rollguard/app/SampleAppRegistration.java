@@ -1,0 +1,52 @@
+package io.rollguard.app;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * On the embedded default the sample app is registered at start-up (once: an admin's later
+ * changes to it are kept). Its Node-RED slots are started by {@code ./rollguard start}.
+ */
+@Component
+@EnableConfigurationProperties(SampleAppRegistration.SampleApp.class)
+class SampleAppRegistration implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(SampleAppRegistration.class);
+
+    @ConfigurationProperties("rollguard.sample-app")
+    record SampleApp(boolean enabled, String key, List<String> owners, String stableUrl, String canaryUrl,
+            String adminToken, String route, String currentVersion) {
+    }
+
+    private final AppRepository apps;
+    private final SampleApp sample;
+
+    SampleAppRegistration(AppRepository apps, SampleApp sample) {
+        this.apps = apps;
+        this.sample = sample;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        if (!sample.enabled() || apps.find(sample.key()).isPresent()) {
+            return;
+        }
+        if (sample.adminToken() == null || sample.adminToken().isBlank()) {
+            throw new IllegalStateException("rollguard.sample-app.admin-token is not set; "
+                    + "the embedded default reads it from stack/dev-defaults.yaml");
+        }
+        apps.save(new App(sample.key(), new LinkedHashSet<>(sample.owners()),
+                new App.Slot(sample.stableUrl() + "/admin", sample.stableUrl() + "/app"),
+                new App.Slot(sample.canaryUrl() + "/admin", sample.canaryUrl() + "/app"),
+                sample.adminToken(), sample.route(), sample.currentVersion()));
+        log.info("Registered sample app {} (stable {}, canary {})", sample.key(), sample.stableUrl(), sample.canaryUrl());
+    }
+}

@@ -1,0 +1,9 @@
+package io.rollguard.app;
+
+public enum SlotName {
+    STABLE, CANARY;
+
+    public String id() {
+        return name().toLowerCase();
+    }
+}

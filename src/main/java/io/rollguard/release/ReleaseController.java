@@ -1,0 +1,83 @@
+package io.rollguard.release;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
+
+import io.rollguard.security.CurrentUser;
+import io.rollguard.web.ApiProblem;
+
+@RestController
+@RequestMapping("/api/releases")
+class ReleaseController {
+
+    private final ReleaseService releases;
+
+    ReleaseController(ReleaseService releases) {
+        this.releases = releases;
+    }
+
+    record Submitted(String id, String app, String version, ReleaseState state, String processInstanceId) {
+    }
+
+    /** A part {@code descriptor} (the YAML, as a field or a file) plus one file part per file it names. */
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<Submitted> submit(MultipartHttpServletRequest request) throws IOException {
+        String descriptor = request.getParameter("descriptor");
+        MultipartFile descriptorFile = request.getFile("descriptor");
+        if (descriptor == null && descriptorFile != null) {
+            descriptor = new String(descriptorFile.getBytes(), StandardCharsets.UTF_8);
+        }
+        if (descriptor == null) {
+            throw ApiProblem.invalid("A release needs a descriptor",
+                    List.of(new ApiProblem.Violation("descriptor", "part is required")));
+        }
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (Map.Entry<String, List<MultipartFile>> part : request.getMultiFileMap().entrySet()) {
+            if (!part.getKey().equals("descriptor")) {
+                files.put(part.getKey(), part.getValue().get(0).getBytes());
+            }
+        }
+        Release release = releases.submit(CurrentUser.get(), descriptor, files);
+        return ResponseEntity.created(URI.create("/api/releases/" + release.id()))
+                .body(new Submitted(release.id(), release.appKey(), release.version(), release.state(),
+                        release.processInstanceId()));
+    }
+
+    @GetMapping("/{id}")
+    ReleaseView get(@PathVariable String id) {
+        Release release = releases.read(CurrentUser.get(), id);
+        return ReleaseView.of(release, releases.history(id));
+    }
+
+    @GetMapping
+    List<ReleaseView> list(@RequestParam(required = false) String app) {
+        return releases.list(CurrentUser.get(), app).stream().map(r -> ReleaseView.of(r, null)).toList();
+    }
+
+    @PostMapping("/{id}/abort")
+    ReleaseView abort(@PathVariable String id) {
+        Release release = releases.abort(CurrentUser.get(), id);
+        return ReleaseView.of(release, releases.history(id));
+    }
+
+    @PostMapping("/{id}/rollback")
+    ReleaseView rollback(@PathVariable String id) {
+        Release release = releases.rollBackPromoted(CurrentUser.get(), id);
+        return ReleaseView.of(release, releases.history(id));
+    }
+}

@@ -1,0 +1,116 @@
+package io.rollguard.release;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class ReleaseRepository {
+
+    private static final String COLUMNS = """
+            id, app_key, version, requester, state, change_classes, description, descriptor_yaml, artifact,
+            artifact_sha256, process_instance_id, current_step, current_weight, previous_version, created_at,
+            updated_at""";
+
+    private final JdbcTemplate jdbc;
+
+    ReleaseRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(Release r) {
+        jdbc.update("insert into rg_release (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                r.id(), r.appKey(), r.version(), r.requester(), r.state().name(), String.join(",", r.changeClasses()),
+                r.description(), r.descriptorYaml(), r.artifact(), r.artifactSha256(), r.processInstanceId(),
+                r.currentStep(), r.currentWeight(), r.previousVersion(), Timestamp.from(r.createdAt()),
+                Timestamp.from(r.updatedAt()));
+    }
+
+    public Optional<Release> find(String id) {
+        return jdbc.query("select " + COLUMNS + " from rg_release where id = ?", ReleaseRepository::map, id)
+                .stream().findFirst();
+    }
+
+    public Release get(String id) {
+        return find(id).orElseThrow(() -> new IllegalStateException("Release " + id + " does not exist"));
+    }
+
+    List<Release> findAll(String appKey, int limit) {
+        if (appKey == null) {
+            return jdbc.query("select " + COLUMNS + " from rg_release order by created_at desc limit ?",
+                    ReleaseRepository::map, limit);
+        }
+        return jdbc.query("select " + COLUMNS + " from rg_release where app_key = ? order by created_at desc limit ?",
+                ReleaseRepository::map, appKey, limit);
+    }
+
+    /** The release of this app that has not finished yet, if any. */
+    Optional<Release> findInFlight(String appKey) {
+        return jdbc.query("select " + COLUMNS + " from rg_release where app_key = ? and state not in "
+                        + "('REJECTED','PREFLIGHT_FAILED','PROMOTED','ROLLED_BACK','ABORTED')",
+                ReleaseRepository::map, appKey).stream().findFirst();
+    }
+
+    void setProcessInstance(String id, String processInstanceId) {
+        jdbc.update("update rg_release set process_instance_id = ? where id = ?", processInstanceId, id);
+    }
+
+    public void updateState(String id, ReleaseState state) {
+        jdbc.update("update rg_release set state = ?, updated_at = ? where id = ?", state.name(),
+                Timestamp.from(Instant.now()), id);
+    }
+
+    public void updateStep(String id, Integer step, Integer weight) {
+        jdbc.update("update rg_release set current_step = ?, current_weight = ?, updated_at = ? where id = ?",
+                step, weight, Timestamp.from(Instant.now()), id);
+    }
+
+    public void updatePreviousVersion(String id, String previousVersion) {
+        jdbc.update("update rg_release set previous_version = ? where id = ?", previousVersion, id);
+    }
+
+    /** Takes a row lock on the app so two submissions for it are decided one after the other. */
+    void lockApp(String appKey) {
+        jdbc.queryForList("select app_key from rg_app where app_key = ? for update", appKey);
+    }
+
+    public void addEvent(String releaseId, String type, String actor, String detail) {
+        jdbc.update("insert into rg_release_event (release_id, at, type, actor, detail) values (?, ?, ?, ?, ?)",
+                releaseId, Timestamp.from(Instant.now()), type, actor,
+                detail != null && detail.length() > 4000 ? detail.substring(0, 3997) + "..." : detail);
+    }
+
+    public List<ReleaseEvent> events(String releaseId) {
+        return jdbc.query("select at, type, actor, detail from rg_release_event where release_id = ? order by id",
+                (rs, n) -> new ReleaseEvent(rs.getTimestamp("at").toInstant(), rs.getString("type"),
+                        rs.getString("actor"), rs.getString("detail")),
+                releaseId);
+    }
+
+    private static Release map(ResultSet rs, int row) throws SQLException {
+        return new Release(
+                rs.getString("id"),
+                rs.getString("app_key"),
+                rs.getString("version"),
+                rs.getString("requester"),
+                ReleaseState.valueOf(rs.getString("state")),
+                Arrays.asList(rs.getString("change_classes").split(",")),
+                rs.getString("description"),
+                rs.getString("descriptor_yaml"),
+                rs.getString("artifact"),
+                rs.getString("artifact_sha256"),
+                rs.getString("process_instance_id"),
+                (Integer) rs.getObject("current_step"),
+                (Integer) rs.getObject("current_weight"),
+                rs.getString("previous_version"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+}

@@ -1,0 +1,177 @@
+package io.rollguard.release;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.variable.Variables;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.rollguard.app.App;
+import io.rollguard.app.AppRepository;
+import io.rollguard.release.descriptor.ChangeClass;
+import io.rollguard.release.descriptor.DescriptorParser;
+import io.rollguard.release.descriptor.ReleaseDescriptor;
+import io.rollguard.security.CurrentUser;
+import io.rollguard.security.Permissions;
+import io.rollguard.target.FlowsHash;
+import io.rollguard.web.ApiProblem;
+import io.rollguard.web.ApiProblem.Violation;
+
+@Service
+public class ReleaseService {
+
+    private final ReleaseRepository releases;
+    private final AppRepository apps;
+    private final DescriptorParser parser;
+    private final Permissions permissions;
+    private final RuntimeService runtime;
+
+    ReleaseService(ReleaseRepository releases, AppRepository apps, DescriptorParser parser, Permissions permissions,
+            RuntimeService runtime) {
+        this.releases = releases;
+        this.apps = apps;
+        this.parser = parser;
+        this.permissions = permissions;
+        this.runtime = runtime;
+    }
+
+    /**
+     * Checks everything a refusal could be about before anything is stored, then stores the
+     * release and starts its process in one transaction.
+     */
+    @Transactional
+    public Release submit(CurrentUser user, String descriptorYaml, Map<String, byte[]> files) {
+        DescriptorParser.Result parsed = parser.parse(descriptorYaml);
+        if (!parsed.isValid()) {
+            throw ApiProblem.invalid("The release descriptor is invalid", parsed.violations());
+        }
+        ReleaseDescriptor d = parsed.descriptor();
+        App app = apps.find(d.app()).orElseThrow(() -> ApiProblem.notFound("App '" + d.app() + "'"));
+        if (!permissions.canSubmit(user, app)) {
+            throw ApiProblem.forbidden("Only a requester who owns app '" + app.key() + "' may release it");
+        }
+        List<Violation> violations = new ArrayList<>();
+        byte[] artifact = files.get(d.artifact().file());
+        String flows = null;
+        if (artifact == null) {
+            violations.add(new Violation("/artifact/file", "no file part named '" + d.artifact().file() + "' was uploaded"));
+        } else {
+            flows = new String(artifact, StandardCharsets.UTF_8);
+            try {
+                FlowsHash.parse(flows);
+            } catch (IllegalArgumentException e) {
+                violations.add(new Violation("/artifact/file", d.artifact().file() + ": " + e.getMessage()));
+            }
+            if (d.artifact().sha256() != null && !d.artifact().sha256().equals(FlowsHash.sha256(artifact))) {
+                violations.add(new Violation("/artifact/sha256", "does not match the uploaded file (its sha256 is "
+                        + FlowsHash.sha256(artifact) + ")"));
+            }
+        }
+        if (d.schema() != null && !files.containsKey(d.schema().changelog())) {
+            violations.add(new Violation("/schema/changelog",
+                    "no file part named '" + d.schema().changelog() + "' was uploaded"));
+        }
+        if (!violations.isEmpty()) {
+            throw ApiProblem.invalid("The release refers to files that are missing or invalid", violations);
+        }
+        releases.lockApp(app.key());
+        if (app.currentVersion() != null && Versions.compare(d.version(), app.currentVersion()) <= 0) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Version not newer", "Version " + d.version()
+                    + " is not newer than the live version " + app.currentVersion() + " of " + app.key(),
+                    List.of(new Violation("/version", "must be newer than " + app.currentVersion())));
+        }
+        releases.findInFlight(app.key()).ifPresent(other -> {
+            throw ApiProblem.conflict("Release " + other.id() + " (" + other.version() + ") of " + app.key()
+                    + " is still " + other.state() + "; one release per app at a time");
+        });
+
+        Instant now = Instant.now();
+        Release release = new Release(UUID.randomUUID().toString(), app.key(), d.version(), user.id(),
+                ReleaseState.AWAITING_APPROVAL, d.changeClasses().stream().map(ChangeClass::id).toList(),
+                d.description(), descriptorYaml, flows, FlowsHash.sha256(artifact), null, null, null,
+                app.currentVersion(), now, now);
+        releases.insert(release);
+        releases.addEvent(release.id(), "SUBMITTED", user.id(), d.app() + " " + d.version());
+        String processInstanceId = runtime.startProcessInstanceByKey(ReleaseVariables.PROCESS_LIFECYCLE, release.id(),
+                Variables.createVariables()
+                        .putValue(ReleaseVariables.RELEASE_ID, release.id())
+                        .putValue(ReleaseVariables.APP, app.key())
+                        .putValue(ReleaseVariables.VERSION, d.version())
+                        .putValue(ReleaseVariables.REQUESTER, user.id()))
+                .getId();
+        releases.setProcessInstance(release.id(), processInstanceId);
+        return releases.get(release.id());
+    }
+
+    public Release read(CurrentUser user, String id) {
+        Release release = releases.find(id).orElseThrow(() -> ApiProblem.notFound("Release '" + id + "'"));
+        App app = apps.find(release.appKey()).orElseThrow(() -> ApiProblem.notFound("App '" + release.appKey() + "'"));
+        if (!permissions.canRead(user, app)) {
+            throw ApiProblem.forbidden("You may not read releases of app '" + app.key() + "'");
+        }
+        return release;
+    }
+
+    public List<ReleaseEvent> history(String id) {
+        return releases.events(id);
+    }
+
+    public List<Release> list(CurrentUser user, String appKey) {
+        return releases.findAll(appKey, 200).stream()
+                .filter(r -> apps.find(r.appKey()).map(a -> permissions.canRead(user, a)).orElse(false))
+                .toList();
+    }
+
+    @Transactional
+    public Release abort(CurrentUser user, String id) {
+        Release release = read(user, id);
+        App app = apps.find(release.appKey()).orElseThrow();
+        if (!permissions.canAbort(user, app, release.requester())) {
+            throw ApiProblem.forbidden("Only the requester of a release may abort it");
+        }
+        if (!release.state().isAbortable()) {
+            throw ApiProblem.conflict("Release " + id + " is " + release.state() + " and can no longer be aborted");
+        }
+        try {
+            runtime.createMessageCorrelation(ReleaseVariables.MESSAGE_ABORT)
+                    .processInstanceId(release.processInstanceId())
+                    .correlateWithResult();
+        } catch (MismatchingMessageCorrelationException e) {
+            throw ApiProblem.conflict("Release " + id + " is between two steps (" + release.state()
+                    + ") and cannot take an abort right now; try again in a moment");
+        }
+        releases.addEvent(id, "ABORT_REQUESTED", user.id(), null);
+        return releases.get(id);
+    }
+
+    @Transactional
+    public Release rollBackPromoted(CurrentUser user, String id) {
+        Release release = read(user, id);
+        if (!permissions.canRollBackPromoted(user)) {
+            throw ApiProblem.forbidden("Only a release manager may roll back a promoted release");
+        }
+        if (release.state() != ReleaseState.PROMOTED) {
+            throw ApiProblem.conflict("Release " + id + " is " + release.state() + "; only a PROMOTED release can be rolled back");
+        }
+        App app = apps.find(release.appKey()).orElseThrow();
+        if (!release.version().equals(app.currentVersion())) {
+            throw ApiProblem.conflict("Release " + id + " is no longer the live version of " + app.key()
+                    + " (" + app.currentVersion() + " is)");
+        }
+        releases.addEvent(id, "ROLLBACK_REQUESTED", user.id(), null);
+        runtime.startProcessInstanceByKey(ReleaseVariables.PROCESS_ROLLBACK, id,
+                Variables.createVariables().putValue(ReleaseVariables.RELEASE_ID, id)
+                        .putValue(ReleaseVariables.APP, app.key())
+                        .putValue(ReleaseVariables.VERSION, release.version())
+                        .putValue(ReleaseVariables.FINAL_STATE, ReleaseState.ROLLED_BACK.name()));
+        return releases.get(id);
+    }
+}

@@ -1,0 +1,37 @@
+package io.rollguard.release;
+
+/** Names of process variables shared by the BPMN files and the delegates. */
+public final class ReleaseVariables {
+    public static final String RELEASE_ID = "releaseId";
+    public static final String APP = "app";
+    public static final String VERSION = "version";
+    public static final String REQUESTER = "requester";
+    public static final String CHANGE_CLASSES = "changeClasses";
+    public static final String DIFF_SUMMARY = "diffSummary";
+    public static final String SCHEMA_CHANGE = "schemaChange";
+    public static final String INTEGRATION_CHANGE = "integrationChange";
+    public static final String REQUIRED_GROUPS = "requiredGroups";
+    public static final String APPROVER_GROUP = "approverGroup";
+    public static final String REJECTED = "rejected";
+    public static final String DECISION = "decision";
+    public static final String COMMENT = "comment";
+    public static final String PREFLIGHT_PASSED = "preflightPassed";
+    public static final String PREFLIGHT_REPORT = "preflightReport";
+    public static final String STEP_COUNT = "stepCount";
+    public static final String STEP_INDEX = "stepIndex";
+    public static final String STEP_PAUSE = "stepPause";
+    public static final String STEP_STARTED_AT = "stepStartedAt";
+    public static final String ON_FAILURE = "onFailure";
+    public static final String VERDICT = "verdict";
+    public static final String VERDICT_REASON = "verdictReason";
+    public static final String FINAL_STATE = "finalState";
+
+    public static final String MESSAGE_ABORT = "Message_AbortRelease";
+    public static final String PREFLIGHT_CHECK_FAILED = "PreflightCheckFailed";
+
+    public static final String PROCESS_LIFECYCLE = "releaseLifecycle";
+    public static final String PROCESS_ROLLBACK = "releaseRollback";
+
+    private ReleaseVariables() {
+    }
+}

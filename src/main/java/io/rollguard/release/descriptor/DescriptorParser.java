@@ -1,0 +1,202 @@
+package io.rollguard.release.descriptor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+
+import io.rollguard.web.ApiProblem.Violation;
+
+/**
+ * Reads a descriptor from YAML and validates it against the JSON Schema shipped in
+ * {@code schema/release-descriptor.schema.json}. Every violation is reported by its path.
+ */
+@Component
+public class DescriptorParser {
+
+    public static final String SCHEMA_RESOURCE = "/schema/release-descriptor.schema.json";
+
+    private final YAMLMapper yaml = new YAMLMapper(new YAMLFactory());
+    private final ObjectMapper json = new ObjectMapper();
+    private final JsonSchema schema;
+
+    public DescriptorParser() {
+        try (InputStream in = DescriptorParser.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("Descriptor schema missing from the classpath: " + SCHEMA_RESOURCE);
+            }
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The outcome: either a descriptor or the list of everything wrong with the text. */
+    public record Result(ReleaseDescriptor descriptor, List<Violation> violations) {
+        public boolean isValid() {
+            return violations.isEmpty();
+        }
+    }
+
+    public Result parse(String text) {
+        if (text == null || text.isBlank()) {
+            return invalid(new Violation("/", "descriptor is empty"));
+        }
+        JsonNode tree;
+        try {
+            tree = yaml.readTree(text);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr();
+            return invalid(new Violation("/", "descriptor is not valid YAML" + where + ": " + e.getOriginalMessage()));
+        }
+        if (tree == null || !tree.isObject()) {
+            return invalid(new Violation("/", "descriptor must be a YAML mapping"));
+        }
+        Set<ValidationMessage> messages = schema.validate(tree);
+        if (!messages.isEmpty()) {
+            List<Violation> violations = messages.stream()
+                    .map(DescriptorParser::toViolation)
+                    .sorted(Comparator.comparing(Violation::path).thenComparing(Violation::message))
+                    .toList();
+            return new Result(null, violations);
+        }
+        ReleaseDescriptor descriptor = toDescriptor(tree);
+        List<Violation> semantic = checkSemantics(descriptor);
+        return semantic.isEmpty() ? new Result(descriptor, List.of()) : new Result(null, semantic);
+    }
+
+    private static Result invalid(Violation violation) {
+        return new Result(null, List.of(violation));
+    }
+
+    private static Violation toViolation(ValidationMessage m) {
+        String path = toPointer(m.getInstanceLocation().toString());
+        if ("required".equals(m.getType()) && m.getProperty() != null) {
+            path = path.equals("/") ? "/" + m.getProperty() : path + "/" + m.getProperty();
+        }
+        String message = m.getMessage();
+        // the library prefixes its own location notation; the path field already says where
+        int colon = message.indexOf(": ");
+        if (message.startsWith("$") && colon > 0) {
+            message = message.substring(colon + 2);
+        }
+        return new Violation(path, message);
+    }
+
+    /** {@code $.rollout.steps[0].weight} becomes {@code /rollout/steps/0/weight}. */
+    static String toPointer(String location) {
+        String p = location.startsWith("$") ? location.substring(1) : location;
+        p = p.replaceAll("\\[(\\d+)]", ".$1").replaceAll("\\['([^']*)']", ".$1").replace('.', '/');
+        return p.isEmpty() ? "/" : p;
+    }
+
+    private static List<Violation> checkSemantics(ReleaseDescriptor d) {
+        List<Violation> violations = new ArrayList<>();
+        int previous = 0;
+        for (int i = 0; i < d.rollout().steps().size(); i++) {
+            int weight = d.rollout().steps().get(i).weight();
+            if (weight < previous) {
+                violations.add(new Violation("/rollout/steps/" + i + "/weight",
+                        "weights must not decrease: " + weight + " follows " + previous));
+            }
+            previous = weight;
+            if (d.stepDuration(i) == null) {
+                violations.add(new Violation("/rollout/steps/" + i + "/pause",
+                        "a step needs a pause, or analysis.interval must be set"));
+            }
+        }
+        if (d.flags() != null) {
+            for (int i = 0; i < d.flags().size(); i++) {
+                List<Boolean> states = d.flags().get(i).states();
+                if (states != null && states.size() != d.rollout().steps().size()) {
+                    violations.add(new Violation("/flags/" + i + "/states",
+                            "needs one state per rollout step (" + d.rollout().steps().size() + ")"));
+                }
+            }
+        }
+        return violations;
+    }
+
+    private ReleaseDescriptor toDescriptor(JsonNode tree) {
+        JsonNode rollout = tree.path("rollout");
+        JsonNode analysis = tree.path("analysis");
+        List<ReleaseDescriptor.Step> steps = new ArrayList<>();
+        rollout.path("steps").forEach(s -> steps.add(new ReleaseDescriptor.Step(s.path("weight").asInt(),
+                duration(s.path("pause")))));
+        List<ReleaseDescriptor.Metric> metrics = new ArrayList<>();
+        analysis.path("metrics").forEach(m -> metrics.add(new ReleaseDescriptor.Metric(
+                m.path("name").asText(), m.path("source").asText(), m.path("query").asText(),
+                new ReleaseDescriptor.FailIf(number(m.path("failIf").path("above")),
+                        number(m.path("failIf").path("aboveBaselineBy"))))));
+        List<ReleaseDescriptor.Integration> integrations = new ArrayList<>();
+        tree.path("integrations").forEach(i -> integrations.add(
+                new ReleaseDescriptor.Integration(i.path("name").asText(), i.path("settings"))));
+        List<ReleaseDescriptor.Flag> flags = new ArrayList<>();
+        tree.path("flags").forEach(f -> {
+            List<Boolean> states = new ArrayList<>();
+            f.path("states").forEach(s -> states.add(s.asBoolean()));
+            flags.add(new ReleaseDescriptor.Flag(f.path("key").asText(), f.has("states") ? states : null));
+        });
+        JsonNode artifact = tree.path("artifact");
+        JsonNode smoke = tree.path("smoke");
+        return new ReleaseDescriptor(
+                tree.path("app").asText(),
+                tree.path("version").asText(),
+                tree.hasNonNull("description") ? tree.path("description").asText() : null,
+                new ReleaseDescriptor.Artifact(artifact.path("type").asText(), artifact.path("file").asText(),
+                        artifact.hasNonNull("sha256") ? artifact.path("sha256").asText() : null),
+                tree.has("schema") ? new ReleaseDescriptor.SchemaChange(tree.path("schema").path("changelog").asText())
+                        : null,
+                integrations,
+                flags,
+                new ReleaseDescriptor.Rollout(rollout.path("strategy").asText("canary"), steps,
+                        "hold".equals(rollout.path("onFailure").asText("rollback"))
+                                ? ReleaseDescriptor.OnFailure.HOLD : ReleaseDescriptor.OnFailure.ROLLBACK),
+                new ReleaseDescriptor.Analysis(duration(analysis.path("interval")),
+                        analysis.path("minSamples").asInt(20), metrics),
+                tree.has("smoke") ? new ReleaseDescriptor.Smoke(smoke.path("path").asText(),
+                        smoke.path("expectStatus").asInt(200)) : new ReleaseDescriptor.Smoke("/", 200));
+    }
+
+    private static Double number(JsonNode node) {
+        return node.isNumber() ? node.asDouble() : null;
+    }
+
+    /** Durations are written {@code 500ms}, {@code 8s} or {@code 2m}; the schema has checked the form. */
+    static Duration duration(JsonNode node) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        String text = node.asText();
+        if (text.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+        }
+        long amount = Long.parseLong(text.substring(0, text.length() - 1));
+        return text.endsWith("m") ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount);
+    }
+
+    public String toJson(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

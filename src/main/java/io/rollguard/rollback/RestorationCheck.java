@@ -1,0 +1,49 @@
+package io.rollguard.rollback;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.stereotype.Service;
+
+import io.rollguard.app.SlotName;
+import io.rollguard.release.ReleaseContext;
+import io.rollguard.routing.TrafficRouter;
+import io.rollguard.rollout.SlotSnapshot;
+import io.rollguard.rollout.SlotSnapshots;
+import io.rollguard.target.TargetPlatform;
+
+/** Reads back what slots and router really do now and compares it with the state before the release. */
+@Service
+public class RestorationCheck {
+
+    private final TargetPlatform target;
+    private final TrafficRouter router;
+    private final SlotSnapshots snapshots;
+
+    RestorationCheck(TargetPlatform target, TrafficRouter router, SlotSnapshots snapshots) {
+        this.target = target;
+        this.router = router;
+        this.snapshots = snapshots;
+    }
+
+    /** Every difference found; empty when the world is as it was. */
+    public List<String> differences(ReleaseContext ctx) {
+        List<String> differences = new ArrayList<>();
+        int weight = router.canaryWeight(ctx.app());
+        for (SlotName slot : SlotName.values()) {
+            SlotSnapshot before = snapshots.find(ctx.release().id(), slot).orElse(null);
+            if (before == null) {
+                continue; // the release never got as far as recording (and changing) this slot
+            }
+            if (slot == SlotName.CANARY && weight != before.canaryWeight()) {
+                differences.add("canary weight is " + weight + " %, was " + before.canaryWeight() + " %");
+            }
+            String now = target.read(ctx.app(), slot).hash();
+            if (!now.equals(before.flowsHash())) {
+                differences.add(slot.id() + " slot runs flows " + now.substring(0, 12) + ", was "
+                        + before.flowsHash().substring(0, 12));
+            }
+        }
+        return differences;
+    }
+}

@@ -1,0 +1,124 @@
+package io.rollguard.rollout;
+
+import java.time.Instant;
+
+import org.springframework.stereotype.Service;
+
+import io.rollguard.app.App;
+import io.rollguard.app.AppRepository;
+import io.rollguard.app.SlotName;
+import io.rollguard.release.ReleaseContext;
+import io.rollguard.release.ReleaseRepository;
+import io.rollguard.release.ReleaseState;
+import io.rollguard.release.ReleaseStates;
+import io.rollguard.routing.TrafficRouter;
+import io.rollguard.target.TargetPlatform;
+
+/**
+ * The steps that change the world, each idempotent so a retried job never applies twice:
+ * deploying what a slot already runs and setting the weight it already has change nothing.
+ */
+@Service
+public class RolloutService {
+
+    private final TargetPlatform target;
+    private final TrafficRouter router;
+    private final SlotSnapshots snapshots;
+    private final ReleaseRepository releases;
+    private final ReleaseStates states;
+    private final AppRepository apps;
+
+    RolloutService(TargetPlatform target, TrafficRouter router, SlotSnapshots snapshots, ReleaseRepository releases,
+            ReleaseStates states, AppRepository apps) {
+        this.target = target;
+        this.router = router;
+        this.snapshots = snapshots;
+        this.releases = releases;
+        this.states = states;
+        this.apps = apps;
+    }
+
+    /** Reads both slots and the weight; fails if the canary already takes traffic from someone else. */
+    public void recordStateBefore(ReleaseContext ctx) {
+        App app = ctx.app();
+        String releaseId = ctx.release().id();
+        if (snapshots.find(releaseId, SlotName.CANARY).isPresent()) {
+            return;
+        }
+        int weight = router.canaryWeight(app);
+        if (weight != 0) {
+            throw new IllegalStateException("the canary slot of " + app.key() + " already takes " + weight
+                    + " % of traffic; another rollout is not finished");
+        }
+        Instant now = Instant.now();
+        for (SlotName slot : SlotName.values()) {
+            TargetPlatform.SlotContent content = target.read(app, slot);
+            snapshots.saveIfAbsent(new SlotSnapshot(releaseId, slot, content.flowsJson(), content.hash(), weight, now));
+        }
+        releases.addEvent(releaseId, "SLOTS_RECORDED", null, "stable " + hashOf(releaseId, SlotName.STABLE)
+                + ", canary " + hashOf(releaseId, SlotName.CANARY) + ", canary weight " + weight + " %");
+    }
+
+    public void deployCanary(ReleaseContext ctx) {
+        if (target.deploy(ctx.app(), SlotName.CANARY, ctx.release().artifact())) {
+            releases.addEvent(ctx.release().id(), "CANARY_DEPLOYED", null, ctx.release().version());
+        }
+    }
+
+    public void restoreCanary(ReleaseContext ctx) {
+        snapshots.find(ctx.release().id(), SlotName.CANARY).ifPresent(before -> {
+            if (target.deploy(ctx.app(), SlotName.CANARY, before.flows())) {
+                releases.addEvent(ctx.release().id(), "CANARY_RESTORED", null, "back to " + abbreviate(before.flowsHash()));
+            }
+        });
+    }
+
+    public void shiftTraffic(ReleaseContext ctx, int stepIndex) {
+        int weight = ctx.descriptor().rollout().steps().get(stepIndex).weight();
+        router.setCanaryWeight(ctx.app(), weight);
+        releases.updateStep(ctx.release().id(), stepIndex + 1, weight);
+        releases.addEvent(ctx.release().id(), "TRAFFIC_SHIFTED", null,
+                "step " + (stepIndex + 1) + ": " + weight + " % to canary");
+    }
+
+    public void restoreStableTraffic(ReleaseContext ctx) {
+        router.setCanaryWeight(ctx.app(), 0);
+        releases.updateStep(ctx.release().id(), ctx.release().currentStep(), 0);
+        releases.addEvent(ctx.release().id(), "TRAFFIC_RESTORED", null, "100 % to stable");
+    }
+
+    /** The new version becomes stable; the snapshot of the old stable stays as the rollback target. */
+    public void promote(ReleaseContext ctx) {
+        App app = ctx.app();
+        target.deploy(app, SlotName.STABLE, ctx.release().artifact());
+        router.setCanaryWeight(app, 0);
+        apps.updateCurrentVersion(app.key(), ctx.release().version());
+        releases.updatePreviousVersion(ctx.release().id(), ctx.release().previousVersion());
+        releases.updateStep(ctx.release().id(), ctx.release().currentStep(), 0);
+        states.enter(ctx.release().id(), ReleaseState.PROMOTED, ctx.release().version() + " is stable");
+    }
+
+    /** After promotion: both slots back to what they ran before the release, all traffic to stable. */
+    public void restorePreviousVersion(ReleaseContext ctx) {
+        App app = ctx.app();
+        String releaseId = ctx.release().id();
+        router.setCanaryWeight(app, 0);
+        for (SlotName slot : SlotName.values()) {
+            SlotSnapshot before = snapshots.find(releaseId, slot)
+                    .orElseThrow(() -> new IllegalStateException("no record of the " + slot.id() + " slot before release "
+                            + releaseId + "; cannot restore it"));
+            target.deploy(app, slot, before.flows());
+        }
+        apps.updateCurrentVersion(app.key(), ctx.release().previousVersion());
+        releases.addEvent(releaseId, "PREVIOUS_VERSION_RESTORED", null,
+                ctx.release().previousVersion() + " is stable again");
+    }
+
+    private String hashOf(String releaseId, SlotName slot) {
+        return snapshots.find(releaseId, slot).map(s -> abbreviate(s.flowsHash())).orElse("?");
+    }
+
+    private static String abbreviate(String hash) {
+        return hash.length() > 12 ? hash.substring(0, 12) : hash;
+    }
+}

@@ -1,0 +1,229 @@
+package io.rollguard.routing.builtin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import io.rollguard.app.App;
+import io.rollguard.app.AppRepository;
+import io.rollguard.app.SlotName;
+
+/**
+ * The embedded router: {@code http://host:8081/{route}/{path}} goes to the app's stable or
+ * canary slot by weight. It listens on its own port so user traffic never shares a door with
+ * Rollguard's API or Node-RED's Admin API, and it only ever forwards to a slot's traffic base.
+ */
+@Component
+public class BuiltinRouterServer implements SmartLifecycle {
+
+    public static final String SLOT_HEADER = "X-Rollguard-Slot";
+
+    private static final Logger log = LoggerFactory.getLogger(BuiltinRouterServer.class);
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length",
+            "expect", "http2-settings");
+    private static final Duration APP_CACHE_TTL = Duration.ofSeconds(2);
+
+    private final RouteTable routes;
+    private final SampleRecorder samples;
+    private final AppRepository apps;
+    private final String bindAddress;
+    private final int configuredPort;
+    private final int threads;
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    private final Map<String, CachedApp> appsByRoute = new ConcurrentHashMap<>();
+
+    private HttpServer server;
+    private ExecutorService executor;
+
+    private record CachedApp(Optional<App> app, Instant loadedAt) {
+    }
+
+    BuiltinRouterServer(RouteTable routes, SampleRecorder samples, AppRepository apps,
+            @Value("${rollguard.router.bind-address:127.0.0.1}") String bindAddress,
+            @Value("${rollguard.router.port:8081}") int port,
+            @Value("${rollguard.router.threads:64}") int threads) {
+        this.routes = routes;
+        this.samples = samples;
+        this.apps = apps;
+        this.bindAddress = bindAddress;
+        this.configuredPort = port;
+        this.threads = threads;
+    }
+
+    @Override
+    public synchronized void start() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(bindAddress, configuredPort), 256);
+        } catch (IOException e) {
+            throw new IllegalStateException("Built-in router cannot listen on " + bindAddress + ":" + configuredPort
+                    + " (" + e.getMessage() + "); set rollguard.router.port to a free port", e);
+        }
+        AtomicInteger n = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "router-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+        routes.refresh();
+        log.info("Built-in router listening on http://{}:{}/", bindAddress, port());
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+            server = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /** The port really bound (differs from the configured one when that is 0). */
+    public int port() {
+        return server == null ? configuredPort : server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String rawPath = exchange.getRequestURI().getRawPath();
+            String[] parts = rawPath.length() > 1 ? rawPath.substring(1).split("/", 2) : new String[0];
+            if (parts.length == 0 || parts[0].isEmpty()) {
+                reply(exchange, 404, "no route given: use /{app}/{path}");
+                return;
+            }
+            String rest = parts.length > 1 ? "/" + parts[1] : "/";
+            if (escapesBase(rest)) {
+                reply(exchange, 400, "path must not contain dot segments");
+                return;
+            }
+            Optional<App> app = app(parts[0]);
+            if (app.isEmpty()) {
+                reply(exchange, 404, "no app is routed at /" + parts[0]);
+                return;
+            }
+            forward(exchange, app.get(), rest);
+        } catch (RuntimeException e) {
+            log.warn("Router failed on {}: {}", exchange.getRequestURI(), e.toString());
+        }
+    }
+
+    /** Dot segments, raw or encoded, could climb from the traffic base into the Admin API. */
+    static boolean escapesBase(String rawPath) {
+        String lower = rawPath.toLowerCase(Locale.ROOT);
+        if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("\\")) {
+            return true;
+        }
+        for (String segment : rawPath.split("/")) {
+            if (segment.equals("..") || segment.equals(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void forward(HttpExchange exchange, App app, String rest) throws IOException {
+        SlotName slot = ThreadLocalRandom.current().nextInt(100) < routes.weight(app.key()) ? SlotName.CANARY
+                : SlotName.STABLE;
+        String query = exchange.getRequestURI().getRawQuery();
+        URI target = URI.create(app.slot(slot).trafficUrl() + rest + (query == null ? "" : "?" + query));
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
+                .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(v -> request.header(name, v));
+            }
+        });
+        Instant at = Instant.now();
+        long start = System.nanoTime();
+        HttpResponse<byte[]> response;
+        try {
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            samples.record(app.key(), slot, at, 502, (System.nanoTime() - start) / 1e6);
+            exchange.getResponseHeaders().set(SLOT_HEADER, slot.id());
+            reply(exchange, 502, slot.id() + " slot of " + app.key() + " is unreachable");
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reply(exchange, 503, "router is shutting down");
+            return;
+        }
+        double latency = (System.nanoTime() - start) / 1e6;
+        samples.record(app.key(), slot, at, response.statusCode(), latency);
+        response.headers().map().forEach((name, values) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                exchange.getResponseHeaders().put(name, List.copyOf(values));
+            }
+        });
+        exchange.getResponseHeaders().set(SLOT_HEADER, slot.id());
+        byte[] out = response.body();
+        exchange.sendResponseHeaders(response.statusCode(), out.length == 0 ? -1 : out.length);
+        if (out.length > 0) {
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(out);
+            }
+        }
+    }
+
+    private Optional<App> app(String route) {
+        CachedApp cached = appsByRoute.get(route);
+        if (cached == null || cached.loadedAt().plus(APP_CACHE_TTL).isBefore(Instant.now())) {
+            cached = new CachedApp(apps.findByRoute(route), Instant.now());
+            appsByRoute.put(route, cached);
+        }
+        return cached.app();
+    }
+
+    private static void reply(HttpExchange exchange, int status, String detail) throws IOException {
+        byte[] body = ("{\"title\":\"Router\",\"status\":" + status + ",\"detail\":\"" + detail.replace("\"", "'")
+                + "\"}").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream os = exchange.getResponseBody()) {
+            os.write(body);
+        }
+    }
+}

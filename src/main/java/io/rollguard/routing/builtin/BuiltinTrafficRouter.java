@@ -1,0 +1,29 @@
+package io.rollguard.routing.builtin;
+
+import org.springframework.stereotype.Component;
+
+import io.rollguard.app.App;
+import io.rollguard.routing.TrafficRouter;
+
+@Component
+class BuiltinTrafficRouter implements TrafficRouter {
+
+    private final RouteTable routes;
+
+    BuiltinTrafficRouter(RouteTable routes) {
+        this.routes = routes;
+    }
+
+    @Override
+    public void setCanaryWeight(App app, int percent) {
+        if (percent < 0 || percent > 100) {
+            throw new IllegalArgumentException("canary weight must be 0..100, was " + percent);
+        }
+        routes.setWeight(app.key(), percent);
+    }
+
+    @Override
+    public int canaryWeight(App app) {
+        return routes.storedWeight(app.key());
+    }
+}

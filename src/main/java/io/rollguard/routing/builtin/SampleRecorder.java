@@ -1,0 +1,58 @@
+package io.rollguard.routing.builtin;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import io.rollguard.app.SlotName;
+
+/**
+ * Every request the router forwards becomes a sample (slot, status, latency). Samples are
+ * buffered briefly and written in batches, so analysis on any node reads the same data.
+ */
+@Component
+public class SampleRecorder {
+
+    record Sample(String appKey, SlotName slot, Instant at, int status, double latencyMs) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final Duration retention;
+    private final ConcurrentLinkedQueue<Sample> buffer = new ConcurrentLinkedQueue<>();
+
+    SampleRecorder(JdbcTemplate jdbc, @Value("${rollguard.router.sample-retention:PT6H}") Duration retention) {
+        this.jdbc = jdbc;
+        this.retention = retention;
+    }
+
+    void record(String appKey, SlotName slot, Instant at, int status, double latencyMs) {
+        buffer.add(new Sample(appKey, slot, at, status, latencyMs));
+    }
+
+    /** Writes what is buffered; analysis calls it first so it judges everything seen so far. */
+    @Scheduled(fixedDelay = 250)
+    public synchronized void flush() {
+        List<Object[]> rows = new ArrayList<>();
+        Sample s;
+        while ((s = buffer.poll()) != null) {
+            rows.add(new Object[] {s.appKey(), s.slot().id(), Timestamp.from(s.at()), s.status(), s.latencyMs()});
+        }
+        if (!rows.isEmpty()) {
+            jdbc.batchUpdate("insert into rg_router_sample (app_key, slot, at, status, latency_ms) values (?, ?, ?, ?, ?)",
+                    rows);
+        }
+    }
+
+    @Scheduled(fixedDelay = 60_000)
+    void forgetOldSamples() {
+        jdbc.update("delete from rg_router_sample where at < ?", Timestamp.from(Instant.now().minus(retention)));
+    }
+}

@@ -1,0 +1,148 @@
+package io.rollguard.security;
+
+import static org.camunda.bpm.engine.authorization.Authorization.ANY;
+import static org.camunda.bpm.engine.authorization.Authorization.AUTH_TYPE_GRANT;
+
+import java.util.List;
+import java.util.Map;
+
+import org.camunda.bpm.engine.AuthorizationService;
+import org.camunda.bpm.engine.FilterService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.Permission;
+import org.camunda.bpm.engine.authorization.Permissions;
+import org.camunda.bpm.engine.authorization.Resource;
+import org.camunda.bpm.engine.authorization.Resources;
+import org.camunda.bpm.engine.filter.Filter;
+import org.camunda.bpm.engine.identity.Group;
+import org.camunda.bpm.engine.identity.User;
+import org.camunda.bpm.engine.task.TaskQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * Camunda's side of the permission model: groups, local users, and the authorizations that
+ * decide what each group may see and do in Tasklist, Cockpit and the Camunda REST API.
+ * Idempotent, runs at every start so a changed model is applied.
+ *
+ * Task work itself is not granted here: candidate groups get it per task from the engine,
+ * and the four-eyes listener revokes it from the requester on each approval task.
+ */
+@Component
+@Order(0)
+@EnableConfigurationProperties(LocalUsersProperties.class)
+class CamundaAuthorizations implements ApplicationRunner {
+
+    static final String MY_GROUP_TASKS_FILTER = "My group tasks";
+
+    private static final Logger log = LoggerFactory.getLogger(CamundaAuthorizations.class);
+
+    private final IdentityService identityService;
+    private final AuthorizationService authorizationService;
+    private final FilterService filterService;
+    private final TaskService taskService;
+    private final LocalUsersProperties localUsers;
+
+    CamundaAuthorizations(IdentityService identityService, AuthorizationService authorizationService,
+            FilterService filterService, TaskService taskService, LocalUsersProperties localUsers) {
+        this.identityService = identityService;
+        this.authorizationService = authorizationService;
+        this.filterService = filterService;
+        this.taskService = taskService;
+        this.localUsers = localUsers;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        Roles.ALL.forEach(this::ensureGroup);
+        localUsers.localUsers().forEach(this::ensureUser);
+        String filterId = ensureMyGroupTasksFilter();
+
+        for (String group : Roles.ALL) {
+            grant(group, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
+            grant(group, Resources.FILTER, filterId, Permissions.READ);
+            // a task form shows the process it belongs to
+            grant(group, Resources.PROCESS_DEFINITION, ANY, Permissions.READ);
+        }
+        for (String reader : List.of(Roles.AUDITOR, Roles.RELEASE_MANAGER)) {
+            grant(reader, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
+            grant(reader, Resources.PROCESS_DEFINITION, ANY, Permissions.READ, Permissions.READ_HISTORY,
+                    Permissions.READ_INSTANCE);
+            grant(reader, Resources.PROCESS_INSTANCE, ANY, Permissions.READ);
+            grant(reader, Resources.DECISION_DEFINITION, ANY, Permissions.READ, Permissions.READ_HISTORY);
+            grant(reader, Resources.DEPLOYMENT, ANY, Permissions.READ);
+            grant(reader, Resources.TASK, ANY, Permissions.READ);
+        }
+        for (Resources resource : Resources.values()) {
+            grant(Roles.ADMIN, resource, ANY, Permissions.ALL);
+        }
+        log.info("Camunda groups, {} local users and authorizations are in place", localUsers.localUsers().size());
+    }
+
+    private void ensureGroup(String id) {
+        if (identityService.createGroupQuery().groupId(id).count() == 0) {
+            Group group = identityService.newGroup(id);
+            group.setName(id);
+            group.setType("WORKFLOW");
+            identityService.saveGroup(group);
+        }
+    }
+
+    private void ensureUser(LocalUsersProperties.LocalUser local) {
+        User user = identityService.createUserQuery().userId(local.id()).singleResult();
+        if (user == null) {
+            user = identityService.newUser(local.id());
+            user.setFirstName(local.firstName());
+            user.setLastName(local.lastName());
+            user.setEmail(local.email());
+            user.setPassword(local.password());
+            identityService.saveUser(user);
+        }
+        for (String group : local.groups()) {
+            if (identityService.createUserQuery().userId(local.id()).memberOfGroup(group).count() == 0) {
+                ensureGroup(group);
+                identityService.createMembership(local.id(), group);
+            }
+        }
+    }
+
+    /** Everyone sees only tasks of their own groups; there is deliberately no "all tasks" filter. */
+    private String ensureMyGroupTasksFilter() {
+        Filter existing = filterService.createFilterQuery().filterName(MY_GROUP_TASKS_FILTER).singleResult();
+        if (existing != null) {
+            return existing.getId();
+        }
+        TaskQuery query = taskService.createTaskQuery().taskCandidateGroupInExpression("${currentUserGroups()}")
+                .includeAssignedTasks();
+        Filter filter = filterService.newTaskFilter(MY_GROUP_TASKS_FILTER)
+                .setOwner(null)
+                .setQuery(query)
+                .setProperties(Map.of("description", "Tasks of the groups you are in", "priority", -10,
+                        "refresh", true));
+        filterService.saveFilter(filter);
+        return filter.getId();
+    }
+
+    private void grant(String group, Resource resource, String resourceId, Permission... permissions) {
+        Authorization auth = authorizationService.createAuthorizationQuery()
+                .groupIdIn(group).resourceType(resource).resourceId(resourceId)
+                .authorizationType(AUTH_TYPE_GRANT).singleResult();
+        if (auth == null) {
+            auth = authorizationService.createNewAuthorization(AUTH_TYPE_GRANT);
+            auth.setGroupId(group);
+            auth.setResource(resource);
+            auth.setResourceId(resourceId);
+        }
+        for (Permission permission : permissions) {
+            auth.addPermission(permission);
+        }
+        authorizationService.saveAuthorization(auth);
+    }
+}

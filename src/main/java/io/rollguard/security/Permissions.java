@@ -1,0 +1,38 @@
+package io.rollguard.security;
+
+import org.springframework.stereotype.Component;
+
+import io.rollguard.app.App;
+
+/**
+ * Every permission decision of our own API in one place. Camunda's side (who may work on which
+ * task) is expressed as Camunda authorizations, see {@link CamundaAuthorizations}.
+ */
+@Component
+public class Permissions {
+
+    public boolean canManageApps(CurrentUser user) {
+        return user.isIn(Roles.ADMIN);
+    }
+
+    /** Only a requester who owns the app may ask for a release of it. */
+    public boolean canSubmit(CurrentUser user, App app) {
+        return user.isIn(Roles.REQUESTER) && app.isOwnedBy(user.id());
+    }
+
+    public boolean canAbort(CurrentUser user, App app, String requester) {
+        return canSubmit(user, app) && user.id().equals(requester);
+    }
+
+    public boolean canRollBackPromoted(CurrentUser user) {
+        return user.isIn(Roles.RELEASE_MANAGER);
+    }
+
+    /** Owners follow their apps' releases; the people who judge or audit releases see all of them. */
+    public boolean canRead(CurrentUser user, App app) {
+        return app.isOwnedBy(user.id())
+                || user.isIn(Roles.AUDITOR) || user.isIn(Roles.ADMIN) || user.isIn(Roles.RELEASE_MANAGER)
+                || user.isIn(Roles.APPROVER) || user.isIn(Roles.SCHEMA_APPROVER)
+                || user.isIn(Roles.INTEGRATION_APPROVER);
+    }
+}
