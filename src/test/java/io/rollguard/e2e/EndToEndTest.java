@@ -1,0 +1,173 @@
+package io.rollguard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.camunda.bpm.engine.RuntimeService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.rollguard.routing.builtin.BuiltinRouterServer;
+import io.rollguard.support.Api;
+import io.rollguard.support.NodeRedSlots;
+import io.rollguard.support.PostgresDatabase;
+
+/**
+ * Shared set-up of the end-to-end tests: Rollguard on a real PostgreSQL (profile postgres),
+ * two real Node-RED slots, the built-in router on a free port, and the sample app registered
+ * through the API by an admin.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "rollguard.router.port=0",
+        "rollguard.sample-app.enabled=false",
+        "rollguard.preflight.smoke-timeout=PT10S"})
+@ActiveProfiles("postgres")
+abstract class EndToEndTest {
+
+    static final Path EXAMPLES = NodeRedSlots.PROJECT.resolve("examples/expenses");
+    static NodeRedSlots slots;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    BuiltinRouterServer router;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    RuntimeService runtime;
+
+    Api api;
+
+    static void startInfrastructure(DynamicPropertyRegistry registry, String database) {
+        slots = NodeRedSlots.start(database);
+        registry.add("spring.datasource.url", () -> PostgresDatabase.fresh(database));
+        registry.add("spring.datasource.username", () -> PostgresDatabase.USER);
+        registry.add("spring.datasource.password", () -> PostgresDatabase.PASSWORD);
+    }
+
+    @AfterAll
+    static void stopSlots() {
+        if (slots != null) {
+            slots.close();
+        }
+    }
+
+    @BeforeEach
+    void connect() {
+        api = new Api("http://127.0.0.1:" + port);
+    }
+
+    /**
+     * Puts the world in a known state: no release in flight, both slots running {@code version},
+     * all traffic on stable. Test fixture only; the product never edits its tables like this.
+     */
+    void baseline(String version) {
+        runtime.createProcessInstanceQuery().list()
+                .forEach(pi -> runtime.deleteProcessInstance(pi.getId(), "test baseline", true, true));
+        jdbc.update("update rg_release set state = 'ABORTED' where state not in "
+                + "('REJECTED','PREFLIGHT_FAILED','PROMOTED','ROLLED_BACK','ABORTED')");
+        jdbc.update("delete from rg_route");
+        slots.deploy(slots.stable(), EXAMPLES.resolve(version + "/flows.json"));
+        slots.deploy(slots.canary(), EXAMPLES.resolve(version + "/flows.json"));
+        Api.Response put = api.putJson("admin", "/api/apps/expenses", """
+                {"owners":["alice"],
+                 "stable":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
+                 "canary":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
+                 "adminToken":"%s","route":"expenses","currentVersion":"%s"}"""
+                .formatted(slots.stable().baseUrl(), slots.stable().baseUrl(), slots.canary().baseUrl(),
+                        slots.canary().baseUrl(), slots.token(), version));
+        assertThat(put.status()).as(put.body()).isIn(200, 201);
+        // the router's route cache lives two seconds; the app may just have been registered
+        sleep(Duration.ofMillis(2100));
+    }
+
+    String routerUrl(String path) {
+        return "http://127.0.0.1:" + router.port() + "/expenses" + path;
+    }
+
+    JsonNode release(String id) {
+        Api.Response r = api.get("alice", "/api/releases/" + id);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    JsonNode waitForState(String id, String state, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        JsonNode current = release(id);
+        while (Instant.now().isBefore(deadline)) {
+            current = release(id);
+            if (current.path("state").asText().equals(state)) {
+                return current;
+            }
+            sleep(Duration.ofMillis(250));
+        }
+        throw new AssertionError("release " + id + " did not reach " + state + " within " + timeout + "; it is "
+                + current.path("state").asText() + "\nhistory: " + current.path("history").toPrettyString()
+                + "\nincidents: " + api.get("admin", "/engine-rest/incident").body());
+    }
+
+    /** The open approval tasks of a release as Camunda's REST API shows them to this user. */
+    List<JsonNode> tasks(String user, String processInstanceId) {
+        Api.Response r = api.get(user, "/engine-rest/task?processInstanceId=" + processInstanceId);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        List<JsonNode> tasks = new java.util.ArrayList<>();
+        r.json().forEach(tasks::add);
+        return tasks;
+    }
+
+    JsonNode awaitTask(String user, String processInstanceId) {
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (Instant.now().isBefore(deadline)) {
+            List<JsonNode> tasks = tasks(user, processInstanceId);
+            if (!tasks.isEmpty()) {
+                return tasks.get(0);
+            }
+            sleep(Duration.ofMillis(200));
+        }
+        throw new AssertionError("no task for " + user + " in process " + processInstanceId);
+    }
+
+    Api.Response complete(String user, String taskId, String decision, String comment) {
+        return api.postJson(user, "/engine-rest/task/" + taskId + "/complete", """
+                {"variables":{"decision":{"value":"%s"},"comment":{"value":"%s"}}}""".formatted(decision, comment));
+    }
+
+    static boolean hasEvent(JsonNode release, String type, String detailContains) {
+        for (JsonNode e : release.path("history")) {
+            if (e.path("type").asText().equals(type) && e.path("detail").asText().contains(detailContains)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Instant eventTime(JsonNode release, String type) {
+        for (JsonNode e : release.path("history")) {
+            if (e.path("type").asText().equals(type)) {
+                return Instant.parse(e.path("at").asText());
+            }
+        }
+        throw new AssertionError("no " + type + " event in " + release.path("history"));
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.rollguard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.camunda.bpm.engine.IdentityService;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.rollguard.support.Api;
+import io.rollguard.support.NodeRedSlots;
+import io.rollguard.support.PostgresDatabase;
+
+/**
+ * The API's refusals and its permission model, every endpoint against every role, on a real
+ * PostgreSQL. No Node-RED is needed: nothing here gets past the approval step.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "rollguard.router.port=0", "rollguard.sample-app.enabled=false"})
+@ActiveProfiles("postgres")
+class ReleaseApiIT {
+
+    static final Path V110 = NodeRedSlots.PROJECT.resolve("examples/expenses/1.1.0");
+    static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "erin", "frank", "admin");
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> PostgresDatabase.fresh("rollguard_it_api"));
+        registry.add("spring.datasource.username", () -> PostgresDatabase.USER);
+        registry.add("spring.datasource.password", () -> PostgresDatabase.PASSWORD);
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    IdentityService identityService;
+    Api api;
+
+    @BeforeEach
+    void registerApp() {
+        api = new Api("http://127.0.0.1:" + port);
+        jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
+        Api.Response r = api.putJson("admin", "/api/apps/expenses", appJson("expenses", "1.0.0"));
+        assertThat(r.status()).as(r.body()).isIn(200, 201);
+    }
+
+    static String appJson(String route, String version) {
+        return """
+                {"owners":["alice"],
+                 "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
+                 "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
+                 "adminToken":"not-a-real-token","route":"%s","currentVersion":"%s"}""".formatted(route, version);
+    }
+
+    int storedReleases() {
+        return jdbc.queryForObject("select count(*) from rg_release", Integer.class);
+    }
+
+    static String descriptor() throws Exception {
+        return Files.readString(V110.resolve("release.yaml"));
+    }
+
+    static Map<String, byte[]> flows() throws Exception {
+        return Map.of("flows.json", Files.readAllBytes(V110.resolve("flows.json")));
+    }
+
+    @Test
+    void malformedDescriptorIsRefusedWithEveryViolationByPathAndNothingStored() throws Exception {
+        int before = storedReleases();
+        String broken = descriptor().replace("weight: 20", "weight: 200").replace("onFailure: rollback", "onFailure: pray")
+                .replace("  type: node-red-flows\n", "");
+
+        Api.Response r = api.submit("alice", broken, flows());
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.header("Content-Type")).contains("application/problem+json");
+        JsonNode body = r.json();
+        assertThat(body.path("status").asInt()).isEqualTo(400);
+        List<String> paths = body.path("violations").findValuesAsText("path");
+        assertThat(paths).contains("/rollout/steps/0/weight", "/rollout/onFailure", "/artifact/type");
+        assertThat(r.body()).doesNotContain("Exception").doesNotContain("at io.rollguard");
+        assertThat(storedReleases()).isEqualTo(before);
+    }
+
+    @Test
+    void descriptorThatIsNotYamlIsRefusedWithItsPosition() {
+        Api.Response r = api.submit("alice", "app: [unclosed\nversion: 1", Map.of());
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("violations").get(0).path("message").asText()).contains("not valid YAML", "line");
+    }
+
+    @Test
+    void missingFilePartIsNamed() throws Exception {
+        int before = storedReleases();
+        Api.Response r = api.submit("alice", descriptor(), Map.of());
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("violations").get(0).path("path").asText()).isEqualTo("/artifact/file");
+        assertThat(storedReleases()).isEqualTo(before);
+    }
+
+    @Test
+    void missingDescriptorPartIsNamed() throws Exception {
+        Api.Response r = api.submit("alice", null, flows());
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("violations").get(0).path("path").asText()).isEqualTo("descriptor");
+    }
+
+    @Test
+    void flowsThatAreNotNodeRedFlowsAreRefused() throws Exception {
+        Api.Response r = api.submit("alice", descriptor(), Map.of("flows.json", "{\"not\":\"an array\"}".getBytes()));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("violations").get(0).path("message").asText()).contains("JSON array");
+    }
+
+    @Test
+    void unknownAppIsNotFound() throws Exception {
+        Api.Response r = api.submit("alice", descriptor().replace("app: expenses", "app: payroll"), flows());
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.json().path("detail").asText()).contains("payroll");
+    }
+
+    @Test
+    void versionThatIsNotNewerIsAConflict() throws Exception {
+        api.putJson("admin", "/api/apps/expenses", appJson("expenses", "1.1.0"));
+        int before = storedReleases();
+        Api.Response r = api.submit("alice", descriptor(), flows());
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.json().path("violations").get(0).path("path").asText()).isEqualTo("/version");
+        assertThat(storedReleases()).isEqualTo(before);
+    }
+
+    @Test
+    void secondReleaseOfTheSameAppWhileOneIsInFlightIsAConflict() throws Exception {
+        assertThat(api.submit("alice", descriptor(), flows()).status()).isEqualTo(201);
+        Api.Response second = api.submit("alice", descriptor().replace("version: 1.1.0", "version: 1.1.1"), flows());
+        assertThat(second.status()).isEqualTo(409);
+        assertThat(second.json().path("detail").asText()).contains("one release per app");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"bob,403", "carol,403", "dave,403", "erin,403", "frank,403", "admin,403", "alice,201"})
+    void onlyARequesterWhoOwnsTheAppMaySubmit(String user, int status) throws Exception {
+        Api.Response r = api.submit(user, descriptor(), flows());
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+    }
+
+    @Test
+    void anonymousCallsAreUnauthorizedWithAProblemBody() {
+        for (String path : List.of("/api/releases", "/api/apps/expenses")) {
+            Api.Response r = api.get(null, path);
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.json().path("title").asText()).isEqualTo("Unauthorized");
+        }
+        assertThat(api.get(null, "/engine-rest/task").status()).isEqualTo(401);
+    }
+
+    @Test
+    void wrongPasswordOnCamundaRestIsUnauthorizedNotAServerError() {
+        // a user of its own: Camunda delays the next login of a user after a wrong password
+        if (identityService.createUserQuery().userId("mallory").count() == 0) {
+            var mallory = identityService.newUser("mallory");
+            mallory.setPassword("mallory");
+            identityService.saveUser(mallory);
+        }
+        assertThat(api.getWithPassword("mallory", "wrong", "/engine-rest/task").status()).isEqualTo(401);
+        assertThat(api.getWithPassword("mallory", "wrong", "/api/releases").status()).isEqualTo(401);
+        assertThat(api.getWithPassword("nobody", "x", "/engine-rest/task").status()).isEqualTo(401);
+    }
+
+    @Test
+    void onlyAdminsReadAndChangeTheAppRegistryAndTheTokenIsNeverShown() {
+        for (String user : USERS) {
+            Api.Response read = api.get(user, "/api/apps/expenses");
+            Api.Response write = api.putJson(user, "/api/apps/other", appJson("other", "1.0.0"));
+            int expected = user.equals("admin") ? 200 : 403;
+            assertThat(read.status()).as(user).isEqualTo(expected);
+            assertThat(write.status()).as(user).isEqualTo(user.equals("admin") ? write.status() : 403);
+            if (user.equals("admin")) {
+                assertThat(read.body()).doesNotContain("not-a-real-token").contains("\"adminTokenSet\":true");
+                assertThat(write.status()).isIn(200, 201);
+            }
+        }
+    }
+
+    @Test
+    void invalidAppRegistrationListsItsViolations() {
+        Api.Response r = api.putJson("admin", "/api/apps/expenses", """
+                {"owners":[],"stable":{"adminUrl":"ftp://x","trafficUrl":"http://ok"},"adminToken":"","route":"Bad Route"}""");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("violations").findValuesAsText("path"))
+                .contains("/owners", "/stable/adminUrl", "/canary", "/adminToken", "/route");
+    }
+
+    @Test
+    void everyoneButOtherRequestersMayReadARelease() throws Exception {
+        String id = api.submit("alice", descriptor(), flows()).json().path("id").asText();
+        for (String user : USERS) {
+            assertThat(api.get(user, "/api/releases/" + id).status()).as(user).isEqualTo(200);
+        }
+        assertThat(api.get("alice", "/api/releases/does-not-exist").status()).isEqualTo(404);
+    }
+
+    @Test
+    void onlyTheRequesterMayAbortAndOnlyAReleaseManagerMayRollBack() throws Exception {
+        String id = api.submit("alice", descriptor(), flows()).json().path("id").asText();
+        for (String user : USERS) {
+            Api.Response rollback = api.post(user, "/api/releases/" + id + "/rollback");
+            // a release manager is allowed, but the release is not promoted: a conflict, not a refusal
+            assertThat(rollback.status()).as(user).isEqualTo(user.equals("frank") ? 409 : 403);
+            if (!user.equals("alice")) {
+                assertThat(api.post(user, "/api/releases/" + id + "/abort").status()).as(user).isEqualTo(403);
+            }
+        }
+        Api.Response abort = api.post("alice", "/api/releases/" + id + "/abort");
+        assertThat(abort.status()).as(abort.body()).isEqualTo(200);
+        assertThat(abort.json().path("state").asText()).isEqualTo("ABORTED");
+    }
+}

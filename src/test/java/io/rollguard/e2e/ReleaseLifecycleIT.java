@@ -1,0 +1,214 @@
+package io.rollguard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.variable.Variables;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.rollguard.app.AppRepository;
+import io.rollguard.app.SlotName;
+import io.rollguard.support.Api;
+import io.rollguard.support.TrafficGenerator;
+import io.rollguard.target.TargetPlatform;
+
+/** The whole lifecycle with real Node-RED slots, real traffic through the built-in router and PostgreSQL. */
+class ReleaseLifecycleIT extends EndToEndTest {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        startInfrastructure(registry, "rollguard_it_lifecycle");
+    }
+
+    @Autowired
+    TargetPlatform target;
+    @Autowired
+    AppRepository apps;
+    @Autowired
+    TaskService taskService;
+    @Autowired
+    IdentityService identityService;
+    @Autowired
+    ProcessEngineConfigurationImpl engineConfiguration;
+
+    @Test
+    void goodVersionIsApprovedPromotedStepByStepAndServedByStable() throws Exception {
+        // given
+        baseline("1.0.0");
+        try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(40))) {
+            // when
+            Api.Response submitted = api.submitExample("alice", "1.1.0");
+
+            // then
+            assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+            String id = submitted.json().path("id").asText();
+            assertThat(submitted.header("Location")).isEqualTo("/api/releases/" + id);
+            assertThat(submitted.json().path("state").asText()).isEqualTo("AWAITING_APPROVAL");
+            String pi = submitted.json().path("processInstanceId").asText();
+
+            JsonNode task = awaitTask("bob", pi);
+            assertThat(task.path("taskDefinitionKey").asText()).isEqualTo("UserTask_ApproveChange");
+            assertThat(complete("bob", task.path("id").asText(), "approve", "looks fine").status()).isEqualTo(204);
+
+            JsonNode promoted = waitForState(id, "PROMOTED", Duration.ofSeconds(120));
+            assertThat(hasEvent(promoted, "APPROVED", "approver")).isTrue();
+            assertThat(hasEvent(promoted, "TRAFFIC_SHIFTED", "20 %")).isTrue();
+            assertThat(hasEvent(promoted, "TRAFFIC_SHIFTED", "50 %")).isTrue();
+            assertThat(promoted.path("currentWeight").asInt()).isZero();
+            // the canary really took user traffic while it was being judged
+            assertThat(traffic.hits()).anyMatch(h -> h.slot().equals("canary") && h.version().equals("1.1.0"));
+        }
+        assertThat(slots.version(slots.stable())).isEqualTo("1.1.0");
+        assertThat(apps.find("expenses").orElseThrow().currentVersion()).isEqualTo("1.1.0");
+        for (int i = 0; i < 30; i++) {
+            TrafficGenerator.Hit hit = TrafficGenerator.hit(routerUrl("/expenses"));
+            assertThat(hit.status()).isEqualTo(200);
+            assertThat(hit.slot()).isEqualTo("stable");
+            assertThat(hit.version()).isEqualTo("1.1.0");
+        }
+    }
+
+    @Test
+    void badVersionFailsItsFirstCanaryStepAndIsRolledBackAutomatically() throws Exception {
+        // given
+        baseline("1.1.0");
+        String canaryBefore = target.read(apps.find("expenses").orElseThrow(), SlotName.CANARY).hash();
+        JsonNode rolledBack;
+        List<TrafficGenerator.Hit> hits;
+        try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(40))) {
+            // when
+            Api.Response submitted = api.submitExample("alice", "1.2.0");
+            assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+            String id = submitted.json().path("id").asText();
+            JsonNode task = awaitTask("bob", submitted.json().path("processInstanceId").asText());
+            assertThat(complete("bob", task.path("id").asText(), "approve", "").status()).isEqualTo(204);
+
+            // then
+            rolledBack = waitForState(id, "ROLLED_BACK", Duration.ofSeconds(90));
+            hits = traffic.hits();
+        }
+        assertThat(hasEvent(rolledBack, "ANALYSIS", "\"verdict\":\"FAILED\"")).isTrue();
+        assertThat(hasEvent(rolledBack, "RESTORATION_VERIFIED", "")).isTrue();
+        assertThat(rolledBack.path("currentStep").asInt()).as("failed at its first step").isEqualTo(1);
+        assertThat(hasEvent(rolledBack, "TRAFFIC_SHIFTED", "50 %")).isFalse();
+
+        Instant badServed = hits.stream().filter(h -> "1.2.0".equals(h.version())).map(TrafficGenerator.Hit::at)
+                .min(Instant::compareTo).orElseThrow(() -> new AssertionError("1.2.0 never received traffic"));
+        Instant restored = eventTime(rolledBack, "TRAFFIC_RESTORED");
+        Duration timeToRollback = Duration.between(badServed, restored);
+        System.out.printf("MEASURE time from bad version receiving traffic to 100%% on stable: %d ms%n",
+                timeToRollback.toMillis());
+        assertThat(timeToRollback).isLessThan(Duration.ofSeconds(15));
+
+        assertThat(target.read(apps.find("expenses").orElseThrow(), SlotName.CANARY).hash()).isEqualTo(canaryBefore);
+        assertThat(slots.version(slots.canary())).isEqualTo("1.1.0");
+        for (int i = 0; i < 50; i++) {
+            TrafficGenerator.Hit hit = TrafficGenerator.hit(routerUrl("/expenses"));
+            assertThat(hit.status()).isEqualTo(200);
+            assertThat(hit.version()).isEqualTo("1.1.0");
+        }
+        assertThat(apps.find("expenses").orElseThrow().currentVersion()).isEqualTo("1.1.0");
+    }
+
+    @Test
+    void abortInTheMiddleOfACanaryRestoresSlotsAndTraffic() throws Exception {
+        // given
+        baseline("1.1.0");
+        String canaryBefore = target.read(apps.find("expenses").orElseThrow(), SlotName.CANARY).hash();
+        try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(40))) {
+            Api.Response submitted = api.submitExample("alice", "1.2.0");
+            String id = submitted.json().path("id").asText();
+            JsonNode task = awaitTask("bob", submitted.json().path("processInstanceId").asText());
+            complete("bob", task.path("id").asText(), "approve", "");
+            waitForState(id, "ROLLING_OUT", Duration.ofSeconds(30));
+            Instant deadline = Instant.now().plusSeconds(20);
+            while (traffic.hits().stream().noneMatch(h -> "1.2.0".equals(h.version())) && Instant.now().isBefore(deadline)) {
+                sleep(Duration.ofMillis(100));
+            }
+
+            // when someone else tries, then the requester aborts
+            assertThat(api.post("bob", "/api/releases/" + id + "/abort").status()).isEqualTo(403);
+            Api.Response abort = api.post("alice", "/api/releases/" + id + "/abort");
+
+            // then
+            assertThat(abort.status()).as(abort.body()).isEqualTo(200);
+            JsonNode aborted = waitForState(id, "ABORTED", Duration.ofSeconds(30));
+            assertThat(hasEvent(aborted, "TRAFFIC_RESTORED", "")).isTrue();
+            assertThat(hasEvent(aborted, "CANARY_RESTORED", "")).isTrue();
+            assertThat(hasEvent(aborted, "RESTORATION_VERIFIED", "")).isTrue();
+            assertThat(api.post("alice", "/api/releases/" + id + "/abort").status()).isEqualTo(409);
+        }
+        assertThat(target.read(apps.find("expenses").orElseThrow(), SlotName.CANARY).hash()).isEqualTo(canaryBefore);
+        for (int i = 0; i < 30; i++) {
+            assertThat(TrafficGenerator.hit(routerUrl("/expenses")).version()).isEqualTo("1.1.0");
+        }
+    }
+
+    @Test
+    void requesterCannotCompleteTheApprovalOfTheirOwnReleaseWhateverTheirGroups() {
+        // given a requester who is also an approver
+        baseline("1.0.0");
+        if (identityService.createUserQuery().userId("zoe").count() == 0) {
+            var zoe = identityService.newUser("zoe");
+            zoe.setPassword("zoe");
+            identityService.saveUser(zoe);
+            identityService.createMembership("zoe", "requester");
+            identityService.createMembership("zoe", "approver");
+        }
+        api.putJson("admin", "/api/apps/expenses", """
+                {"owners":["alice","zoe"],
+                 "stable":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
+                 "canary":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
+                 "adminToken":"%s","route":"expenses"}"""
+                .formatted(slots.stable().baseUrl(), slots.stable().baseUrl(), slots.canary().baseUrl(),
+                        slots.canary().baseUrl(), slots.token()));
+        Api.Response submitted = api.submitExample("zoe", "1.1.0");
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        String id = submitted.json().path("id").asText();
+        String pi = submitted.json().path("processInstanceId").asText();
+        JsonNode task = awaitTask("bob", pi);
+        String taskId = task.path("id").asText();
+
+        // then: Tasklist/REST do not even show zoe the task, completing it is refused with 403
+        assertThat(tasks("zoe", pi)).isEmpty();
+        Api.Response viaRest = complete("zoe", taskId, "approve", "mine");
+        assertThat(viaRest.status()).isEqualTo(403);
+        // the Java API refuses too: by authorization, and by the listener even where authorization
+        // checks are switched off (an embedding application), leaving the task untouched
+        identityService.setAuthenticatedUserId("zoe");
+        try {
+            assertThatThrownBy(() -> taskService.complete(taskId, Variables.putValue("decision", "approve")))
+                    .isInstanceOf(AuthorizationException.class);
+            engineConfiguration.setAuthorizationEnabled(false);
+            assertThatThrownBy(() -> taskService.complete(taskId, Variables.putValue("decision", "approve")))
+                    .hasMessageContaining("Four-eyes");
+        } finally {
+            engineConfiguration.setAuthorizationEnabled(true);
+            identityService.clearAuthentication();
+        }
+        assertThat(taskService.createTaskQuery().taskId(taskId).count()).isEqualTo(1);
+        assertThat(release(id).path("state").asText()).isEqualTo("AWAITING_APPROVAL");
+
+        // an anonymous Java API completion is refused as well
+        assertThatThrownBy(() -> taskService.complete(taskId, Variables.putValue("decision", "approve")))
+                .hasMessageContaining("identified user");
+
+        // a rejection ends the release
+        assertThat(complete("bob", taskId, "reject", "no tests attached").status()).isEqualTo(204);
+        JsonNode rejected = waitForState(id, "REJECTED", Duration.ofSeconds(10));
+        assertThat(hasEvent(rejected, "REJECTED", "no tests attached")).isTrue();
+    }
+}

@@ -1,0 +1,206 @@
+package io.rollguard.process;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.delegate.TaskListener;
+import org.camunda.bpm.engine.impl.identity.Authentication;
+import org.camunda.bpm.engine.test.mock.Mocks;
+
+import io.rollguard.release.ReleaseVariables;
+
+/**
+ * Stand-ins for every bean the BPMN files name, registered with {@link Mocks} so the
+ * {@code MockExpressionManager} of {@code rollguard-process-test.cfg.xml} resolves them.
+ * <p>
+ * The fakes set the variables the real delegates set and write what they did into
+ * {@link #journal}: the steps that change the world (deploy, shift traffic, promote, restore)
+ * and the undo/verify steps, in the order the engine called them. Tests assert on that order.
+ */
+public final class FakeReleaseWorld {
+
+    /** World-changing, undo and verification steps, in call order. */
+    public final List<String> journal = new ArrayList<>();
+    /** States entered through {@code ${releaseStates.enter(execution, '...')}}, in order. */
+    public final RecordingReleaseStates releaseStates = new RecordingReleaseStates();
+    /** Approval/analysis decisions recorded by the task listeners, e.g. {@code "bob approve as approver"}. */
+    public final List<String> decisions = new ArrayList<>();
+    /** Task ids the four-eyes listener was called for, with the requester it shut out. */
+    public final Map<String, String> fourEyesRevocations = new LinkedHashMap<>();
+    /** Step index seen by each call of the analysis, in order. */
+    public final List<Integer> analysedSteps = new ArrayList<>();
+
+    /** Verdicts the analysis returns, one per call; {@code passed} once the queue is empty. */
+    public final Deque<String> verdicts = new ArrayDeque<>();
+    /** Preflight checks (bean names) that throw {@code PreflightCheckFailed}, with their problem. */
+    public final Map<String, String> failingChecks = new HashMap<>();
+    /** How many more calls of the restoration check find a difference. */
+    public int restorationMismatches;
+
+    /** What the descriptor of the release under test says; read by the validate fake. */
+    public boolean schemaChange;
+    public boolean integrationChange;
+    public int stepCount = 2;
+    public String onFailure = "rollback";
+    public String stepPause = "PT8S";
+
+    public FakeReleaseWorld register() {
+        Mocks.register("releaseStates", releaseStates);
+        Mocks.register("validateDescriptorDelegate", (JavaDelegate) this::validateDescriptor);
+        Mocks.register("fourEyesListener", (TaskListener) this::fourEyes);
+        Mocks.register("recordApprovalListener", (TaskListener) this::recordApproval);
+        Mocks.register("recordAnalysisDecisionListener", (TaskListener) this::recordAnalysisDecision);
+
+        Mocks.register("checkDescriptorAgainstAppDelegate", check("checkDescriptorAgainstAppDelegate",
+                "descriptor matches app"));
+        Mocks.register("recordSlotStateDelegate", check("recordSlotStateDelegate",
+                "both slots reachable and recorded"));
+        Mocks.register("smokeTestCanaryDelegate", check("smokeTestCanaryDelegate",
+                "smoke request GET /health -> 200"));
+
+        Mocks.register("deployCanaryDelegate", (JavaDelegate) e -> journal.add("deployCanary"));
+        Mocks.register("restoreCanarySlotDelegate", (JavaDelegate) e -> journal.add("restoreCanarySlot"));
+        Mocks.register("shiftTrafficDelegate", (JavaDelegate) this::shiftTraffic);
+        Mocks.register("restoreStableTrafficDelegate", (JavaDelegate) e -> journal.add("restoreStableTraffic"));
+        Mocks.register("analyzeCanaryDelegate", (JavaDelegate) this::analyzeCanary);
+        Mocks.register("promoteReleaseDelegate", (JavaDelegate) e -> journal.add("promote"));
+        Mocks.register("restorePreviousVersionDelegate", (JavaDelegate) e -> journal.add("restorePreviousVersion"));
+        Mocks.register("verifyRestorationDelegate", (JavaDelegate) this::verifyRestoration);
+        return this;
+    }
+
+    /** Variables a release has when ReleaseService starts the lifecycle. */
+    public static Map<String, Object> submittedRelease() {
+        Map<String, Object> variables = new HashMap<>();
+        variables.put(ReleaseVariables.RELEASE_ID, "rel-1");
+        variables.put(ReleaseVariables.APP, "expenses");
+        variables.put(ReleaseVariables.VERSION, "1.1.0");
+        variables.put(ReleaseVariables.REQUESTER, "alice");
+        return variables;
+    }
+
+    private void validateDescriptor(DelegateExecution execution) {
+        List<String> classes = new ArrayList<>();
+        if (schemaChange) {
+            classes.add("schema");
+        }
+        if (integrationChange) {
+            classes.add("integration");
+        }
+        if (classes.isEmpty()) {
+            classes.add("ordinary");
+        }
+        execution.setVariable(ReleaseVariables.SCHEMA_CHANGE, schemaChange);
+        execution.setVariable(ReleaseVariables.INTEGRATION_CHANGE, integrationChange);
+        execution.setVariable(ReleaseVariables.CHANGE_CLASSES, String.join(", ", classes));
+        execution.setVariable(ReleaseVariables.DIFF_SUMMARY, "flows: 2 changed");
+        execution.setVariable(ReleaseVariables.STEP_COUNT, stepCount);
+        execution.setVariable(ReleaseVariables.STEP_INDEX, 0);
+        execution.setVariable(ReleaseVariables.ON_FAILURE, onFailure);
+        execution.setVariable(ReleaseVariables.REJECTED, false);
+    }
+
+    private void fourEyes(DelegateTask task) {
+        fourEyesRevocations.put(task.getId(), (String) task.getVariable(ReleaseVariables.REQUESTER));
+    }
+
+    /** Same rules as the real RecordApprovalListener: identified, not the requester, a valid decision. */
+    private void recordApproval(DelegateTask task) {
+        String approver = completingUser(task);
+        if (approver == null) {
+            throw new ProcessEngineException("An approval must be completed by an identified user");
+        }
+        if (approver.equals(task.getVariable(ReleaseVariables.REQUESTER))) {
+            throw new ProcessEngineException("Four-eyes rule: " + approver + " requested this release");
+        }
+        String decision = (String) task.getVariable(ReleaseVariables.DECISION);
+        if (!"approve".equals(decision) && !"reject".equals(decision)) {
+            throw new ProcessEngineException("decision must be 'approve' or 'reject', was " + decision);
+        }
+        decisions.add(approver + " " + decision + " as " + task.getVariable(ReleaseVariables.APPROVER_GROUP));
+        if ("reject".equals(decision)) {
+            task.getExecution().getProcessInstance().setVariable(ReleaseVariables.REJECTED, true);
+        }
+        task.getExecution().getProcessInstance().removeVariable(ReleaseVariables.DECISION);
+        task.getExecution().getProcessInstance().removeVariable(ReleaseVariables.COMMENT);
+    }
+
+    private void recordAnalysisDecision(DelegateTask task) {
+        String user = completingUser(task);
+        if (user == null) {
+            throw new ProcessEngineException("An analysis decision must be made by an identified user");
+        }
+        String decision = (String) task.getVariable(ReleaseVariables.DECISION);
+        if (!"continue".equals(decision) && !"rollback".equals(decision)) {
+            throw new ProcessEngineException("decision must be 'continue' or 'rollback', was " + decision);
+        }
+        decisions.add(user + " " + decision);
+    }
+
+    private static String completingUser(DelegateTask task) {
+        Authentication auth = task.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
+        return auth == null ? null : auth.getUserId();
+    }
+
+    /** A preflight check as PreflightDelegates writes it: a report line, and the BPMN error on failure. */
+    private JavaDelegate check(String bean, String name) {
+        return execution -> {
+            String problem = failingChecks.get(bean);
+            String line = (problem == null ? "PASSED " : "FAILED ") + name + (problem == null ? "" : ": " + problem);
+            String report = (String) execution.getVariable(ReleaseVariables.PREFLIGHT_REPORT);
+            execution.setVariable(ReleaseVariables.PREFLIGHT_REPORT, report == null ? line : report + "\n" + line);
+            if (problem != null) {
+                throw new BpmnError(ReleaseVariables.PREFLIGHT_CHECK_FAILED, name + ": " + problem);
+            }
+        };
+    }
+
+    private void shiftTraffic(DelegateExecution execution) {
+        int step = ((Number) execution.getVariable(ReleaseVariables.STEP_INDEX)).intValue();
+        journal.add("shiftTraffic step " + step);
+        execution.setVariable(ReleaseVariables.STEP_PAUSE, stepPause);
+        execution.setVariable(ReleaseVariables.STEP_STARTED_AT, new Date());
+    }
+
+    private void analyzeCanary(DelegateExecution execution) {
+        analysedSteps.add(((Number) execution.getVariable(ReleaseVariables.STEP_INDEX)).intValue());
+        String verdict = verdicts.isEmpty() ? "passed" : verdicts.poll();
+        execution.setVariable(ReleaseVariables.VERDICT, verdict);
+        execution.setVariable(ReleaseVariables.VERDICT_REASON, "fake analysis: " + verdict);
+    }
+
+    private void verifyRestoration(DelegateExecution execution) {
+        if (restorationMismatches > 0) {
+            restorationMismatches--;
+            throw new IllegalStateException("Restoration is incomplete: canary slot still runs 1.1.0");
+        }
+        journal.add("verifyRestoration " + execution.getVariable(ReleaseVariables.FINAL_STATE));
+    }
+
+    /** Stands in for ReleaseStates; public so JUEL can call {@code enter} reflectively. */
+    public static final class RecordingReleaseStates {
+        private final List<String> entered = new ArrayList<>();
+
+        public void enter(DelegateExecution execution, String state) {
+            if (execution.getVariable(ReleaseVariables.RELEASE_ID) == null) {
+                throw new IllegalStateException("releaseStates called without a releaseId in scope");
+            }
+            entered.add(state);
+        }
+
+        public List<String> entered() {
+            return entered;
+        }
+    }
+}

@@ -1,0 +1,533 @@
+package io.rollguard.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.withVariables;
+
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.Incident;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
+import org.camunda.bpm.engine.test.Deployment;
+import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
+import org.camunda.bpm.engine.test.mock.Mocks;
+import org.camunda.community.process_test_coverage.junit5.platform7.ProcessEngineCoverageExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.rollguard.release.ReleaseVariables;
+
+/**
+ * The release lifecycle ({@code releaseLifecycle}) on an in-memory engine with fake delegates.
+ * The called preflight runs for real but is excluded from this class's coverage figure, so the
+ * ≥ 90 % assertion is about the lifecycle alone (the preflight has its own test class).
+ */
+@Deployment(resources = {
+        "bpmn/release-lifecycle.bpmn", "bpmn/release-preflight.bpmn", "bpmn/approval-policy.dmn",
+        "forms/approve-change.form", "forms/decide-analysis.form" })
+class ReleaseLifecycleProcessTest {
+
+    @RegisterExtension
+    static ProcessEngineCoverageExtension extension = ProcessDriver.coverage()
+            .excludeProcessDefinitionKeys("releasePreflight")
+            .build();
+
+    private static final String APPROVER = "bob";
+    private static final String RELEASE_MANAGER = "carol";
+
+    private FakeReleaseWorld world;
+    private ProcessDriver driver;
+
+    @BeforeEach
+    void setUp() {
+        ProcessEngine engine = extension.getProcessEngine();
+        BpmnAwareTests.init(engine);
+        ClockUtil.setCurrentTime(Date.from(Instant.parse("2025-06-02T09:00:00Z")));
+        world = new FakeReleaseWorld().register();
+        driver = new ProcessDriver(engine);
+    }
+
+    @AfterEach
+    void tearDown() {
+        Mocks.reset();
+        ClockUtil.reset();
+        BpmnAwareTests.reset();
+    }
+
+    // ---------------------------------------------------------------- approval
+
+    @Test
+    void ordinaryChangeNeedsOneApproverAndIsPromotedWhenEveryStepPasses() {
+        // given an ordinary release with two rollout steps
+        world.stepCount = 2;
+
+        // when it is submitted
+        ProcessInstance pi = submit();
+
+        // then exactly one approval is asked of the group "approver", and the requester is shut out
+        assertThat(pi).isWaitingAt("UserTask_ApproveChange");
+        List<Task> tasks = driver.tasks(pi);
+        assertThat(tasks).hasSize(1);
+        assertThat(tasks.get(0)).hasCandidateGroup("approver").hasName("Approve expenses 1.1.0 as approver");
+        assertThat(world.fourEyesRevocations).containsEntry(tasks.get(0).getId(), "alice");
+
+        // when the approver approves and the preflight passes
+        driver.complete(tasks.get(0), APPROVER, withVariables("decision", "approve"));
+        assertThat(pi).isWaitingAt("CallActivity_Preflight");
+        passPreflight(pi);
+
+        // then the rollout starts at step 0 and every step is shifted, paused for and analysed
+        assertThat(pi).isWaitingAt("ServiceTask_DeployCanary");
+        assertThat(pi).variables().containsEntry(ReleaseVariables.STEP_INDEX, 0);
+        driver.executeJob("ServiceTask_DeployCanary");
+        driver.executeJob("ServiceTask_ShiftTraffic");
+        Job pause = driver.job("IntermediateCatchEvent_StepPause");
+        assertThat(pause.getDuedate()).isEqualTo(new Date(ClockUtil.getCurrentTime().getTime() + 8_000));
+        driver.executeJob("IntermediateCatchEvent_StepPause");
+        driver.executeJob("ServiceTask_AnalyzeCanary");
+
+        // the first step passed: the loop is taken once, with the next step index
+        assertThat(pi).isWaitingAt("ServiceTask_ShiftTraffic");
+        assertThat(((Number) driver.historicVariable(pi, ReleaseVariables.STEP_INDEX)).intValue()).isEqualTo(1);
+        runStepUntilVerdict();
+
+        // the last step passed: the release is promoted
+        assertThat(pi).isWaitingAt("ServiceTask_PromoteRelease");
+        driver.executeJob("ServiceTask_PromoteRelease");
+
+        assertThat(pi).isEnded().hasPassed("EndEvent_RolloutCompleted", "EndEvent_ReleasePromoted");
+        assertThat(pi).hasNotPassed("ServiceTask_RestoreCanarySlot", "ServiceTask_RestoreStableTraffic",
+                "UserTask_DecideAnalysis", "ServiceTask_VerifyRestoration");
+        assertThat(world.analysedSteps).containsExactly(0, 1);
+        assertThat(world.journal).containsExactly(
+                "deployCanary", // preflight: new version on the canary slot, smoke-tested
+                "deployCanary", // rollout
+                "shiftTraffic step 0",
+                "shiftTraffic step 1",
+                "promote");
+        assertThat(world.journal).noneMatch(call -> call.startsWith("restore"));
+        assertThat(world.decisions).containsExactly("bob approve as approver");
+        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT");
+    }
+
+    @Test
+    void schemaChangeNeedsASchemaApprover() {
+        // given a release that changes the data model
+        world.schemaChange = true;
+
+        // when it is submitted
+        ProcessInstance pi = submit();
+
+        // then only a schema approver is asked
+        List<Task> tasks = driver.tasks(pi);
+        assertThat(tasks).hasSize(1);
+        assertThat(tasks.get(0)).hasCandidateGroup("schema-approver");
+        assertThat(pi).variables().containsEntry(ReleaseVariables.REQUIRED_GROUPS, List.of("schema-approver"));
+    }
+
+    @Test
+    void integrationChangeNeedsAnIntegrationApprover() {
+        // given a release that changes an external integration
+        world.integrationChange = true;
+
+        // when it is submitted
+        ProcessInstance pi = submit();
+
+        // then only an integration approver is asked
+        List<Task> tasks = driver.tasks(pi);
+        assertThat(tasks).hasSize(1);
+        assertThat(tasks.get(0)).hasCandidateGroup("integration-approver");
+    }
+
+    @Test
+    void schemaAndIntegrationChangeNeedsTwoParallelApprovalsBeforePreflight() {
+        // given a release that changes the data model and an integration
+        world.schemaChange = true;
+        world.integrationChange = true;
+
+        // when it is submitted
+        ProcessInstance pi = submit();
+
+        // then both specialist groups are asked at the same time, each with its own task
+        List<Task> tasks = driver.tasks(pi);
+        assertThat(tasks).hasSize(2);
+        assertThat(driver.taskForGroup(pi, "schema-approver")).isNotNull();
+        assertThat(driver.taskForGroup(pi, "integration-approver")).isNotNull();
+        assertThat(driver.taskForGroup(pi, "approver")).isNull();
+        assertThat(world.fourEyesRevocations).hasSize(2).containsValues("alice");
+
+        // when only the first approves, the release keeps waiting for the second
+        driver.complete(driver.taskForGroup(pi, "schema-approver"), APPROVER, withVariables("decision", "approve"));
+        assertThat(pi).isWaitingAt("UserTask_ApproveChange").isNotWaitingAt("CallActivity_Preflight");
+        assertThat(driver.tasks(pi)).hasSize(1);
+        assertThat(pi).variables().doesNotContainKey(ReleaseVariables.DECISION);
+
+        // when the second approves too, the preflight starts
+        driver.complete(driver.taskForGroup(pi, "integration-approver"), "dave", withVariables("decision", "approve"));
+        assertThat(pi).isWaitingAt("CallActivity_Preflight");
+        assertThat(world.decisions).containsExactly("bob approve as schema-approver", "dave approve as integration-approver");
+    }
+
+    @Test
+    void approvalWithoutAnIdentifiedUserIsRefusedAndTheTaskStays() {
+        // given a release waiting for approval
+        ProcessInstance pi = submit();
+        Task task = driver.tasks(pi).get(0);
+
+        // when the task is completed without an authenticated user, it fails
+        assertThatThrownBy(() -> extension.getProcessEngine().getTaskService()
+                .complete(task.getId(), withVariables("decision", "approve")))
+                .isInstanceOf(ProcessEngineException.class)
+                .hasMessageContaining("identified user");
+
+        // then nothing moved
+        assertThat(pi).isWaitingAt("UserTask_ApproveChange");
+        assertThat(driver.tasks(pi)).extracting(Task::getId).containsExactly(task.getId());
+    }
+
+    @Test
+    void rejectionEndsTheReleaseAsRejected() {
+        // given an ordinary release waiting for approval
+        ProcessInstance pi = submit();
+
+        // when the approver rejects it
+        driver.complete(driver.tasks(pi).get(0), APPROVER,
+                withVariables("decision", "reject", "comment", "no changelog"));
+
+        // then the release ends rejected and nothing was deployed
+        assertThat(pi).isEnded().hasPassed("EndEvent_ReleaseRejected");
+        assertThat(pi).hasNotPassed("CallActivity_Preflight");
+        assertThat(world.releaseStates.entered()).containsExactly("REJECTED");
+        assertThat(world.journal).isEmpty();
+    }
+
+    @Test
+    void oneRejectionOfTwoRequiredApprovalsEndsTheReleaseWithoutTheOther() {
+        // given a release that needs a schema and an integration approval
+        world.schemaChange = true;
+        world.integrationChange = true;
+        ProcessInstance pi = submit();
+        assertThat(driver.tasks(pi)).hasSize(2);
+
+        // when the integration approver rejects it
+        driver.complete(driver.taskForGroup(pi, "integration-approver"), APPROVER,
+                withVariables("decision", "reject", "comment", "webhook URL points to production"));
+
+        // then the release ends rejected and the schema approval is withdrawn unanswered
+        assertThat(pi).isEnded().hasPassed("EndEvent_ReleaseRejected");
+        assertThat(driver.tasks(pi)).isEmpty();
+        assertThat(world.decisions).containsExactly("bob reject as integration-approver");
+        assertThat(extension.getProcessEngine().getHistoryService().createHistoricTaskInstanceQuery()
+                .processInstanceId(pi.getId()).taskDeleteReason("deleted").count()).isEqualTo(1);
+    }
+
+    @Test
+    void abortDuringApprovalEndsTheReleaseWithoutTouchingAnySlot() {
+        // given a release waiting for approval
+        ProcessInstance pi = submit();
+
+        // when the requester aborts it
+        driver.abort(pi);
+
+        // then it ends aborted; no approval remains open and nothing was deployed
+        assertThat(pi).isEnded().hasPassed("BoundaryEvent_AbortDuringApproval", "EndEvent_AbortedDuringApproval");
+        assertThat(driver.tasks(pi)).isEmpty();
+        assertThat(world.releaseStates.entered()).containsExactly("ABORTED");
+        assertThat(world.journal).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- preflight
+
+    @Test
+    void failedPreflightEndsTheReleaseAsPreflightFailedAfterRestoringTheCanary() {
+        // given an approved release whose canary does not answer the smoke request
+        world.failingChecks.put("smokeTestCanaryDelegate", "GET /health answered HTTP 500, expected 200");
+        ProcessInstance pi = submitAndApprove();
+
+        // when the preflight runs
+        driver.executeJob("ServiceTask_RecordSlotState");
+        driver.executeJob("ServiceTask_DeployToCanarySlot");
+        driver.executeJob("ServiceTask_SmokeTestCanary");
+        driver.executeJob("ServiceTask_RestoreCanaryAfterFailedCheck");
+
+        // then the release ends at "preflight failed" with the report of the preflight
+        assertThat(pi).isEnded().hasPassed("EndEvent_PreflightFailed");
+        assertThat(pi).hasNotPassed("SubProcess_Rollout");
+        assertThat(driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_PASSED)).isEqualTo(false);
+        assertThat((String) driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_REPORT))
+                .contains("PASSED both slots reachable and recorded")
+                .contains("FAILED smoke request GET /health -> 200: GET /health answered HTTP 500");
+        assertThat(world.journal).containsExactly("deployCanary", "restoreCanarySlot");
+        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "PREFLIGHT_FAILED");
+    }
+
+    @Test
+    void abortDuringPreflightCancelsItAndRestoresTheCanarySlot() {
+        // given an approved release whose preflight has deployed the canary
+        ProcessInstance pi = submitAndApprove();
+        driver.executeJob("ServiceTask_RecordSlotState");
+        driver.executeJob("ServiceTask_DeployToCanarySlot");
+        ProcessInstance preflight = driver.calledPreflight(pi);
+        assertThat(preflight).isWaitingAt("ServiceTask_SmokeTestCanary");
+
+        // when the requester aborts
+        driver.abort(pi);
+
+        // then the preflight is cancelled and the canary slot is restored before the release ends
+        assertThat(preflight).isEnded();
+        assertThat(pi).isWaitingAt("ServiceTask_RestoreCanaryAfterAbort");
+        driver.executeJob("ServiceTask_RestoreCanaryAfterAbort");
+        assertThat(pi).isEnded().hasPassed("BoundaryEvent_AbortDuringPreflight", "EndEvent_AbortedDuringPreflight");
+        assertThat(world.journal).containsExactly("deployCanary", "restoreCanarySlot");
+        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ABORTED");
+    }
+
+    // ---------------------------------------------------------------- rollout
+
+    @Test
+    void failedFirstStepIsRolledBackInReverseOrderAndVerified() {
+        // given a release with onFailure=rollback that is rolling out
+        world.onFailure = "rollback";
+        world.verdicts.add("failed");
+        ProcessInstance pi = startRollout();
+
+        // when the analysis of the first step fails
+        driver.executeJob("ServiceTask_DeployCanary");
+        runStepUntilVerdict();
+
+        // then the completed steps are compensated, newest first: traffic back to stable, then the slot
+        assertThat(pi).isWaitingAt("IntermediateThrowEvent_UndoTrafficShifts");
+        driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
+        assertThat(pi).isWaitingAt("ServiceTask_VerifyRestoration");
+        assertThat(driver.historicVariable(pi, ReleaseVariables.FINAL_STATE)).isEqualTo("ROLLED_BACK");
+        driver.executeJob("ServiceTask_VerifyRestoration");
+
+        assertThat(pi).isEnded().hasPassed("IntermediateThrowEvent_UndoTrafficShifts", "ServiceTask_RestoreStableTraffic",
+                "ServiceTask_RestoreCanarySlot", "EndEvent_RolloutRolledBack", "BoundaryEvent_RolloutRolledBack",
+                "EndEvent_ReleaseRolledBack");
+        assertThat(pi).hasNotPassed("ServiceTask_PromoteRelease", "UserTask_DecideAnalysis");
+        assertThat(world.journal).containsExactly(
+                "deployCanary", // preflight
+                "deployCanary",
+                "shiftTraffic step 0",
+                "restoreStableTraffic",
+                "restoreCanarySlot",
+                "verifyRestoration ROLLED_BACK");
+        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ROLLING_BACK");
+    }
+
+    @Test
+    void inconclusiveAnalysisAsksTheReleaseManagerAndContinuesOnTheirWord() {
+        // given a rolling-out release whose first analysis is inconclusive
+        world.verdicts.add("inconclusive");
+        ProcessInstance pi = startRollout();
+        driver.executeJob("ServiceTask_DeployCanary");
+        runStepUntilVerdict();
+
+        // then a release manager must decide, and the release is on hold meanwhile
+        assertThat(pi).isWaitingAt("UserTask_DecideAnalysis");
+        Task decide = driver.tasks(pi).get(0);
+        assertThat(decide).hasCandidateGroup("release-manager").hasName("Decide on analysis of expenses 1.1.0");
+        assertThat(world.releaseStates.entered()).endsWith("ON_HOLD");
+
+        // when the release manager continues the rollout
+        driver.complete(decide, RELEASE_MANAGER, withVariables("decision", "continue"));
+
+        // then the next step runs, passes and the release is promoted
+        assertThat(pi).isWaitingAt("ServiceTask_ShiftTraffic");
+        runStepUntilVerdict();
+        driver.executeJob("ServiceTask_PromoteRelease");
+        assertThat(pi).isEnded().hasPassed("UserTask_DecideAnalysis", "Gateway_Decision",
+                "EndEvent_ReleasePromoted");
+        assertThat(world.analysedSteps).containsExactly(0, 1);
+        assertThat(world.decisions).endsWith("carol continue");
+        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ON_HOLD", "ROLLING_OUT");
+        assertThat(world.journal).noneMatch(call -> call.startsWith("restore"));
+    }
+
+    @Test
+    void inconclusiveLastStepRolledBackByTheReleaseManagerUndoesEveryStep() {
+        // given a rolling-out release whose first step passes and whose second is inconclusive
+        world.verdicts.add("passed");
+        world.verdicts.add("inconclusive");
+        ProcessInstance pi = startRollout();
+        driver.executeJob("ServiceTask_DeployCanary");
+        runStepUntilVerdict();
+        runStepUntilVerdict();
+        assertThat(pi).isWaitingAt("UserTask_DecideAnalysis");
+
+        // when the release manager decides to roll back
+        driver.complete(driver.tasks(pi).get(0), RELEASE_MANAGER, withVariables("decision", "rollback"));
+        driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
+        driver.executeJob("ServiceTask_VerifyRestoration");
+
+        // then every completed step is undone, newest first, and the release ends rolled back
+        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ON_HOLD", "ROLLING_BACK");
+        assertThat(pi).isEnded().hasPassed("Gateway_Decision", "IntermediateThrowEvent_UndoTrafficShifts", "EndEvent_ReleaseRolledBack");
+        assertThat(driver.historicVariable(pi, ReleaseVariables.FINAL_STATE)).isEqualTo("ROLLED_BACK");
+        assertThat(world.journal.subList(2, world.journal.size())).containsExactly(
+                "shiftTraffic step 0",
+                "shiftTraffic step 1",
+                // one compensation per completed ShiftTraffic execution: the handler is idempotent
+                "restoreStableTraffic",
+                "restoreStableTraffic",
+                "restoreCanarySlot",
+                "verifyRestoration ROLLED_BACK");
+    }
+
+    @Test
+    void failedStepOfAReleaseSetToHoldWaitsForTheReleaseManager() {
+        // given a release with onFailure=hold whose first analysis fails
+        world.onFailure = "hold";
+        world.verdicts.add("failed");
+        ProcessInstance pi = startRollout();
+        driver.executeJob("ServiceTask_DeployCanary");
+
+        // when the analysis fails
+        runStepUntilVerdict();
+
+        // then nothing is undone yet: a release manager decides
+        assertThat(pi).isWaitingAt("UserTask_DecideAnalysis");
+        assertThat(pi).hasNotPassed("IntermediateThrowEvent_UndoTrafficShifts");
+        assertThat(driver.tasks(pi).get(0)).hasCandidateGroup("release-manager");
+        assertThat(world.journal).noneMatch(call -> call.startsWith("restore"));
+    }
+
+    @Test
+    void abortDuringAStepPauseCompensatesThroughTheEventSubprocess() {
+        // given a rolling-out release waiting out the pause of its first step
+        ProcessInstance pi = startRollout();
+        driver.executeJob("ServiceTask_DeployCanary");
+        driver.executeJob("ServiceTask_ShiftTraffic");
+        assertThat(pi).isWaitingAt("IntermediateCatchEvent_StepPause");
+
+        // when the requester aborts
+        driver.abort(pi);
+
+        // then the pause is cancelled and the completed steps are undone, newest first
+        assertThat(pi).isWaitingAt("IntermediateThrowEvent_UndoTrafficOnAbort");
+        assertThat(pi).isNotWaitingAt("IntermediateCatchEvent_StepPause");
+        driver.executeJob("IntermediateThrowEvent_UndoTrafficOnAbort");
+        assertThat(pi).isWaitingAt("ServiceTask_VerifyRestoration");
+        assertThat(driver.historicVariable(pi, ReleaseVariables.FINAL_STATE)).isEqualTo("ABORTED");
+        driver.executeJob("ServiceTask_VerifyRestoration");
+
+        assertThat(pi).isEnded().hasPassed("StartEvent_AbortRequested", "EndEvent_AbortCompensated",
+                "BoundaryEvent_RolloutAborted", "EndEvent_ReleaseRolledBack");
+        assertThat(pi).hasNotPassed("ServiceTask_AnalyzeCanary", "BoundaryEvent_RolloutRolledBack");
+        assertThat(world.journal).containsExactly(
+                "deployCanary", // preflight
+                "deployCanary",
+                "shiftTraffic step 0",
+                "restoreStableTraffic",
+                "restoreCanarySlot",
+                "verifyRestoration ABORTED");
+        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ROLLING_BACK");
+    }
+
+    @Test
+    void abortWhileOnHoldUndoesTheStepsWithoutResumingTheRollout() {
+        // given a release on hold because its first analysis was inconclusive
+        world.verdicts.add("inconclusive");
+        ProcessInstance pi = startRollout();
+        driver.executeJob("ServiceTask_DeployCanary");
+        runStepUntilVerdict();
+        assertThat(pi).isWaitingAt("UserTask_DecideAnalysis");
+
+        // when the requester aborts instead of waiting for the release manager
+        driver.abort(pi);
+
+        // then the decision is withdrawn and the steps are undone; the release never claims to roll out again
+        assertThat(driver.tasks(pi)).isEmpty();
+        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ON_HOLD");
+        driver.executeJob("IntermediateThrowEvent_UndoTrafficOnAbort");
+        driver.executeJob("ServiceTask_VerifyRestoration");
+        assertThat(pi).isEnded().hasPassed("EndEvent_AbortCompensated", "EndEvent_ReleaseRolledBack")
+                .hasNotPassed("Gateway_Decision");
+        assertThat(world.journal.subList(3, world.journal.size()))
+                .containsExactly("restoreStableTraffic", "restoreCanarySlot", "verifyRestoration ABORTED");
+        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ON_HOLD", "ROLLING_BACK");
+    }
+
+    @Test
+    void restorationThatCannotBeVerifiedStaysAtVerificationAndRaisesAnIncident() {
+        // given a release that was rolled back but whose canary slot still runs the new version
+        world.verdicts.add("failed");
+        world.restorationMismatches = Integer.MAX_VALUE;
+        ProcessInstance pi = startRollout();
+        driver.executeJob("ServiceTask_DeployCanary");
+        runStepUntilVerdict();
+        driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
+
+        // when the verification fails once
+        assertThatThrownBy(() -> driver.executeJob("ServiceTask_VerifyRestoration"))
+                .hasMessageContaining("Restoration is incomplete");
+
+        // then the job keeps the exception and retries, and the release stays at the verification
+        Job job = driver.job("ServiceTask_VerifyRestoration");
+        assertThat(job.getExceptionMessage()).contains("Restoration is incomplete");
+        assertThat(job.getRetries()).isEqualTo(2);
+        assertThat(pi).isWaitingAt("ServiceTask_VerifyRestoration").isNotEnded();
+
+        // when the retries are used up, an incident names the problem
+        assertThatThrownBy(() -> driver.executeJob("ServiceTask_VerifyRestoration"));
+        assertThatThrownBy(() -> driver.executeJob("ServiceTask_VerifyRestoration"));
+        Incident incident = extension.getProcessEngine().getRuntimeService().createIncidentQuery()
+                .processInstanceId(pi.getId()).singleResult();
+        assertThat(incident).isNotNull();
+        assertThat(incident.getActivityId()).isEqualTo("ServiceTask_VerifyRestoration");
+        assertThat(incident.getIncidentMessage()).contains("Restoration is incomplete");
+        assertThat(pi).isWaitingAt("ServiceTask_VerifyRestoration");
+        assertThat(world.journal).doesNotContain("verifyRestoration ROLLED_BACK");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private ProcessInstance submit() {
+        ProcessInstance pi = extension.getProcessEngine().getRuntimeService()
+                .startProcessInstanceByKey(ReleaseVariables.PROCESS_LIFECYCLE, "rel-1", FakeReleaseWorld.submittedRelease());
+        assertThat(pi).isWaitingAt("StartEvent_ReleaseSubmitted");
+        driver.executeJob("StartEvent_ReleaseSubmitted");
+        return pi;
+    }
+
+    private ProcessInstance submitAndApprove() {
+        ProcessInstance pi = submit();
+        for (Task task : driver.tasks(pi)) {
+            driver.complete(task, APPROVER, withVariables("decision", "approve"));
+        }
+        assertThat(pi).isWaitingAt("CallActivity_Preflight");
+        return pi;
+    }
+
+    private void passPreflight(ProcessInstance pi) {
+        driver.executeJob("ServiceTask_RecordSlotState");
+        driver.executeJob("ServiceTask_DeployToCanarySlot");
+        driver.executeJob("ServiceTask_SmokeTestCanary");
+        assertThat(driver.calledPreflight(pi)).isNull();
+    }
+
+    private ProcessInstance startRollout() {
+        ProcessInstance pi = submitAndApprove();
+        passPreflight(pi);
+        assertThat(pi).isWaitingAt("ServiceTask_DeployCanary");
+        return pi;
+    }
+
+    /** Shift traffic, let the step pause elapse, analyse. */
+    private void runStepUntilVerdict() {
+        driver.executeJob("ServiceTask_ShiftTraffic");
+        driver.executeJob("IntermediateCatchEvent_StepPause");
+        driver.executeJob("ServiceTask_AnalyzeCanary");
+    }
+}

@@ -1,0 +1,130 @@
+package io.rollguard.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.test.Deployment;
+import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
+import org.camunda.bpm.engine.test.mock.Mocks;
+import org.camunda.community.process_test_coverage.junit5.platform7.ProcessEngineCoverageExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.rollguard.release.ReleaseVariables;
+
+/** The preflight ({@code releasePreflight}) on its own, started as the lifecycle's call activity starts it. */
+@Deployment(resources = "bpmn/release-preflight.bpmn")
+class ReleasePreflightProcessTest {
+
+    @RegisterExtension
+    static ProcessEngineCoverageExtension extension = ProcessDriver.coverage().build();
+
+    private FakeReleaseWorld world;
+    private ProcessDriver driver;
+
+    @BeforeEach
+    void setUp() {
+        ProcessEngine engine = extension.getProcessEngine();
+        BpmnAwareTests.init(engine);
+        ClockUtil.setCurrentTime(Date.from(Instant.parse("2025-06-02T09:00:00Z")));
+        world = new FakeReleaseWorld().register();
+        driver = new ProcessDriver(engine);
+    }
+
+    @AfterEach
+    void tearDown() {
+        Mocks.reset();
+        ClockUtil.reset();
+        BpmnAwareTests.reset();
+    }
+
+    @Test
+    void everyCheckPassingDeploysTheCanaryAndReportsEachCheck() {
+        // given a preflight where every check passes
+        // when it runs
+        ProcessInstance pi = startPreflight();
+        driver.executeJob("ServiceTask_RecordSlotState");
+        driver.executeJob("ServiceTask_DeployToCanarySlot");
+        driver.executeJob("ServiceTask_SmokeTestCanary");
+
+        // then it ends passed, the canary runs the new version, and the report lists every check
+        assertThat(pi).isEnded().hasPassedInOrder("ServiceTask_CheckDescriptorAgainstApp", "ServiceTask_RecordSlotState",
+                "ServiceTask_DeployToCanarySlot", "ServiceTask_SmokeTestCanary", "EndEvent_PreflightPassed");
+        assertThat(pi).hasNotPassed("StartEvent_CheckFailed", "ServiceTask_RestoreCanaryAfterFailedCheck");
+        assertThat(driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_PASSED)).isEqualTo(true);
+        assertThat((String) driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_REPORT)).isEqualTo("""
+                PASSED descriptor matches app
+                PASSED both slots reachable and recorded
+                PASSED smoke request GET /health -> 200""");
+        assertThat(world.journal).containsExactly("deployCanary");
+    }
+
+    @Test
+    void failedDescriptorCheckStopsAtOnceAndStillRestoresTheCanarySlot() {
+        // given a descriptor the app does not match (the check runs in the starting transaction)
+        world.failingChecks.put("checkDescriptorAgainstAppDelegate", "feature flags cannot be set yet");
+
+        // when the preflight starts
+        ProcessInstance pi = startPreflight();
+
+        // then no other check runs: the error event subprocess restores the canary slot
+        assertThat(pi).isWaitingAt("ServiceTask_RestoreCanaryAfterFailedCheck");
+        driver.executeJob("ServiceTask_RestoreCanaryAfterFailedCheck");
+        assertThat(pi).isEnded().hasPassed("StartEvent_CheckFailed", "EndEvent_PreflightFailed");
+        assertThat(pi).hasNotPassed("ServiceTask_RecordSlotState", "ServiceTask_DeployToCanarySlot");
+        assertThat(driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_PASSED)).isEqualTo(false);
+        assertThat(driver.historicVariable(pi, "preflightFailure"))
+                .isEqualTo("descriptor matches app: feature flags cannot be set yet");
+        assertThat(world.journal).containsExactly("restoreCanarySlot");
+    }
+
+    @Test
+    void unreachableSlotFailsThePreflightBeforeAnythingIsDeployed() {
+        // given a slot that cannot be reached
+        world.failingChecks.put("recordSlotStateDelegate", "canary slot did not answer");
+        ProcessInstance pi = startPreflight();
+
+        // when the slot state is recorded
+        driver.executeJob("ServiceTask_RecordSlotState");
+        driver.executeJob("ServiceTask_RestoreCanaryAfterFailedCheck");
+
+        // then the preflight fails without a deployment
+        assertThat(pi).isEnded().hasPassed("EndEvent_PreflightFailed").hasNotPassed("ServiceTask_DeployToCanarySlot");
+        assertThat(driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_PASSED)).isEqualTo(false);
+        assertThat(world.journal).containsExactly("restoreCanarySlot");
+    }
+
+    @Test
+    void failedSmokeTestRestoresTheDeployedCanarySlot() {
+        // given a canary that answers the smoke request with an error
+        world.failingChecks.put("smokeTestCanaryDelegate", "GET /health answered HTTP 500, expected 200");
+        ProcessInstance pi = startPreflight();
+
+        // when the smoke test runs after the deployment
+        driver.executeJob("ServiceTask_RecordSlotState");
+        driver.executeJob("ServiceTask_DeployToCanarySlot");
+        driver.executeJob("ServiceTask_SmokeTestCanary");
+
+        // then the smoke-test failure is caught by the event subprocess, which restores the slot
+        assertThat(pi).isWaitingAt("ServiceTask_RestoreCanaryAfterFailedCheck").hasNotPassed("EndEvent_PreflightPassed");
+        driver.executeJob("ServiceTask_RestoreCanaryAfterFailedCheck");
+        assertThat(pi).isEnded().hasPassed("ServiceTask_RestoreCanaryAfterFailedCheck", "EndEvent_PreflightFailed");
+        assertThat(world.journal).containsExactly("deployCanary", "restoreCanarySlot");
+        assertThat((String) driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_REPORT))
+                .endsWith("FAILED smoke request GET /health -> 200: GET /health answered HTTP 500, expected 200");
+    }
+
+    private ProcessInstance startPreflight() {
+        return extension.getProcessEngine().getRuntimeService().startProcessInstanceByKey("releasePreflight", "rel-1",
+                Map.of(ReleaseVariables.RELEASE_ID, "rel-1"));
+    }
+}

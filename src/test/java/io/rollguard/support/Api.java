@@ -1,0 +1,126 @@
+package io.rollguard.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** A small HTTP client for Rollguard's API and Camunda's REST API, as a given user. */
+public final class Api {
+
+    public record Response(int status, String body, Map<String, String> headers) {
+        public JsonNode json() {
+            try {
+                return new ObjectMapper().readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (HTTP " + status + "): " + body, e);
+            }
+        }
+
+        public String header(String name) {
+            return headers.get(name.toLowerCase());
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    public Api(String base) {
+        this.base = base;
+    }
+
+    public Response get(String user, String path) {
+        return send(request(user, path).GET());
+    }
+
+    /** A GET with explicit credentials, e.g. a wrong password. */
+    public Response getWithPassword(String user, String password, String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                .GET());
+    }
+
+    public Response post(String user, String path) {
+        return send(request(user, path).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    public Response postJson(String user, String path, String json) {
+        return send(request(user, path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Response putJson(String user, String path, String json) {
+        return send(request(user, path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** Submits a release as multipart: the descriptor part plus the named file parts. */
+    public Response submit(String user, String descriptor, Map<String, byte[]> files) {
+        String boundary = "rollguard-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        Map<String, byte[]> parts = new LinkedHashMap<>();
+        if (descriptor != null) {
+            parts.put("descriptor", descriptor.getBytes(StandardCharsets.UTF_8));
+        }
+        parts.putAll(files);
+        for (Map.Entry<String, byte[]> part : parts.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part.getKey()
+                    + "\"; filename=\"" + part.getKey() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(part.getValue());
+            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(request(user, "/api/releases").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
+    /** Submits one of the sample app's versions exactly as shipped in examples/expenses/. */
+    public Response submitExample(String user, String version) {
+        Path dir = NodeRedSlots.PROJECT.resolve("examples/expenses/" + version);
+        try {
+            return submit(user, Files.readString(dir.resolve("release.yaml")),
+                    Map.of("flows.json", Files.readAllBytes(dir.resolve("flows.json"))));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpRequest.Builder request(String user, String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (user != null) {
+            // local users of the embedded default: password = user name
+            builder.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8)));
+        }
+        return builder;
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            Map<String, String> headers = new LinkedHashMap<>();
+            response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
+            return new Response(response.statusCode(), response.body(), headers);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.rollguard.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Two real Node-RED 4.1 slots (stable and canary) started with the project's own
+ * {@code stack/node-red/start-slot.sh}. Fails loudly when Node-RED is not installed: the test
+ * command installs it, a test never skips for lack of it.
+ */
+public final class NodeRedSlots implements AutoCloseable {
+
+    public static final Path PROJECT = Path.of("").toAbsolutePath();
+    public static final Path STACK = PROJECT.resolve("stack/node-red");
+
+    private final Slot stable;
+    private final Slot canary;
+    private final String token;
+
+    public record Slot(String name, int port, Path userDir) {
+        public String baseUrl() {
+            return "http://127.0.0.1:" + port;
+        }
+    }
+
+    private NodeRedSlots(Slot stable, Slot canary, String token) {
+        this.stable = stable;
+        this.canary = canary;
+        this.token = token;
+    }
+
+    public static NodeRedSlots start(String prefix) {
+        if (!Files.exists(STACK.resolve("node_modules/node-red/red.js"))) {
+            throw new IllegalStateException("Node-RED is not installed in " + STACK
+                    + ": run ./rollguard test (it runs npm ci there) before the tests");
+        }
+        String token = readToken();
+        Slot stable = startSlot(prefix + "-stable", token);
+        Slot canary = startSlot(prefix + "-canary", token);
+        return new NodeRedSlots(stable, canary, token);
+    }
+
+    public Slot stable() {
+        return stable;
+    }
+
+    public Slot canary() {
+        return canary;
+    }
+
+    public String token() {
+        return token;
+    }
+
+    /** Replaces a slot's flows directly through the Admin API (test set-up, not the product path). */
+    public void deploy(Slot slot, Path flowsFile) {
+        try {
+            String flows = Files.readString(flowsFile);
+            HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest
+                    .newBuilder(URI.create(slot.baseUrl() + "/admin/flows"))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Node-RED-API-Version", "v2")
+                    .header("Node-RED-Deployment-Type", "full")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"flows\":" + flows + "}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("deploying " + flowsFile + " to " + slot.name() + " failed: HTTP "
+                        + response.statusCode() + " " + response.body());
+            }
+            waitForVersionEndpoint(slot);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the slot's app says it is, asked directly (not through the router). */
+    public String version(Slot slot) {
+        try {
+            HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest
+                    .newBuilder(URI.create(slot.baseUrl() + "/app/version")).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body().replaceAll(".*\"version\"\\s*:\\s*\"([^\"]+)\".*", "$1")
+                    : "HTTP " + response.statusCode();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    private void waitForVersionEndpoint(Slot slot) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (!version(slot).startsWith("HTTP") && !version(slot).contains("Exception")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("slot " + slot.name() + " does not answer /app/version after deployment");
+    }
+
+    @Override
+    public void close() {
+        for (Slot slot : new Slot[] {stable, canary}) {
+            run(STACK.resolve("stop-slot.sh").toString(), slot.userDir().toString());
+        }
+    }
+
+    private static Slot startSlot(String name, String token) {
+        int port = freePort();
+        Path userDir = PROJECT.resolve("target/node-red/" + name + "-" + port);
+        run(STACK.resolve("start-slot.sh").toString(), name, String.valueOf(port), userDir.toString());
+        return new Slot(name, port, userDir);
+    }
+
+    private static String readToken() {
+        String env = System.getenv("NODE_RED_ADMIN_TOKEN");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return Files.readString(STACK.resolve("dev-token"), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new IllegalStateException("no NODE_RED_ADMIN_TOKEN and no stack/node-red/dev-token", e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void run(String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(String.join(" ", command) + " could not run", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Duration startTimeout() {
+        return Duration.ofSeconds(60);
+    }
+}

@@ -1,0 +1,78 @@
+package io.rollguard.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Real user traffic through the router: a few workers send GET requests in a loop and remember,
+ * per response, when it happened, its status, the slot the router chose and the app version
+ * that answered.
+ */
+public final class TrafficGenerator implements AutoCloseable {
+
+    public record Hit(Instant at, int status, String slot, String version) {
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<Hit> hits = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final ExecutorService workers;
+
+    public TrafficGenerator(String url, int workers, Duration pause) {
+        this.workers = Executors.newFixedThreadPool(workers);
+        for (int i = 0; i < workers; i++) {
+            this.workers.submit(() -> {
+                while (running.get()) {
+                    hits.add(hit(url));
+                    sleep(pause);
+                }
+            });
+        }
+    }
+
+    /** One request, outside any generator. */
+    public static Hit hit(String url) {
+        try {
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+            return new Hit(Instant.now(), response.statusCode(),
+                    response.headers().firstValue("X-Rollguard-Slot").orElse("?"),
+                    response.headers().firstValue("X-App-Version").orElse("?"));
+        } catch (Exception e) {
+            return new Hit(Instant.now(), 0, "?", e.getClass().getSimpleName());
+        }
+    }
+
+    public List<Hit> hits() {
+        return List.copyOf(hits);
+    }
+
+    public List<Hit> since(Instant from) {
+        return hits.stream().filter(h -> !h.at().isBefore(from)).toList();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        workers.shutdown();
+        workers.awaitTermination(15, TimeUnit.SECONDS);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
