@@ -84,6 +84,9 @@ class RestartDuringCanaryIT {
             assertThat(count(promoted, "CANARY_DEPLOYED")).isEqualTo(1);
             assertThat(count(promoted, "TRAFFIC_SHIFTED")).as(promoted.path("history").toPrettyString()).isEqualTo(2);
             assertThat(count(promoted, "ANALYSIS")).isEqualTo(2);
+            // the restart redeployed nothing: unchanged models keep their version
+            assertThat(new Api(rollguard.baseUrl()).get("admin", "/engine-rest/process-definition/count?key=releaseLifecycle")
+                    .json().path("count").asInt()).isEqualTo(1);
         }
         assertThat(slots.version(slots.stable())).isEqualTo("1.1.0");
         assertThat(TrafficGenerator.hit(rollguard.routerUrl("/expenses/version")).version()).isEqualTo("1.1.0");

@@ -1,0 +1,118 @@
+package io.rollguard.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import io.rollguard.support.Api;
+import io.rollguard.support.NodeRedSlots;
+import io.rollguard.support.RollguardProcess;
+
+/**
+ * Benchmark harness, not a test: run with {@code ./rollguard bench}. Starts the packaged app
+ * on its embedded defaults (H2 in memory) and one Node-RED slot pair, then measures
+ * <ul>
+ * <li>start-up time and resident memory of the app,</li>
+ * <li>latency of GET /expenses at 50 concurrent clients, straight to Node-RED and through the
+ * built-in router (median, p99, throughput).</li>
+ * </ul>
+ * Prints lines starting with {@code BENCH}.
+ */
+class RouterBenchmark {
+
+    static final int CONCURRENCY = 50;
+    static final int REQUESTS = 20_000;
+    static final int WARMUP = 3_000;
+
+    @Test
+    void measure() throws Exception {
+        try (NodeRedSlots slots = NodeRedSlots.start("bench")) {
+            slots.deploy(slots.stable(), NodeRedSlots.PROJECT.resolve("examples/expenses/1.0.0/flows.json"));
+            slots.deploy(slots.canary(), NodeRedSlots.PROJECT.resolve("examples/expenses/1.0.0/flows.json"));
+            RollguardProcess app = new RollguardProcess("rollguard-bench", List.of(
+                    "--spring.datasource.url=jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1",
+                    "--rollguard.sample-app.enabled=false"));
+            Duration startup = app.start();
+            System.out.printf("BENCH start-up (embedded defaults, H2): %d ms; RSS after start %d MiB%n",
+                    startup.toMillis(), app.rssMiB());
+            try {
+                Api api = new Api(app.baseUrl());
+                api.putJson("admin", "/api/apps/expenses", """
+                        {"owners":["alice"],
+                         "stable":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
+                         "canary":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
+                         "adminToken":"%s","route":"expenses","currentVersion":"1.0.0"}"""
+                        .formatted(slots.stable().baseUrl(), slots.stable().baseUrl(), slots.canary().baseUrl(),
+                                slots.canary().baseUrl(), slots.token()));
+                String direct = slots.stable().baseUrl() + "/app/expenses";
+                String routed = app.routerUrl("/expenses/expenses");
+                load(direct, WARMUP);
+                load(routed, WARMUP);
+                report("direct to Node-RED", load(direct, REQUESTS));
+                report("through built-in router", load(routed, REQUESTS));
+                System.out.printf("BENCH RSS after load: %d MiB%n", app.rssMiB());
+            } finally {
+                app.stop();
+            }
+        }
+    }
+
+    record Result(List<Long> nanos, long wallNanos, int errors) {
+    }
+
+    static Result load(String url, int requests) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(CONCURRENCY)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build();
+        AtomicInteger remaining = new AtomicInteger(requests);
+        AtomicInteger errors = new AtomicInteger();
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>(requests));
+        ExecutorService clients = Executors.newFixedThreadPool(CONCURRENCY);
+        long start = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < CONCURRENCY; i++) {
+            futures.add(clients.submit(() -> {
+                while (remaining.getAndDecrement() > 0) {
+                    long t = System.nanoTime();
+                    try {
+                        HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
+                        if (r.statusCode() != 200) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    latencies.add(System.nanoTime() - t);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        long wall = System.nanoTime() - start;
+        clients.shutdown();
+        return new Result(new ArrayList<>(latencies), wall, errors.get());
+    }
+
+    static void report(String what, Result r) {
+        List<Long> sorted = new ArrayList<>(r.nanos());
+        Collections.sort(sorted);
+        double p50 = sorted.get(sorted.size() / 2) / 1e6;
+        double p99 = sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1) / 1e6;
+        double rps = sorted.size() / (r.wallNanos() / 1e9);
+        System.out.printf("BENCH %-24s %d requests, %d concurrent: median %.2f ms, p99 %.2f ms, %.0f req/s, %d errors%n",
+                what, sorted.size(), CONCURRENCY, p50, p99, rps, r.errors());
+    }
+}
