@@ -48,13 +48,7 @@ class RouterBenchmark {
                     startup.toMillis(), app.rssMiB());
             try {
                 Api api = new Api(app.baseUrl());
-                api.putJson("admin", "/api/apps/expenses", """
-                        {"owners":["alice"],
-                         "stable":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
-                         "canary":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
-                         "adminToken":"%s","route":"expenses","currentVersion":"1.0.0"}"""
-                        .formatted(slots.stable().baseUrl(), slots.stable().baseUrl(), slots.canary().baseUrl(),
-                                slots.canary().baseUrl(), slots.token()));
+                api.registerExpenses(slots, List.of("alice"), "1.0.0");
                 String direct = slots.stable().baseUrl() + "/app/expenses";
                 String routed = app.routerUrl("/expenses/expenses");
                 load(direct, WARMUP);

@@ -82,13 +82,7 @@ abstract class EndToEndTest {
         jdbc.update("delete from rg_route");
         slots.deploy(slots.stable(), EXAMPLES.resolve(version + "/flows.json"));
         slots.deploy(slots.canary(), EXAMPLES.resolve(version + "/flows.json"));
-        Api.Response put = api.putJson("admin", "/api/apps/expenses", """
-                {"owners":["alice"],
-                 "stable":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
-                 "canary":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
-                 "adminToken":"%s","route":"expenses","currentVersion":"%s"}"""
-                .formatted(slots.stable().baseUrl(), slots.stable().baseUrl(), slots.canary().baseUrl(),
-                        slots.canary().baseUrl(), slots.token(), version));
+        Api.Response put = api.registerExpenses(slots, List.of("alice"), version);
         assertThat(put.status()).as(put.body()).isIn(200, 201);
         // the router's route cache lives two seconds; the app may just have been registered
         sleep(Duration.ofMillis(2100));

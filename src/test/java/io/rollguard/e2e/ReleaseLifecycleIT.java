@@ -168,13 +168,7 @@ class ReleaseLifecycleIT extends EndToEndTest {
             identityService.createMembership("zoe", "requester");
             identityService.createMembership("zoe", "approver");
         }
-        api.putJson("admin", "/api/apps/expenses", """
-                {"owners":["alice","zoe"],
-                 "stable":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
-                 "canary":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
-                 "adminToken":"%s","route":"expenses"}"""
-                .formatted(slots.stable().baseUrl(), slots.stable().baseUrl(), slots.canary().baseUrl(),
-                        slots.canary().baseUrl(), slots.token()));
+        api.registerExpenses(slots, List.of("alice", "zoe"), null);
         Api.Response submitted = api.submitExample("zoe", "1.1.0");
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
         String id = submitted.json().path("id").asText();
@@ -184,6 +178,9 @@ class ReleaseLifecycleIT extends EndToEndTest {
 
         // then: Tasklist/REST do not even show zoe the task, completing it is refused with 403
         assertThat(tasks("zoe", pi)).isEmpty();
+        assertThat(tasksInMyGroupTasksFilter("zoe")).doesNotContain(taskId);
+        assertThat(tasksInMyGroupTasksFilter("bob")).contains(taskId);
+        assertThat(tasksInMyGroupTasksFilter("dave")).as("not an approver").doesNotContain(taskId);
         Api.Response viaRest = complete("zoe", taskId, "approve", "mine");
         assertThat(viaRest.status()).isEqualTo(403);
         // the Java API refuses too: by authorization, and by the listener even where authorization
@@ -210,5 +207,15 @@ class ReleaseLifecycleIT extends EndToEndTest {
         assertThat(complete("bob", taskId, "reject", "no tests attached").status()).isEqualTo(204);
         JsonNode rejected = waitForState(id, "REJECTED", Duration.ofSeconds(10));
         assertThat(hasEvent(rejected, "REJECTED", "no tests attached")).isTrue();
+    }
+
+    /** What Tasklist shows a user: the tasks of the "My group tasks" filter, the only filter there is. */
+    List<String> tasksInMyGroupTasksFilter(String user) {
+        JsonNode filters = api.get(user, "/engine-rest/filter?resourceType=Task").json();
+        assertThat(filters).as(user + " sees exactly one filter").hasSize(1);
+        assertThat(filters.get(0).path("name").asText()).isEqualTo("My group tasks");
+        Api.Response list = api.get(user, "/engine-rest/filter/" + filters.get(0).path("id").asText() + "/list");
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        return list.json().findValuesAsText("id");
     }
 }

@@ -55,13 +55,7 @@ class RestartDuringCanaryIT {
         Api api = new Api(rollguard.baseUrl());
         slots.deploy(slots.stable(), EndToEndTest.EXAMPLES.resolve("1.0.0/flows.json"));
         slots.deploy(slots.canary(), EndToEndTest.EXAMPLES.resolve("1.0.0/flows.json"));
-        Api.Response registered = api.putJson("admin", "/api/apps/expenses", """
-                {"owners":["alice"],
-                 "stable":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
-                 "canary":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
-                 "adminToken":"%s","route":"expenses","currentVersion":"1.0.0"}"""
-                .formatted(slots.stable().baseUrl(), slots.stable().baseUrl(), slots.canary().baseUrl(),
-                        slots.canary().baseUrl(), slots.token()));
+        Api.Response registered = api.registerExpenses(slots, List.of("alice"), "1.0.0");
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
 
         try (TrafficGenerator traffic = new TrafficGenerator(rollguard.routerUrl("/expenses/expenses"), 4,

@@ -35,7 +35,7 @@ import io.rollguard.release.ReleaseVariables;
 @Deployment(resources = {
         "bpmn/release-lifecycle.bpmn", "bpmn/release-preflight.bpmn", "bpmn/approval-policy.dmn",
         "forms/approve-change.form", "forms/decide-analysis.form" })
-class ReleaseLifecycleProcessTest {
+class ReleaseLifecycleProcessTest extends ProcessTestSupport {
 
     @RegisterExtension
     static ProcessEngineCoverageExtension extension = ProcessDriver.coverage()
@@ -45,23 +45,9 @@ class ReleaseLifecycleProcessTest {
     private static final String APPROVER = "bob";
     private static final String RELEASE_MANAGER = "carol";
 
-    private FakeReleaseWorld world;
-    private ProcessDriver driver;
-
-    @BeforeEach
-    void setUp() {
-        ProcessEngine engine = extension.getProcessEngine();
-        BpmnAwareTests.init(engine);
-        ClockUtil.setCurrentTime(Date.from(Instant.parse("2025-06-02T09:00:00Z")));
-        world = new FakeReleaseWorld().register();
-        driver = new ProcessDriver(engine);
-    }
-
-    @AfterEach
-    void tearDown() {
-        Mocks.reset();
-        ClockUtil.reset();
-        BpmnAwareTests.reset();
+    @Override
+    protected ProcessEngineCoverageExtension extension() {
+        return extension;
     }
 
     // ---------------------------------------------------------------- approval

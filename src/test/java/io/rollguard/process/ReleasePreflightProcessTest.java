@@ -23,28 +23,14 @@ import io.rollguard.release.ReleaseVariables;
 
 /** The preflight ({@code releasePreflight}) on its own, started as the lifecycle's call activity starts it. */
 @Deployment(resources = "bpmn/release-preflight.bpmn")
-class ReleasePreflightProcessTest {
+class ReleasePreflightProcessTest extends ProcessTestSupport {
 
     @RegisterExtension
     static ProcessEngineCoverageExtension extension = ProcessDriver.coverage().build();
 
-    private FakeReleaseWorld world;
-    private ProcessDriver driver;
-
-    @BeforeEach
-    void setUp() {
-        ProcessEngine engine = extension.getProcessEngine();
-        BpmnAwareTests.init(engine);
-        ClockUtil.setCurrentTime(Date.from(Instant.parse("2025-06-02T09:00:00Z")));
-        world = new FakeReleaseWorld().register();
-        driver = new ProcessDriver(engine);
-    }
-
-    @AfterEach
-    void tearDown() {
-        Mocks.reset();
-        ClockUtil.reset();
-        BpmnAwareTests.reset();
+    @Override
+    protected ProcessEngineCoverageExtension extension() {
+        return extension;
     }
 
     @Test

@@ -24,28 +24,14 @@ import io.rollguard.release.ReleaseVariables;
 
 /** Rolling back a promoted release ({@code releaseRollback}). */
 @Deployment(resources = "bpmn/release-rollback.bpmn")
-class ReleaseRollbackProcessTest {
+class ReleaseRollbackProcessTest extends ProcessTestSupport {
 
     @RegisterExtension
     static ProcessEngineCoverageExtension extension = ProcessDriver.coverage().build();
 
-    private FakeReleaseWorld world;
-    private ProcessDriver driver;
-
-    @BeforeEach
-    void setUp() {
-        ProcessEngine engine = extension.getProcessEngine();
-        BpmnAwareTests.init(engine);
-        ClockUtil.setCurrentTime(Date.from(Instant.parse("2025-06-02T09:00:00Z")));
-        world = new FakeReleaseWorld().register();
-        driver = new ProcessDriver(engine);
-    }
-
-    @AfterEach
-    void tearDown() {
-        Mocks.reset();
-        ClockUtil.reset();
-        BpmnAwareTests.reset();
+    @Override
+    protected ProcessEngineCoverageExtension extension() {
+        return extension;
     }
 
     @Test

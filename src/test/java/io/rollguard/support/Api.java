@@ -89,6 +89,19 @@ public final class Api {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
     }
 
+    /** Registers (or re-registers) the sample app {@code expenses} on these slots, as admin. */
+    public Response registerExpenses(NodeRedSlots slots, java.util.List<String> owners, String currentVersion) {
+        String ownersJson = owners.stream().map(o -> "\"" + o + "\"").collect(java.util.stream.Collectors.joining(","));
+        return putJson("admin", "/api/apps/expenses", """
+                {"owners":[%s],
+                 "stable":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
+                 "canary":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
+                 "adminToken":"%s","route":"expenses"%s}"""
+                .formatted(ownersJson, slots.stable().baseUrl(), slots.stable().baseUrl(), slots.canary().baseUrl(),
+                        slots.canary().baseUrl(), slots.token(),
+                        currentVersion == null ? "" : ",\"currentVersion\":\"" + currentVersion + "\""));
+    }
+
     /** Submits one of the sample app's versions exactly as shipped in examples/expenses/. */
     public Response submitExample(String user, String version) {
         Path dir = NodeRedSlots.PROJECT.resolve("examples/expenses/" + version);
