@@ -5,6 +5,7 @@ import static org.camunda.bpm.engine.authorization.Authorization.AUTH_TYPE_GRANT
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.FilterService;
@@ -16,6 +17,7 @@ import org.camunda.bpm.engine.authorization.Permissions;
 import org.camunda.bpm.engine.authorization.Resource;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.filter.Filter;
+import org.camunda.bpm.engine.authorization.Groups;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.task.TaskQuery;
@@ -41,6 +43,7 @@ import org.springframework.stereotype.Component;
 class CamundaAuthorizations implements ApplicationRunner {
 
     static final String MY_GROUP_TASKS_FILTER = "My group tasks";
+    static final String SYSTEM_USER = "rollguardsystem";
 
     private static final Logger log = LoggerFactory.getLogger(CamundaAuthorizations.class);
 
@@ -63,6 +66,7 @@ class CamundaAuthorizations implements ApplicationRunner {
     public void run(ApplicationArguments args) {
         Roles.ALL.forEach(this::ensureGroup);
         localUsers.localUsers().forEach(this::ensureUser);
+        closeInitialSetup();
         String filterId = ensureMyGroupTasksFilter();
 
         for (String group : Roles.ALL) {
@@ -84,6 +88,32 @@ class CamundaAuthorizations implements ApplicationRunner {
             grant(Roles.ADMIN, resource, ANY, Permissions.ALL);
         }
         log.info("Camunda groups, {} local users and authorizations are in place", localUsers.localUsers().size());
+    }
+
+    /**
+     * Camunda's webapps offer anyone an "initial setup" page that creates a Camunda
+     * administrator as long as no user is in the group {@code camunda-admin}. Rollguard seeds its
+     * own admins, so that door must never be open: a system account with an unguessable,
+     * never-stored password is put in that group (the setup API is also denied by the filter
+     * chain). Our admins stay in our {@code admin} group, which keeps four-eyes authorizations
+     * effective for them too.
+     */
+    private void closeInitialSetup() {
+        if (identityService.isReadOnly()) {
+            return;
+        }
+        if (identityService.createUserQuery().memberOfGroup(Groups.CAMUNDA_ADMIN).count() > 0) {
+            return;
+        }
+        ensureGroup(Groups.CAMUNDA_ADMIN);
+        if (identityService.createUserQuery().userId(SYSTEM_USER).count() == 0) {
+            User system = identityService.newUser(SYSTEM_USER);
+            system.setFirstName("Rollguard");
+            system.setLastName("System");
+            system.setPassword(UUID.randomUUID() + "-" + UUID.randomUUID());
+            identityService.saveUser(system);
+        }
+        identityService.createMembership(SYSTEM_USER, Groups.CAMUNDA_ADMIN);
     }
 
     private void ensureGroup(String id) {

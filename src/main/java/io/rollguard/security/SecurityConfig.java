@@ -32,7 +32,11 @@ class SecurityConfig {
         http.securityMatcher(new OrRequestMatcher(
                         PathPatternRequestMatcher.withDefaults().matcher("/camunda/**"),
                         PathPatternRequestMatcher.withDefaults().matcher("/camunda")))
-                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                // Camunda's initial-setup API would let anyone create an administrator
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers(PathPatternRequestMatcher.withDefaults().matcher("/camunda/api/admin/setup/**"))
+                        .denyAll()
+                        .anyRequest().permitAll())
                 .csrf(c -> c.disable())
                 .headers(h -> h.frameOptions(f -> f.sameOrigin()));
         return http.build();

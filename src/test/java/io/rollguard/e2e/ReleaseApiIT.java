@@ -232,4 +232,16 @@ class ReleaseApiIT {
         assertThat(abort.status()).as(abort.body()).isEqualTo(200);
         assertThat(abort.json().path("state").asText()).isEqualTo("ABORTED");
     }
+
+    @Test
+    void camundasInitialSetupCannotBeUsedToCreateAnAdministrator() {
+        Api.Response r = api.postJson(null, "/camunda/api/admin/setup/default/user/create", """
+                {"profile":{"id":"intruder","firstName":"I","lastName":"N"},"credentials":{"password":"intruder"}}""");
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(identityService.createUserQuery().userId("intruder").count()).isZero();
+        // and the webapps do not even offer it: someone is Camunda administrator already
+        assertThat(identityService.createUserQuery().memberOfGroup("camunda-admin").count()).isPositive();
+        assertThat(identityService.createUserQuery().memberOfGroup("camunda-admin").userId("admin").count())
+                .as("our admins stay subject to authorizations").isZero();
+    }
 }
