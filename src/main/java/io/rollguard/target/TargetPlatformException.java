@@ -1,0 +1,12 @@
+package io.rollguard.target;
+
+/** A target that cannot be reached or refused a change; becomes a Camunda incident after retries. */
+public class TargetPlatformException extends RuntimeException {
+    public TargetPlatformException(String message) {
+        super(message);
+    }
+
+    public TargetPlatformException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
