@@ -82,6 +82,38 @@ class ReleaseLifecycleIT extends EndToEndTest {
     }
 
     @Test
+    void releaseManagerRollsBackAPromotedReleaseToThePreviousVersion() {
+        // given 1.1.0 promoted over 1.0.0
+        baseline("1.0.0");
+        String id;
+        try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(40))) {
+            Api.Response submitted = api.submitExample("alice", "1.1.0");
+            id = submitted.json().path("id").asText();
+            JsonNode task = awaitTask("bob", submitted.json().path("processInstanceId").asText());
+            complete("bob", task.path("id").asText(), "approve", "");
+            waitForState(id, "PROMOTED", Duration.ofSeconds(120));
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+
+        // when: the requester may not, a release manager may
+        assertThat(api.post("alice", "/api/releases/" + id + "/rollback").status()).isEqualTo(403);
+        Api.Response rollback = api.post("frank", "/api/releases/" + id + "/rollback");
+
+        // then
+        assertThat(rollback.status()).as(rollback.body()).isEqualTo(200);
+        JsonNode rolledBack = waitForState(id, "ROLLED_BACK", Duration.ofSeconds(60));
+        assertThat(hasEvent(rolledBack, "PREVIOUS_VERSION_RESTORED", "1.0.0")).isTrue();
+        assertThat(hasEvent(rolledBack, "RESTORATION_VERIFIED", "")).isTrue();
+        assertThat(slots.version(slots.stable())).isEqualTo("1.0.0");
+        assertThat(apps.find("expenses").orElseThrow().currentVersion()).isEqualTo("1.0.0");
+        for (int i = 0; i < 20; i++) {
+            assertThat(TrafficGenerator.hit(routerUrl("/expenses")).version()).isEqualTo("1.0.0");
+        }
+        assertThat(api.post("frank", "/api/releases/" + id + "/rollback").status()).isEqualTo(409);
+    }
+
+    @Test
     void badVersionFailsItsFirstCanaryStepAndIsRolledBackAutomatically() throws Exception {
         // given
         baseline("1.1.0");
@@ -207,6 +239,30 @@ class ReleaseLifecycleIT extends EndToEndTest {
         assertThat(complete("bob", taskId, "reject", "no tests attached").status()).isEqualTo(204);
         JsonNode rejected = waitForState(id, "REJECTED", Duration.ofSeconds(10));
         assertThat(hasEvent(rejected, "REJECTED", "no tests attached")).isTrue();
+    }
+
+    @Test
+    void withoutTrafficTheAnalysisIsInconclusiveAndAReleaseManagerDecides() {
+        // given: nobody uses the app, so the canary gets no samples at all
+        baseline("1.0.0");
+        Api.Response submitted = api.submitExample("alice", "1.1.0");
+        String id = submitted.json().path("id").asText();
+        String pi = submitted.json().path("processInstanceId").asText();
+        complete("bob", awaitTask("bob", pi).path("id").asText(), "approve", "");
+
+        // when
+        JsonNode held = waitForState(id, "ON_HOLD", Duration.ofSeconds(60));
+
+        // then: thin data never passes; only a release manager may decide
+        assertThat(hasEvent(held, "ANALYSIS", "\"verdict\":\"INCONCLUSIVE\"")).isTrue();
+        assertThat(tasks("bob", pi)).isEmpty();
+        JsonNode decision = awaitTask("frank", pi);
+        assertThat(decision.path("taskDefinitionKey").asText()).isEqualTo("UserTask_DecideAnalysis");
+        assertThat(complete("frank", decision.path("id").asText(), "rollback", "no traffic to judge").status())
+                .isEqualTo(204);
+        JsonNode rolledBack = waitForState(id, "ROLLED_BACK", Duration.ofSeconds(60));
+        assertThat(hasEvent(rolledBack, "ANALYSIS_DECIDED", "rollback: no traffic to judge")).isTrue();
+        assertThat(slots.version(slots.canary())).isEqualTo("1.0.0");
     }
 
     /** What Tasklist shows a user: the tasks of the "My group tasks" filter, the only filter there is. */
