@@ -51,10 +51,13 @@ class RouterBenchmark {
                 api.registerExpenses(slots, List.of("alice"), "1.0.0");
                 String direct = slots.stable().baseUrl() + "/app/expenses";
                 String routed = app.routerUrl("/expenses/expenses");
-                load(direct, WARMUP);
-                load(routed, WARMUP);
-                report("direct to Node-RED", load(direct, REQUESTS));
-                report("through built-in router", load(routed, REQUESTS));
+                load(direct, WARMUP, CONCURRENCY);
+                load(routed, WARMUP, CONCURRENCY);
+                report("direct to Node-RED", load(direct, REQUESTS, CONCURRENCY));
+                report("through built-in router", load(routed, REQUESTS, CONCURRENCY));
+                // one client at a time: the latency one hop adds, without CPU contention
+                report("direct to Node-RED", load(direct, 2_000, 1));
+                report("through built-in router", load(routed, 2_000, 1));
                 System.out.printf("BENCH RSS after load: %d MiB%n", app.rssMiB());
             } finally {
                 app.stop();
@@ -62,20 +65,20 @@ class RouterBenchmark {
         }
     }
 
-    record Result(List<Long> nanos, long wallNanos, int errors) {
+    record Result(List<Long> nanos, long wallNanos, int errors, int concurrency) {
     }
 
-    static Result load(String url, int requests) throws Exception {
+    static Result load(String url, int requests, int concurrency) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(CONCURRENCY)).build();
+                .executor(Executors.newFixedThreadPool(concurrency)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build();
         AtomicInteger remaining = new AtomicInteger(requests);
         AtomicInteger errors = new AtomicInteger();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>(requests));
-        ExecutorService clients = Executors.newFixedThreadPool(CONCURRENCY);
+        ExecutorService clients = Executors.newFixedThreadPool(concurrency);
         long start = System.nanoTime();
         List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < CONCURRENCY; i++) {
+        for (int i = 0; i < concurrency; i++) {
             futures.add(clients.submit(() -> {
                 while (remaining.getAndDecrement() > 0) {
                     long t = System.nanoTime();
@@ -97,7 +100,7 @@ class RouterBenchmark {
         }
         long wall = System.nanoTime() - start;
         clients.shutdown();
-        return new Result(new ArrayList<>(latencies), wall, errors.get());
+        return new Result(new ArrayList<>(latencies), wall, errors.get(), concurrency);
     }
 
     static void report(String what, Result r) {
@@ -107,6 +110,6 @@ class RouterBenchmark {
         double p99 = sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1) / 1e6;
         double rps = sorted.size() / (r.wallNanos() / 1e9);
         System.out.printf("BENCH %-24s %d requests, %d concurrent: median %.2f ms, p99 %.2f ms, %.0f req/s, %d errors%n",
-                what, sorted.size(), CONCURRENCY, p50, p99, rps, r.errors());
+                what, sorted.size(), r.concurrency(), p50, p99, rps, r.errors());
     }
 }
