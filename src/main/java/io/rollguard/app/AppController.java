@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import jakarta.validation.Valid;
+import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -31,10 +32,12 @@ class AppController {
 
     private final AppRepository apps;
     private final Permissions permissions;
+    private final Validator validator;
 
-    AppController(AppRepository apps, Permissions permissions) {
+    AppController(AppRepository apps, Permissions permissions, Validator validator) {
         this.apps = apps;
         this.permissions = permissions;
+        this.validator = validator;
     }
 
     record SlotBody(@NotBlank @Pattern(regexp = URL, message = "must be an http(s) URL without trailing slash") String adminUrl,
@@ -70,8 +73,17 @@ class AppController {
     }
 
     @PutMapping("/{key}")
-    ResponseEntity<AppView> put(@PathVariable String key, @Valid @RequestBody AppBody body) {
+    ResponseEntity<AppView> put(@PathVariable String key, @RequestBody AppBody body) {
+        // who may comes before what is wrong with the body: a non-admin learns nothing from it
         requireAdmin();
+        List<ApiProblem.Violation> violations = validator.validate(body).stream()
+                .map(v -> new ApiProblem.Violation("/" + v.getPropertyPath().toString().replace('.', '/')
+                        .replaceAll("<[^>]*>", "").replaceAll("\\[(\\d*)]", "/$1").replaceAll("/+$", ""), v.getMessage()))
+                .sorted(java.util.Comparator.comparing(ApiProblem.Violation::path))
+                .toList();
+        if (!violations.isEmpty()) {
+            throw ApiProblem.invalid("The app registration is invalid", violations);
+        }
         if (!key.matches("^[a-z][a-z0-9-]{1,62}$")) {
             throw ApiProblem.invalid("Invalid app key",
                     List.of(new ApiProblem.Violation("key", "must match ^[a-z][a-z0-9-]{1,62}$")));

@@ -28,6 +28,8 @@ import io.rollguard.web.ApiProblem.Violation;
 @Service
 public class ReleaseService {
 
+    private static final long ABORT_PATIENCE_MILLIS = 3000;
+
     private final ReleaseRepository releases;
     private final AppRepository apps;
     private final DescriptorParser parser;
@@ -130,7 +132,7 @@ public class ReleaseService {
                 .toList();
     }
 
-    @Transactional
+    /** Not one transaction: each correlation attempt is its own, so a missed one leaves nothing behind. */
     public Release abort(CurrentUser user, String id) {
         Release release = read(user, id);
         App app = apps.find(release.appKey()).orElseThrow();
@@ -140,16 +142,37 @@ public class ReleaseService {
         if (!release.state().isAbortable()) {
             throw ApiProblem.conflict("Release " + id + " is " + release.state() + " and can no longer be aborted");
         }
-        try {
-            runtime.createMessageCorrelation(ReleaseVariables.MESSAGE_ABORT)
-                    .processInstanceId(release.processInstanceId())
-                    .correlateWithResult();
-        } catch (MismatchingMessageCorrelationException e) {
-            throw ApiProblem.conflict("Release " + id + " is between two steps (" + release.state()
-                    + ") and cannot take an abort right now; try again in a moment");
-        }
+        correlateAbort(release);
         releases.addEvent(id, "ABORT_REQUESTED", user.id(), null);
         return releases.get(id);
+    }
+
+    /**
+     * The abort message is caught wherever the release waits (approval, preflight, rollout). While
+     * the process moves between two steps there is briefly nothing to catch it, so try for a
+     * moment before answering 409.
+     */
+    private void correlateAbort(Release release) {
+        long deadline = System.currentTimeMillis() + ABORT_PATIENCE_MILLIS;
+        while (true) {
+            try {
+                runtime.createMessageCorrelation(ReleaseVariables.MESSAGE_ABORT)
+                        .processInstanceId(release.processInstanceId())
+                        .correlateWithResult();
+                return;
+            } catch (MismatchingMessageCorrelationException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw ApiProblem.conflict("Release " + release.id() + " is between two steps (" + release.state()
+                            + ") and cannot take an abort right now; try again in a moment");
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw ApiProblem.conflict("Interrupted while aborting release " + release.id());
+                }
+            }
+        }
     }
 
     @Transactional

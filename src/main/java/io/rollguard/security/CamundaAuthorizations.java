@@ -52,20 +52,24 @@ class CamundaAuthorizations implements ApplicationRunner {
     private final FilterService filterService;
     private final TaskService taskService;
     private final LocalUsersProperties localUsers;
+    private final KeycloakProperties keycloak;
 
     CamundaAuthorizations(IdentityService identityService, AuthorizationService authorizationService,
-            FilterService filterService, TaskService taskService, LocalUsersProperties localUsers) {
+            FilterService filterService, TaskService taskService, LocalUsersProperties localUsers,
+            KeycloakProperties keycloak) {
         this.identityService = identityService;
         this.authorizationService = authorizationService;
         this.filterService = filterService;
         this.taskService = taskService;
         this.localUsers = localUsers;
+        this.keycloak = keycloak;
     }
 
     @Override
     public void run(ApplicationArguments args) {
         Roles.ALL.forEach(this::ensureGroup);
-        localUsers.localUsers().forEach(this::ensureUser);
+        List<LocalUsersProperties.LocalUser> users = keycloak.enabled() ? List.of() : localUsers.load();
+        users.forEach(this::ensureUser);
         closeInitialSetup();
         String filterId = ensureMyGroupTasksFilter();
 
@@ -87,7 +91,7 @@ class CamundaAuthorizations implements ApplicationRunner {
         for (Resources resource : Resources.values()) {
             grant(Roles.ADMIN, resource, ANY, Permissions.ALL);
         }
-        log.info("Camunda groups, {} local users and authorizations are in place", localUsers.localUsers().size());
+        log.info("Camunda groups, {} local users and authorizations are in place", users.size());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.rollguard.security;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -23,7 +24,25 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
  */
 @Configuration
 @EnableWebSecurity
+@EnableConfigurationProperties(KeycloakProperties.class)
 class SecurityConfig {
+
+    private final KeycloakProperties keycloak;
+
+    SecurityConfig(KeycloakProperties keycloak) {
+        this.keycloak = keycloak;
+    }
+
+    /** With Keycloak, a chain accepts bearer tokens; without, HTTP Basic against local users. */
+    private void authenticate(HttpSecurity http) throws Exception {
+        if (keycloak.enabled()) {
+            http.oauth2ResourceServer(o -> o
+                    .jwt(j -> j.decoder(BearerTokens.decoder(keycloak)).jwtAuthenticationConverter(BearerTokens.converter()))
+                    .authenticationEntryPoint(new ProblemAuthenticationEntryPoint("Bearer")));
+        } else {
+            http.httpBasic(b -> b.authenticationEntryPoint(new ProblemAuthenticationEntryPoint("Basic")));
+        }
+    }
 
     /** Tasklist, Cockpit, Admin: Camunda's own login and CSRF protection handle these paths. */
     @Bean
@@ -47,9 +66,15 @@ class SecurityConfig {
     @Order(2)
     SecurityFilterChain engineRest(HttpSecurity http) throws Exception {
         http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher("/engine-rest/**"))
-                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+        if (keycloak.enabled()) {
+            // the token is checked here; Camunda's filter then takes user and groups from it
+            http.authorizeHttpRequests(a -> a.anyRequest().authenticated());
+            authenticate(http);
+        } else {
+            http.authorizeHttpRequests(a -> a.anyRequest().permitAll());
+        }
         return http.build();
     }
 
@@ -57,10 +82,9 @@ class SecurityConfig {
     @Bean
     @Order(3)
     SecurityFilterChain api(HttpSecurity http) throws Exception {
+        authenticate(http);
         http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher("/api/**"))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
-                .httpBasic(b -> b.authenticationEntryPoint(new ProblemAuthenticationEntryPoint()))
-                .exceptionHandling(e -> e.authenticationEntryPoint(new ProblemAuthenticationEntryPoint()))
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
         return http.build();
@@ -83,7 +107,8 @@ class SecurityConfig {
                 new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
         registration.addUrlPatterns("/engine-rest/*");
         registration.addInitParameter(ProcessEngineAuthenticationFilter.AUTHENTICATION_PROVIDER_PARAM,
-                HttpBasicAuthenticationProvider.class.getName());
+                keycloak.enabled() ? SpringSecurityCamundaAuthentication.class.getName()
+                        : HttpBasicAuthenticationProvider.class.getName());
         registration.setName("camunda-rest-authentication");
         // after Spring Security's chain, so both see the request in a defined order
         registration.setOrder(101);

@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,9 +38,18 @@ public final class Api {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final Function<String, String> authorization;
 
+    /** As local users of the embedded default: HTTP Basic, password = user name. */
     public Api(String base) {
+        this(base, user -> "Basic " + Base64.getEncoder()
+                .encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** With an Authorization header value per user, e.g. Keycloak bearer tokens. */
+    public Api(String base, Function<String, String> authorization) {
         this.base = base;
+        this.authorization = authorization;
     }
 
     public Response get(String user, String path) {
@@ -116,9 +126,7 @@ public final class Api {
     private HttpRequest.Builder request(String user, String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         if (user != null) {
-            // local users of the embedded default: password = user name
-            builder.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8)));
+            builder.header("Authorization", authorization.apply(user));
         }
         return builder;
     }

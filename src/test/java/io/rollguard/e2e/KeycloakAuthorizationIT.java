@@ -1,0 +1,219 @@
+package io.rollguard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.interfaces.RSAPrivateKey;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.rollguard.support.Api;
+import io.rollguard.support.Keycloak;
+import io.rollguard.support.NodeRedSlots;
+import io.rollguard.support.PostgresDatabase;
+
+/**
+ * The permission model with Keycloak as identity provider: real tokens from a real Keycloak
+ * 26.7 server, against our API and Camunda's REST API. Every role, every action.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "rollguard.router.port=0", "rollguard.sample-app.enabled=false"})
+@ActiveProfiles({"postgres", "keycloak"})
+class KeycloakAuthorizationIT {
+
+    static final Path V110 = NodeRedSlots.PROJECT.resolve("examples/expenses/1.1.0");
+    static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "erin", "frank", "admin", "zoe");
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> PostgresDatabase.fresh("rollguard_it_keycloak"));
+        registry.add("spring.datasource.username", () -> PostgresDatabase.USER);
+        registry.add("spring.datasource.password", () -> PostgresDatabase.PASSWORD);
+        registry.add("rollguard.keycloak.issuer", () -> Keycloak.ISSUER);
+        // the default 30 s tolerance would make the expiry test slow
+        registry.add("rollguard.keycloak.clock-skew", () -> "PT1S");
+    }
+
+    @BeforeAll
+    static void keycloakRuns() {
+        Keycloak.requireRunning();
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    Api api;
+
+    @BeforeEach
+    void registerApp() {
+        api = new Api("http://127.0.0.1:" + port, user -> "Bearer " + Keycloak.userToken(user));
+        jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
+        Api.Response r = api.putJson("admin", "/api/apps/expenses", """
+                {"owners":["alice","zoe","service-account-rollguard-pipeline"],
+                 "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
+                 "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
+                 "adminToken":"not-a-real-token","route":"expenses","currentVersion":"1.0.0"}""");
+        assertThat(r.status()).as(r.body()).isIn(200, 201);
+    }
+
+    Api.Response submit(Api as, String user) throws Exception {
+        return as.submit(user, Files.readString(V110.resolve("release.yaml")),
+                Map.of("flows.json", Files.readAllBytes(V110.resolve("flows.json"))));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"alice,201", "zoe,201", "bob,403", "carol,403", "dave,403", "erin,403", "frank,403", "admin,403"})
+    void onlyRequestersWhoOwnTheAppMaySubmit(String user, int expected) throws Exception {
+        Api.Response r = submit(api, user);
+        assertThat(r.status()).as(r.body()).isEqualTo(expected);
+        if (expected == 201) {
+            assertThat(r.json().path("id").asText()).isNotBlank();
+            assertThat(api.post(user, "/api/releases/" + r.json().path("id").asText() + "/abort").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void onlyAdminsReachTheAppRegistry() {
+        for (String user : USERS) {
+            assertThat(api.get(user, "/api/apps/expenses").status()).as(user).isEqualTo(user.equals("admin") ? 200 : 403);
+        }
+    }
+
+    @Test
+    void aPipelineSubmitsWithItsClientCredentials() throws Exception {
+        String token = Keycloak.clientToken("rollguard-pipeline", pipelineSecret());
+        Api pipeline = new Api("http://127.0.0.1:" + port, user -> "Bearer " + token);
+        Api.Response r = submit(pipeline, "pipeline");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(api.get("erin", "/api/releases/" + r.json().path("id").asText()).json().path("requester").asText())
+                .isEqualTo("service-account-rollguard-pipeline");
+        assertThat(pipeline.post("pipeline", "/api/releases/" + r.json().path("id").asText() + "/abort").status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void theRequesterWhoIsAlsoAnApproverCannotApproveTheirOwnReleaseOverCamundaRest() throws Exception {
+        Api.Response submitted = submit(api, "zoe");
+        String pi = submitted.json().path("processInstanceId").asText();
+        JsonNode task = awaitTask("bob", pi);
+        assertThat(api.get("zoe", "/engine-rest/task?processInstanceId=" + pi).json()).isEmpty();
+        assertThat(complete("zoe", task.path("id").asText()).status()).isEqualTo(403);
+        assertThat(api.get("alice", "/engine-rest/task?processInstanceId=" + pi).json()).as("not an approver").isEmpty();
+        assertThat(complete("bob", task.path("id").asText()).status()).isEqualTo(204);
+        JsonNode release = api.get("erin", "/api/releases/" + submitted.json().path("id").asText()).json();
+        assertThat(release.path("history").toString()).contains("\"type\":\"APPROVED\",\"actor\":\"bob\"");
+    }
+
+    @Test
+    void everyoneWithARoleReadsReleasesAuditorsIncluded() throws Exception {
+        String id = submit(api, "alice").json().path("id").asText();
+        for (String user : USERS) {
+            assertThat(api.get(user, "/api/releases/" + id).status()).as(user).isEqualTo(200);
+        }
+        assertThat(api.post("erin", "/api/releases/" + id + "/abort").status()).isEqualTo(403);
+        assertThat(api.post("bob", "/api/releases/" + id + "/abort").status()).isEqualTo(403);
+        assertThat(api.post("alice", "/api/releases/" + id + "/abort").status()).isEqualTo(200);
+    }
+
+    @Test
+    void missingForgedOrForeignTokensAreUnauthorized() throws Exception {
+        Api anonymous = new Api("http://127.0.0.1:" + port, user -> "Bearer not.a.jwt");
+        assertThat(new Api("http://127.0.0.1:" + port).get(null, "/api/releases").status()).isEqualTo(401);
+        assertThat(anonymous.get("x", "/api/releases").status()).isEqualTo(401);
+        assertThat(anonymous.get("x", "/engine-rest/task").status()).isEqualTo(401);
+
+        // same claims as alice's real token, signed with a key Keycloak never had
+        String forged = forge(Keycloak.userToken("alice"));
+        Api forger = new Api("http://127.0.0.1:" + port, user -> "Bearer " + forged);
+        Api.Response r = forger.get("alice", "/api/releases");
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.header("WWW-Authenticate")).startsWith("Bearer");
+        assertThat(forger.get("alice", "/engine-rest/task").status()).isEqualTo(401);
+
+        // a real token of the realm, but issued for another audience (Keycloak's admin-cli client)
+        String foreign = Keycloak.freshUserToken("admin-cli", null, "admin");
+        Api foreigner = new Api("http://127.0.0.1:" + port, user -> "Bearer " + foreign);
+        assertThat(foreigner.get("admin", "/api/apps/expenses").status()).isEqualTo(401);
+        // HTTP Basic is not accepted when Keycloak is the identity provider
+        assertThat(new Api("http://127.0.0.1:" + port).get("admin", "/api/apps/expenses").status()).isEqualTo(401);
+    }
+
+    @Test
+    void expiredTokensAreUnauthorized() throws Exception {
+        String token = Keycloak.freshUserToken("rollguard-test-short-lived", null, "admin");
+        Api holder = new Api("http://127.0.0.1:" + port, user -> "Bearer " + token);
+        assertThat(holder.get("admin", "/api/apps/expenses").status()).isEqualTo(200);
+        Thread.sleep(5_000); // 3 s lifetime + 1 s tolerance
+        Api.Response expired = holder.get("admin", "/api/apps/expenses");
+        assertThat(expired.status()).isEqualTo(401);
+        assertThat(expired.json().path("title").asText()).isEqualTo("Unauthorized");
+    }
+
+    @Test
+    void aValidTokenWithoutTheRightRoleIsForbiddenNotUnauthorized() {
+        assertThat(api.get("erin", "/api/apps/expenses").status()).isEqualTo(403);
+        assertThat(api.putJson("frank", "/api/apps/other", "{}").status()).isEqualTo(403);
+    }
+
+    private Api.Response complete(String user, String taskId) {
+        return api.postJson(user, "/engine-rest/task/" + taskId + "/complete",
+                "{\"variables\":{\"decision\":{\"value\":\"approve\"}}}");
+    }
+
+    private JsonNode awaitTask(String user, String pi) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            JsonNode tasks = api.get(user, "/engine-rest/task?processInstanceId=" + pi).json();
+            if (tasks.size() > 0) {
+                return tasks.get(0);
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no task for " + user);
+    }
+
+    private static String pipelineSecret() throws Exception {
+        JsonNode realm = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(NodeRedSlots.PROJECT.resolve("stack/keycloak/realm-rollguard.json").toFile());
+        for (JsonNode client : realm.path("clients")) {
+            if (client.path("clientId").asText().equals("rollguard-pipeline")) {
+                return client.path("secret").asText();
+            }
+        }
+        throw new AssertionError("no rollguard-pipeline client in the realm file");
+    }
+
+    /** Re-signs a real token's header and claims with a fresh RSA key. */
+    static String forge(String token) throws Exception {
+        String[] parts = token.split("\\.");
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair keys = generator.generateKeyPair();
+        Signature signature = Signature.getInstance("SHA256withRSA");
+        signature.initSign((RSAPrivateKey) keys.getPrivate());
+        signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        return parts[0] + "." + parts[1] + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(signature.sign());
+    }
+}
