@@ -134,6 +134,15 @@ abstract class EndToEndTest {
         throw new AssertionError("no task for " + user + " in process " + processInstanceId);
     }
 
+    /** alice submits a sample version and bob approves it; returns the release id. */
+    String submitAndApprove(String version) {
+        Api.Response submitted = api.submitExample("alice", version);
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        JsonNode task = awaitTask("bob", submitted.json().path("processInstanceId").asText());
+        assertThat(complete("bob", task.path("id").asText(), "approve", "").status()).isEqualTo(204);
+        return submitted.json().path("id").asText();
+    }
+
     Api.Response complete(String user, String taskId, String decision, String comment) {
         return api.postJson(user, "/engine-rest/task/" + taskId + "/complete", """
                 {"variables":{"decision":{"value":"%s"},"comment":{"value":"%s"}}}""".formatted(decision, comment));

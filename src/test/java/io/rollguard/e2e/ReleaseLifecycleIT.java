@@ -87,10 +87,7 @@ class ReleaseLifecycleIT extends EndToEndTest {
         baseline("1.0.0");
         String id;
         try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(40))) {
-            Api.Response submitted = api.submitExample("alice", "1.1.0");
-            id = submitted.json().path("id").asText();
-            JsonNode task = awaitTask("bob", submitted.json().path("processInstanceId").asText());
-            complete("bob", task.path("id").asText(), "approve", "");
+            id = submitAndApprove("1.1.0");
             waitForState(id, "PROMOTED", Duration.ofSeconds(120));
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
@@ -122,11 +119,7 @@ class ReleaseLifecycleIT extends EndToEndTest {
         List<TrafficGenerator.Hit> hits;
         try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(40))) {
             // when
-            Api.Response submitted = api.submitExample("alice", "1.2.0");
-            assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
-            String id = submitted.json().path("id").asText();
-            JsonNode task = awaitTask("bob", submitted.json().path("processInstanceId").asText());
-            assertThat(complete("bob", task.path("id").asText(), "approve", "").status()).isEqualTo(204);
+            String id = submitAndApprove("1.2.0");
 
             // then
             rolledBack = waitForState(id, "ROLLED_BACK", Duration.ofSeconds(90));
@@ -161,10 +154,7 @@ class ReleaseLifecycleIT extends EndToEndTest {
         baseline("1.1.0");
         String canaryBefore = target.read(apps.find("expenses").orElseThrow(), SlotName.CANARY).hash();
         try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(40))) {
-            Api.Response submitted = api.submitExample("alice", "1.2.0");
-            String id = submitted.json().path("id").asText();
-            JsonNode task = awaitTask("bob", submitted.json().path("processInstanceId").asText());
-            complete("bob", task.path("id").asText(), "approve", "");
+            String id = submitAndApprove("1.2.0");
             waitForState(id, "ROLLING_OUT", Duration.ofSeconds(30));
             Instant deadline = Instant.now().plusSeconds(20);
             while (traffic.hits().stream().noneMatch(h -> "1.2.0".equals(h.version())) && Instant.now().isBefore(deadline)) {
