@@ -9,9 +9,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.Customizer;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -36,9 +38,19 @@ class SecurityConfig {
     /** With Keycloak, a chain accepts bearer tokens; without, HTTP Basic against local users. */
     private void authenticate(HttpSecurity http) throws Exception {
         if (keycloak.enabled()) {
+            ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint("Bearer");
             http.oauth2ResourceServer(o -> o
                     .jwt(j -> j.decoder(BearerTokens.decoder(keycloak)).jwtAuthenticationConverter(BearerTokens.converter()))
-                    .authenticationEntryPoint(new ProblemAuthenticationEntryPoint("Bearer")));
+                    .authenticationEntryPoint(entryPoint)
+                    // Keycloak unreachable (keys cannot be fetched) is our outage, not the caller's
+                    // fault: answer 503 instead of letting it surface as a server error
+                    .withObjectPostProcessor(new ObjectPostProcessor<BearerTokenAuthenticationFilter>() {
+                        @Override
+                        public <O extends BearerTokenAuthenticationFilter> O postProcess(O filter) {
+                            filter.setAuthenticationFailureHandler(entryPoint::commence);
+                            return filter;
+                        }
+                    }));
         } else {
             http.httpBasic(b -> b.authenticationEntryPoint(new ProblemAuthenticationEntryPoint("Basic")));
         }
