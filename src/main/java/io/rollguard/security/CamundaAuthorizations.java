@@ -67,7 +67,10 @@ class CamundaAuthorizations implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        Roles.ALL.forEach(this::ensureGroup);
+        // with the Keycloak identity plugin, groups and users live in Keycloak (read-only here)
+        if (!identityService.isReadOnly()) {
+            Roles.ALL.forEach(this::ensureGroup);
+        }
         List<LocalUsersProperties.LocalUser> users = keycloak.enabled() ? List.of() : localUsers.load();
         users.forEach(this::ensureUser);
         closeInitialSetup();

@@ -3,6 +3,13 @@ package io.rollguard.security;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,9 +37,11 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 class SecurityConfig {
 
     private final KeycloakProperties keycloak;
+    private final ObjectProvider<ClientRegistrationRepository> clientRegistrations;
 
-    SecurityConfig(KeycloakProperties keycloak) {
+    SecurityConfig(KeycloakProperties keycloak, ObjectProvider<ClientRegistrationRepository> clientRegistrations) {
         this.keycloak = keycloak;
+        this.clientRegistrations = clientRegistrations;
     }
 
     /** With Keycloak, a chain accepts bearer tokens; without, HTTP Basic against local users. */
@@ -64,12 +73,26 @@ class SecurityConfig {
                         PathPatternRequestMatcher.withDefaults().matcher("/camunda/**"),
                         PathPatternRequestMatcher.withDefaults().matcher("/camunda")))
                 // Camunda's initial-setup API would let anyone create an administrator
-                .authorizeHttpRequests(a -> a
-                        .requestMatchers(PathPatternRequestMatcher.withDefaults().matcher("/camunda/api/admin/setup/**"))
-                        .denyAll()
-                        .anyRequest().permitAll())
+                .authorizeHttpRequests(a -> {
+                    a.requestMatchers(PathPatternRequestMatcher.withDefaults().matcher("/camunda/api/admin/setup/**"))
+                            .denyAll();
+                    if (keycloak.enabled()) {
+                        a.anyRequest().authenticated();
+                    } else {
+                        a.anyRequest().permitAll();
+                    }
+                })
                 .csrf(c -> c.disable())
                 .headers(h -> h.frameOptions(f -> f.sameOrigin()));
+        if (keycloak.enabled()) {
+            // single sign-on: pages go to the Keycloak login, the webapps' XHR calls get a plain 401
+            http.exceptionHandling(e -> e
+                    .defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
+                            PathPatternRequestMatcher.withDefaults().matcher("/camunda/api/**"))
+                    .defaultAuthenticationEntryPointFor(
+                            new LoginUrlAuthenticationEntryPoint("/oauth2/authorization/" + KeycloakWebSso.REGISTRATION),
+                            AnyRequestMatcher.INSTANCE));
+        }
         return http.build();
     }
 
@@ -106,10 +129,20 @@ class SecurityConfig {
     @Order(4)
     SecurityFilterChain pages(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(a -> a
-                        .requestMatchers("/", "/actuator/health", "/error", "/favicon.ico").permitAll()
-                        .anyRequest().authenticated())
-                .formLogin(Customizer.withDefaults())
-                .httpBasic(b -> b.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)));
+                .requestMatchers("/", "/actuator/health", "/error", "/favicon.ico").permitAll()
+                .anyRequest().authenticated());
+        if (keycloak.enabled()) {
+            ClientRegistrationRepository registrations = clientRegistrations.getObject();
+            DefaultOAuth2AuthorizationRequestResolver pkce = new DefaultOAuth2AuthorizationRequestResolver(
+                    registrations, OAuth2AuthorizationRequestRedirectFilter.DEFAULT_AUTHORIZATION_REQUEST_BASE_URI);
+            // Keycloak requires PKCE (S256) for rollguard-web; Spring adds it to public clients only
+            pkce.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
+            http.oauth2Login(o -> o.clientRegistrationRepository(registrations)
+                    .authorizationEndpoint(e -> e.authorizationRequestResolver(pkce)));
+        } else {
+            http.formLogin(Customizer.withDefaults())
+                    .httpBasic(b -> b.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)));
+        }
         return http.build();
     }
 

@@ -64,6 +64,10 @@ public final class Api {
                 .GET());
     }
 
+    public Response delete(String user, String path) {
+        return send(request(user, path).DELETE());
+    }
+
     public Response post(String user, String path) {
         return send(request(user, path).POST(HttpRequest.BodyPublishers.noBody()));
     }

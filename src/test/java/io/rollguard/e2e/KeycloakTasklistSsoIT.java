@@ -1,0 +1,162 @@
+package io.rollguard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.rollguard.support.Api;
+import io.rollguard.support.Browser;
+import io.rollguard.support.Keycloak;
+import io.rollguard.support.NodeRedSlots;
+import io.rollguard.support.PostgresDatabase;
+
+/**
+ * Single sign-on with a real Keycloak: people log in once at Keycloak and work in Camunda
+ * Tasklist and Cockpit without a second login; what they see is decided by their Keycloak roles.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "rollguard.router.port=0", "rollguard.sample-app.enabled=false"})
+@ActiveProfiles({"postgres", "keycloak"})
+class KeycloakTasklistSsoIT {
+
+    static final Path V110 = NodeRedSlots.PROJECT.resolve("examples/expenses/1.1.0");
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> PostgresDatabase.fresh("rollguard_it_sso"));
+        registry.add("spring.datasource.username", () -> PostgresDatabase.USER);
+        registry.add("spring.datasource.password", () -> PostgresDatabase.PASSWORD);
+        registry.add("rollguard.keycloak.issuer", () -> Keycloak.ISSUER);
+    }
+
+    @BeforeAll
+    static void keycloakRuns() {
+        Keycloak.requireRunning();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void schemaApproverApprovesInTasklistAfterOneKeycloakLoginAndOthersSeeOnlyWhatTheyMay() throws Exception {
+        // given a schema change requested by alice
+        Api api = new Api("http://127.0.0.1:" + port, user -> "Bearer " + Keycloak.userToken(user));
+        Api.Response app = api.putJson("admin", "/api/apps/expenses", """
+                {"owners":["alice"],
+                 "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
+                 "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
+                 "adminToken":"not-a-real-token","route":"expenses","currentVersion":"1.0.0"}""");
+        assertThat(app.status()).as(app.body()).isIn(200, 201);
+        String descriptor = Files.readString(V110.resolve("release.yaml")) + "schema:\n  changelog: changelog.yaml\n";
+        Api.Response submitted = api.submit("alice", descriptor, Map.of(
+                "flows.json", Files.readAllBytes(V110.resolve("flows.json")),
+                "changelog.yaml", "databaseChangeLog: []\n".getBytes()));
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        String id = submitted.json().path("id").asText();
+        String pi = submitted.json().path("processInstanceId").asText();
+
+        // an auditor reads the running instance but cannot cancel it
+        assertThat(api.get("erin", "/engine-rest/process-instance/" + pi).status()).isEqualTo(200);
+        assertThat(api.delete("erin", "/engine-rest/process-instance/" + pi).status()).isEqualTo(403);
+        assertThat(api.get("erin", "/engine-rest/process-instance/" + pi).status()).isEqualTo(200);
+
+        // bob is an approver, but not of schema changes: his Tasklist stays empty
+        WebDriver bob = Browser.start();
+        try {
+            openTasklistAs(bob, "bob");
+            new WebDriverWait(bob, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.tagName("body"), "No task matching filters found"));
+            Browser.screenshot(bob, "sso-bob-tasklist");
+            assertThat(bob.getPageSource()).doesNotContain("Approve expenses 1.1.0");
+        } finally {
+            bob.quit();
+        }
+
+        // when carol logs in once at Keycloak and works in Tasklist
+        WebDriver carol = Browser.start();
+        try {
+            openTasklistAs(carol, "carol");
+            WebDriverWait wait = new WebDriverWait(carol, Duration.ofSeconds(30));
+            wait.until(ExpectedConditions.elementToBeClickable(
+                    By.partialLinkText("Approve expenses 1.1.0 as schema-approver"))).click();
+            wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[normalize-space()='Claim']"))).click();
+            WebElement approve = wait.until(ExpectedConditions.elementToBeClickable(
+                    By.cssSelector("input[type=radio][id$='Field_Decision-0']")));
+            Browser.screenshot(carol, "sso-carol-form");
+            assertThat(carol.findElement(By.cssSelector("input[id$='Field_ChangeClasses']")).getAttribute("value"))
+                    .isEqualTo("schema");
+            click(carol, approve);
+            click(carol, carol.findElement(By.xpath("//button[normalize-space()='Complete']")));
+            // then the approval is recorded as carol's, whose identity came from Keycloak
+            JsonNode release = awaitEvent(api, id, "APPROVED");
+            assertThat(release.path("history").toString()).contains("\"actor\":\"carol\"");
+        } finally {
+            carol.quit();
+        }
+
+        // erin, the auditor, opens Cockpit through the same login and may not cancel anything
+        WebDriver erin = Browser.start();
+        try {
+            erin.get("http://127.0.0.1:" + port + "/camunda/app/cockpit/default/");
+            keycloakLogin(erin, "erin");
+            new WebDriverWait(erin, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.tagName("body"), "Process Definitions"));
+            Browser.screenshot(erin, "sso-erin-cockpit");
+        } finally {
+            erin.quit();
+        }
+    }
+
+    private void openTasklistAs(WebDriver browser, String user) {
+        browser.get("http://127.0.0.1:" + port + "/camunda/app/tasklist/default/");
+        keycloakLogin(browser, user);
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "My group tasks"));
+    }
+
+    /** Keycloak's own login page: the only place a password is typed. */
+    private static void keycloakLogin(WebDriver browser, String user) {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        assertThat(browser.getCurrentUrl()).startsWith(Keycloak.ISSUER);
+        Browser.screenshot(browser, "sso-keycloak-login-" + user);
+        name.sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(user);
+        browser.findElement(By.id("kc-login")).click();
+    }
+
+    private static void click(WebDriver browser, WebElement element) {
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+        element.click();
+    }
+
+    private static JsonNode awaitEvent(Api api, String id, String type) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            JsonNode release = api.get("erin", "/api/releases/" + id).json();
+            if (release.path("history").toString().contains("\"type\":\"" + type + "\"")) {
+                return release;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no " + type + " event");
+    }
+}
