@@ -53,9 +53,7 @@ abstract class EndToEndTest {
 
     static void startInfrastructure(DynamicPropertyRegistry registry, String database) {
         slots = NodeRedSlots.start(database);
-        registry.add("spring.datasource.url", () -> PostgresDatabase.fresh(database));
-        registry.add("spring.datasource.username", () -> PostgresDatabase.USER);
-        registry.add("spring.datasource.password", () -> PostgresDatabase.PASSWORD);
+        PostgresDatabase.register(registry, database);
     }
 
     @AfterAll

@@ -47,9 +47,7 @@ class KeycloakAuthorizationIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> PostgresDatabase.fresh("rollguard_it_keycloak"));
-        registry.add("spring.datasource.username", () -> PostgresDatabase.USER);
-        registry.add("spring.datasource.password", () -> PostgresDatabase.PASSWORD);
+        PostgresDatabase.register(registry, "rollguard_it_keycloak");
         registry.add("rollguard.keycloak.issuer", () -> Keycloak.ISSUER);
         // the default 30 s tolerance would make the expiry test slow
         registry.add("rollguard.keycloak.clock-skew", () -> "PT1S");

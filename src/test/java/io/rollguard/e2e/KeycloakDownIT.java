@@ -24,9 +24,7 @@ class KeycloakDownIT {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> PostgresDatabase.fresh("rollguard_it_keycloak_down"));
-        registry.add("spring.datasource.username", () -> PostgresDatabase.USER);
-        registry.add("spring.datasource.password", () -> PostgresDatabase.PASSWORD);
+        PostgresDatabase.register(registry, "rollguard_it_keycloak_down");
     }
 
     @LocalServerPort

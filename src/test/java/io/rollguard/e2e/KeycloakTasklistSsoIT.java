@@ -42,9 +42,7 @@ class KeycloakTasklistSsoIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> PostgresDatabase.fresh("rollguard_it_sso"));
-        registry.add("spring.datasource.username", () -> PostgresDatabase.USER);
-        registry.add("spring.datasource.password", () -> PostgresDatabase.PASSWORD);
+        PostgresDatabase.register(registry, "rollguard_it_sso");
         registry.add("rollguard.keycloak.issuer", () -> Keycloak.ISSUER);
     }
 

@@ -40,9 +40,7 @@ class ReleaseApiIT {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> PostgresDatabase.fresh("rollguard_it_api"));
-        registry.add("spring.datasource.username", () -> PostgresDatabase.USER);
-        registry.add("spring.datasource.password", () -> PostgresDatabase.PASSWORD);
+        PostgresDatabase.register(registry, "rollguard_it_api");
     }
 
     @LocalServerPort

@@ -68,6 +68,14 @@ class RestartDuringCanaryIT {
             assertThat(api.postJson("bob", "/engine-rest/task/" + task.path("id").asText() + "/complete",
                     "{\"variables\":{\"decision\":{\"value\":\"approve\"}}}").status()).isEqualTo(204);
             awaitEvent(api, id, "TRAFFIC_SHIFTED", Duration.ofSeconds(60));
+            // let the canary collect the samples the analysis needs before the crash: after a
+            // restart the overdue analysis judges the window at once, and thin data is (rightly)
+            // a hold, not a pass
+            Instant shifted = Instant.now();
+            while (traffic.since(shifted).stream().filter(h -> h.slot().equals("canary")).count() < 30
+                    && Duration.between(shifted, Instant.now()).toSeconds() < 6) {
+                EndToEndTest.sleep(Duration.ofMillis(100));
+            }
 
             // when: killed in the middle of the first canary step
             rollguard.kill();

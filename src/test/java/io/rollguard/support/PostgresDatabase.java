@@ -5,6 +5,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
+
 /**
  * A fresh database per test class on the real PostgreSQL server that the test command starts
  * (127.0.0.1:5432, role {@code rollguard}). A missing server fails the test with a clear message.
@@ -16,6 +18,13 @@ public final class PostgresDatabase {
     public static final String PASSWORD = System.getenv().getOrDefault("ROLLGUARD_TEST_PG_PASSWORD", "rollguard");
 
     private PostgresDatabase() {
+    }
+
+    /** Points a Spring test context at a fresh database of this name. */
+    public static void register(DynamicPropertyRegistry registry, String name) {
+        registry.add("spring.datasource.url", () -> fresh(name));
+        registry.add("spring.datasource.username", () -> USER);
+        registry.add("spring.datasource.password", () -> PASSWORD);
     }
 
     /** Drops and recreates the database; returns its JDBC URL. */
