@@ -1,6 +1,7 @@
 package io.rollguard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,11 +20,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.awaitility.core.ConditionTimeoutException;
 
 import io.rollguard.routing.builtin.BuiltinRouterServer;
 import io.rollguard.support.Api;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
+import io.rollguard.support.TrafficGenerator;
 
 /**
  * Shared set-up of the end-to-end tests: Rollguard on a real PostgreSQL (profile postgres),
@@ -82,8 +85,9 @@ abstract class EndToEndTest {
         slots.deploy(slots.canary(), EXAMPLES.resolve(version + "/flows.json"));
         Api.Response put = api.registerExpenses(slots, List.of("alice"), version);
         assertThat(put.status()).as(put.body()).isIn(200, 201);
-        // the router's route cache lives two seconds; the app may just have been registered
-        sleep(Duration.ofMillis(2100));
+        // the router caches routes for two seconds; the app may just have been (re)registered
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> TrafficGenerator.hit(routerUrl("/version")).version(), version::equals);
     }
 
     String routerUrl(String path) {
@@ -97,18 +101,15 @@ abstract class EndToEndTest {
     }
 
     JsonNode waitForState(String id, String state, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        JsonNode current = release(id);
-        while (Instant.now().isBefore(deadline)) {
-            current = release(id);
-            if (current.path("state").asText().equals(state)) {
-                return current;
-            }
-            sleep(Duration.ofMillis(250));
+        try {
+            return await().atMost(timeout).pollInterval(Duration.ofMillis(250))
+                    .until(() -> release(id), r -> r.path("state").asText().equals(state));
+        } catch (ConditionTimeoutException e) {
+            JsonNode current = release(id);
+            throw new AssertionError("release " + id + " did not reach " + state + " within " + timeout + "; it is "
+                    + current.path("state").asText() + "\nhistory: " + current.path("history").toPrettyString()
+                    + "\nincidents: " + api.get("admin", "/engine-rest/incident").body(), e);
         }
-        throw new AssertionError("release " + id + " did not reach " + state + " within " + timeout + "; it is "
-                + current.path("state").asText() + "\nhistory: " + current.path("history").toPrettyString()
-                + "\nincidents: " + api.get("admin", "/engine-rest/incident").body());
     }
 
     /** The open approval tasks of a release as Camunda's REST API shows them to this user. */
@@ -121,15 +122,8 @@ abstract class EndToEndTest {
     }
 
     JsonNode awaitTask(String user, String processInstanceId) {
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (Instant.now().isBefore(deadline)) {
-            List<JsonNode> tasks = tasks(user, processInstanceId);
-            if (!tasks.isEmpty()) {
-                return tasks.get(0);
-            }
-            sleep(Duration.ofMillis(200));
-        }
-        throw new AssertionError("no task for " + user + " in process " + processInstanceId);
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> tasks(user, processInstanceId), tasks -> !tasks.isEmpty()).get(0);
     }
 
     /** alice submits a sample version and bob approves it; returns the release id. */
@@ -162,13 +156,5 @@ abstract class EndToEndTest {
             }
         }
         throw new AssertionError("no " + type + " event in " + release.path("history"));
-    }
-
-    static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,10 +1,12 @@
 package io.rollguard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
@@ -171,8 +173,9 @@ class KeycloakAuthorizationIT {
         String token = Keycloak.freshUserToken("rollguard-test-short-lived", null, "admin");
         Api holder = new Api("http://127.0.0.1:" + port, user -> "Bearer " + token);
         assertThat(holder.get("admin", "/api/apps/expenses").status()).isEqualTo(200);
-        Thread.sleep(5_000); // 3 s lifetime + 1 s tolerance
-        Api.Response expired = holder.get("admin", "/api/apps/expenses");
+        // 3 s lifetime + 1 s tolerance
+        Api.Response expired = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+                .until(() -> holder.get("admin", "/api/apps/expenses"), r -> r.status() != 200);
         assertThat(expired.status()).isEqualTo(401);
         assertThat(expired.json().path("title").asText()).isEqualTo("Unauthorized");
     }
@@ -188,15 +191,10 @@ class KeycloakAuthorizationIT {
                 "{\"variables\":{\"decision\":{\"value\":\"approve\"}}}");
     }
 
-    private JsonNode awaitTask(String user, String pi) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            JsonNode tasks = api.get(user, "/engine-rest/task?processInstanceId=" + pi).json();
-            if (tasks.size() > 0) {
-                return tasks.get(0);
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no task for " + user);
+    private JsonNode awaitTask(String user, String pi) {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> api.get(user, "/engine-rest/task?processInstanceId=" + pi).json(), t -> t.size() > 0)
+                .get(0);
     }
 
     private static String pipelineSecret() throws Exception {

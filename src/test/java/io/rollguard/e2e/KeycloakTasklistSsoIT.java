@@ -1,6 +1,7 @@
 package io.rollguard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,14 +148,9 @@ class KeycloakTasklistSsoIT {
         element.click();
     }
 
-    private static JsonNode awaitEvent(Api api, String id, String type) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            JsonNode release = api.get("erin", "/api/releases/" + id).json();
-            if (release.path("history").toString().contains("\"type\":\"" + type + "\"")) {
-                return release;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no " + type + " event");
+    private static JsonNode awaitEvent(Api api, String id, String type) {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> api.get("erin", "/api/releases/" + id).json(),
+                        r -> r.path("history").toString().contains("\"type\":\"" + type + "\""));
     }
 }

@@ -2,6 +2,7 @@ package io.rollguard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -156,10 +157,8 @@ class ReleaseLifecycleIT extends EndToEndTest {
         try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(40))) {
             String id = submitAndApprove("1.2.0");
             waitForState(id, "ROLLING_OUT", Duration.ofSeconds(30));
-            Instant deadline = Instant.now().plusSeconds(20);
-            while (traffic.hits().stream().noneMatch(h -> "1.2.0".equals(h.version())) && Instant.now().isBefore(deadline)) {
-                sleep(Duration.ofMillis(100));
-            }
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> traffic.hits().stream().anyMatch(h -> "1.2.0".equals(h.version())));
 
             // when someone else tries, then the requester aborts
             assertThat(api.post("bob", "/api/releases/" + id + "/abort").status()).isEqualTo(403);

@@ -1,6 +1,7 @@
 package io.rollguard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -72,10 +73,8 @@ class RestartDuringCanaryIT {
             // restart the overdue analysis judges the window at once, and thin data is (rightly)
             // a hold, not a pass
             Instant shifted = Instant.now();
-            while (traffic.since(shifted).stream().filter(h -> h.slot().equals("canary")).count() < 30
-                    && Duration.between(shifted, Instant.now()).toSeconds() < 6) {
-                EndToEndTest.sleep(Duration.ofMillis(100));
-            }
+            await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> traffic.since(shifted).stream().filter(h -> h.slot().equals("canary")).count() >= 30);
 
             // when: killed in the middle of the first canary step
             rollguard.kill();
@@ -105,38 +104,18 @@ class RestartDuringCanaryIT {
     }
 
     private static JsonNode awaitTask(Api api, String pi) {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
-            JsonNode tasks = api.get("bob", "/engine-rest/task?processInstanceId=" + pi).json();
-            if (tasks.size() > 0) {
-                return tasks.get(0);
-            }
-            EndToEndTest.sleep(Duration.ofMillis(200));
-        }
-        throw new AssertionError("no approval task");
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> api.get("bob", "/engine-rest/task?processInstanceId=" + pi).json(), t -> t.size() > 0)
+                .get(0);
     }
 
     private static void awaitEvent(Api api, String id, String type, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (count(api.get("alice", "/api/releases/" + id).json(), type) > 0) {
-                return;
-            }
-            EndToEndTest.sleep(Duration.ofMillis(100));
-        }
-        throw new AssertionError("no " + type + " event for " + id);
+        await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .until(() -> count(api.get("alice", "/api/releases/" + id).json(), type) > 0);
     }
 
     private static JsonNode awaitState(Api api, String id, String state, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        JsonNode release = null;
-        while (Instant.now().isBefore(deadline)) {
-            release = api.get("alice", "/api/releases/" + id).json();
-            if (release.path("state").asText().equals(state)) {
-                return release;
-            }
-            EndToEndTest.sleep(Duration.ofMillis(250));
-        }
-        throw new AssertionError("release did not reach " + state + ": " + release);
+        return await().atMost(timeout).pollInterval(Duration.ofMillis(250))
+                .until(() -> api.get("alice", "/api/releases/" + id).json(), r -> r.path("state").asText().equals(state));
     }
 }

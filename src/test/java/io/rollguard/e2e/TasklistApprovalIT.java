@@ -53,7 +53,8 @@ class TasklistApprovalIT extends EndToEndTest {
 
         // when the requester looks at Tasklist
         login("alice");
-        sleep(Duration.ofSeconds(2));
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.tagName("body"), "No task matching filters found"));
         Browser.screenshot(browser, "tasklist-alice");
         assertThat(browser.getPageSource()).doesNotContain("Approve expenses 1.1.0");
         logout();
@@ -67,8 +68,6 @@ class TasklistApprovalIT extends EndToEndTest {
         // group tasks are claimed before they are worked on
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(
                 ExpectedConditions.elementToBeClickable(By.xpath("//button[normalize-space()='Claim']"))).click();
-        sleep(Duration.ofSeconds(3));
-        Browser.screenshot(browser, "tasklist-bob-claimed");
         WebElement approve = new WebDriverWait(browser, Duration.ofSeconds(30)).until(
                 ExpectedConditions.elementToBeClickable(By.cssSelector("input[type=radio][id$='Field_Decision-0']")));
         Browser.screenshot(browser, "tasklist-bob-form");

@@ -1,5 +1,7 @@
 package io.rollguard.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -101,15 +103,10 @@ public final class NodeRedSlots implements AutoCloseable {
         }
     }
 
-    private void waitForVersionEndpoint(Slot slot) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (!version(slot).startsWith("HTTP") && !version(slot).contains("Exception")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("slot " + slot.name() + " does not answer /app/version after deployment");
+    private void waitForVersionEndpoint(Slot slot) {
+        await("slot " + slot.name() + " answers /app/version after deployment")
+                .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> version(slot), v -> !v.startsWith("HTTP") && !v.contains("Exception"));
     }
 
     @Override

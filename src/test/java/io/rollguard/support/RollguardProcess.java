@@ -1,5 +1,7 @@
 package io.rollguard.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,26 +50,24 @@ public final class RollguardProcess {
             throw new IllegalStateException(e);
         }
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        Instant deadline = begin.plusSeconds(180);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Rollguard exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return Duration.between(begin, Instant.now());
-                }
-            } catch (IOException e) {
-                // not up yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            sleep(250);
+        await("Rollguard answers on " + baseUrl() + " (log: " + log + ")")
+                .atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("Rollguard exited with " + process.exitValue() + "; see " + log);
+                    }
+                    return healthy(http);
+                });
+        return Duration.between(begin, Instant.now());
+    }
+
+    private boolean healthy(HttpClient http) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not up yet
         }
-        throw new IllegalStateException("Rollguard did not answer within 180 s; see " + log);
     }
 
     /** SIGKILL: no shutdown hooks, no graceful stop, like a crashed node. */
@@ -115,13 +115,5 @@ public final class RollguardProcess {
 
     public String routerUrl(String path) {
         return "http://127.0.0.1:" + routerPort + path;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
