@@ -8,10 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Real user traffic through the router: a few workers send GET requests in a loop and remember,
@@ -25,18 +24,13 @@ public final class TrafficGenerator implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Hit> hits = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final ExecutorService workers;
+    private final ScheduledExecutorService workers;
 
+    /** {@code workers} clients, each sending its next request {@code pause} after the previous answer. */
     public TrafficGenerator(String url, int workers, Duration pause) {
-        this.workers = Executors.newFixedThreadPool(workers);
+        this.workers = Executors.newScheduledThreadPool(workers);
         for (int i = 0; i < workers; i++) {
-            this.workers.submit(() -> {
-                while (running.get()) {
-                    hits.add(hit(url));
-                    sleep(pause);
-                }
-            });
+            this.workers.scheduleWithFixedDelay(() -> hits.add(hit(url)), 0, pause.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -63,16 +57,7 @@ public final class TrafficGenerator implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        running.set(false);
         workers.shutdown();
         workers.awaitTermination(15, TimeUnit.SECONDS);
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
