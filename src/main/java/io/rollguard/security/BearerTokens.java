@@ -58,7 +58,11 @@ final class BearerTokens {
     }
 
     static Collection<GrantedAuthority> authorities(Jwt jwt) {
-        List<String> roles = jwt.getClaimAsStringList(ROLES_CLAIM);
+        return authorities(jwt.getClaimAsStringList(ROLES_CLAIM));
+    }
+
+    /** Only our roles count; Keycloak's own (offline_access, ...) grant nothing here. */
+    static Collection<GrantedAuthority> authorities(List<String> roles) {
         if (roles == null) {
             return List.of();
         }

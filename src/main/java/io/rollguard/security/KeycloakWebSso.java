@@ -19,7 +19,6 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
-import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
  * Single sign-on into Camunda Tasklist, Cockpit and Admin with Keycloak (profile keycloak):
@@ -65,11 +64,8 @@ class KeycloakWebSso {
         OidcUserService delegate = new OidcUserService();
         return request -> {
             OidcUser user = delegate.loadUser(request);
-            Jwt asJwt = Jwt.withTokenValue(request.getIdToken().getTokenValue())
-                    .headers(h -> h.put("alg", "RS256"))
-                    .claims(c -> c.putAll(request.getIdToken().getClaims()))
-                    .build();
-            Collection<GrantedAuthority> authorities = BearerTokens.authorities(asJwt);
+            Collection<GrantedAuthority> authorities =
+                    BearerTokens.authorities(request.getIdToken().getClaimAsStringList(BearerTokens.ROLES_CLAIM));
             return new DefaultOidcUser(authorities, user.getIdToken(), user.getUserInfo(), BearerTokens.USER_CLAIM);
         };
     }

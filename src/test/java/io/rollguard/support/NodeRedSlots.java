@@ -157,8 +157,4 @@ public final class NodeRedSlots implements AutoCloseable {
             throw new IllegalStateException(e);
         }
     }
-
-    public static Duration startTimeout() {
-        return Duration.ofSeconds(60);
-    }
 }

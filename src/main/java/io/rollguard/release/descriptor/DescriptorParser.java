@@ -13,7 +13,6 @@ import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.JsonSchema;
@@ -33,7 +32,6 @@ public class DescriptorParser {
     public static final String SCHEMA_RESOURCE = "/schema/release-descriptor.schema.json";
 
     private final YAMLMapper yaml = new YAMLMapper(new YAMLFactory());
-    private final ObjectMapper json = new ObjectMapper();
     private final JsonSchema schema;
 
     public DescriptorParser() {
@@ -190,13 +188,5 @@ public class DescriptorParser {
         }
         long amount = Long.parseLong(text.substring(0, text.length() - 1));
         return text.endsWith("m") ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount);
-    }
-
-    public String toJson(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
