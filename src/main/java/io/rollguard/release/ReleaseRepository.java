@@ -8,8 +8,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 @Repository
 public class ReleaseRepository {
@@ -20,9 +22,11 @@ public class ReleaseRepository {
             updated_at""";
 
     private final JdbcTemplate jdbc;
+    private final ApplicationEventPublisher events;
 
-    ReleaseRepository(JdbcTemplate jdbc) {
+    ReleaseRepository(JdbcTemplate jdbc, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     void insert(Release r) {
@@ -81,10 +85,17 @@ public class ReleaseRepository {
         jdbc.queryForList("select app_key from rg_app where app_key = ? for update", appKey);
     }
 
+    /**
+     * The one place every decision and state change of a release is written; the audit trail
+     * listens to the event published here and appends in this same transaction.
+     */
+    @Transactional
     public void addEvent(String releaseId, String type, String actor, String detail) {
+        Instant at = Instant.now();
+        String stored = detail != null && detail.length() > 4000 ? detail.substring(0, 3997) + "..." : detail;
         jdbc.update("insert into rg_release_event (release_id, at, type, actor, detail) values (?, ?, ?, ?, ?)",
-                releaseId, Timestamp.from(Instant.now()), type, actor,
-                detail != null && detail.length() > 4000 ? detail.substring(0, 3997) + "..." : detail);
+                releaseId, Timestamp.from(at), type, actor, stored);
+        events.publishEvent(new ReleaseEventRecorded(releaseId, at, type, actor, stored));
     }
 
     public List<ReleaseEvent> events(String releaseId) {

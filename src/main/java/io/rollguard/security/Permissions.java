@@ -28,6 +28,11 @@ public class Permissions {
         return user.isIn(Roles.RELEASE_MANAGER);
     }
 
+    /** The audit trail is for the people who review releases, not for those who make them. */
+    public boolean canAudit(CurrentUser user) {
+        return user.isIn(Roles.AUDITOR) || user.isIn(Roles.ADMIN);
+    }
+
     /** Owners follow their apps' releases; the people who judge or audit releases see all of them. */
     public boolean canRead(CurrentUser user, App app) {
         return app.isOwnedBy(user.id())
