@@ -24,11 +24,13 @@ class AuditController {
     private final AuditTrail trail;
     private final AuditExport export;
     private final Permissions permissions;
+    private final ReleaseTimeline timeline;
 
-    AuditController(AuditTrail trail, AuditExport export, Permissions permissions) {
+    AuditController(AuditTrail trail, AuditExport export, Permissions permissions, ReleaseTimeline timeline) {
         this.trail = trail;
         this.export = export;
         this.permissions = permissions;
+        this.timeline = timeline;
     }
 
     @GetMapping("/verify")
@@ -63,6 +65,13 @@ class AuditController {
     List<AuditEntry> ofRelease(@PathVariable String id) {
         requireAuditor();
         return trail.ofRelease(id);
+    }
+
+    /** What the auditor's timeline page shows: audit entries and process activities in time order. */
+    @GetMapping("/releases/{id}/timeline")
+    List<ReleaseTimeline.Item> timeline(@PathVariable String id) {
+        requireAuditor();
+        return timeline.of(id);
     }
 
     private void requireAuditor() {

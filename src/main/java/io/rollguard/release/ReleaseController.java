@@ -64,9 +64,16 @@ class ReleaseController {
         return ReleaseView.of(release, releases.history(id));
     }
 
+    /** The release list of the portal: same filters, newest first, the total in {@code X-Total-Count}. */
     @GetMapping
-    List<ReleaseView> list(@RequestParam(required = false) String app) {
-        return releases.list(CurrentUser.get(), app).stream().map(r -> ReleaseView.of(r, null)).toList();
+    ResponseEntity<List<ReleaseView>> list(@RequestParam(required = false) String app,
+            @RequestParam(required = false) String state, @RequestParam(required = false) String requester,
+            @RequestParam(required = false) String from, @RequestParam(required = false) String to,
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "200") int size) {
+        ReleasePage result = releases.search(CurrentUser.get(), ReleasePages.filter(app, state, requester, from, to),
+                page, size);
+        return ResponseEntity.ok().header("X-Total-Count", String.valueOf(result.total()))
+                .body(result.items().stream().map(r -> ReleaseView.of(r, null)).toList());
     }
 
     @PostMapping("/{id}/abort")

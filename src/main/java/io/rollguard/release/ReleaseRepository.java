@@ -4,7 +4,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,13 +50,61 @@ public class ReleaseRepository {
         return find(id).orElseThrow(() -> new IllegalStateException("Release " + id + " does not exist"));
     }
 
-    List<Release> findAll(String appKey, int limit) {
-        if (appKey == null) {
-            return jdbc.query("select " + COLUMNS + " from rg_release order by created_at desc limit ?",
-                    ReleaseRepository::map, limit);
+    /** List rows leave out the two large columns; a page of 25 must not drag 25 artifacts along. */
+    private static final String LIST_COLUMNS = COLUMNS.replace("descriptor_yaml, artifact,",
+            "null as descriptor_yaml, null as artifact,");
+    private static final String UNFINISHED = "('REJECTED','PREFLIGHT_FAILED','PROMOTED','ROLLED_BACK','ABORTED')";
+
+    /** Newest first; {@code apps} null means every app, otherwise only these (empty: none). */
+    List<Release> search(ReleaseFilter f, Collection<String> apps, int offset, int limit) {
+        List<Object> args = new ArrayList<>();
+        String where = where(f, apps, args);
+        args.add(limit);
+        args.add(offset);
+        return jdbc.query("select " + LIST_COLUMNS + " from rg_release" + where
+                + " order by created_at desc, id limit ? offset ?", ReleaseRepository::map, args.toArray());
+    }
+
+    long count(ReleaseFilter f, Collection<String> apps) {
+        List<Object> args = new ArrayList<>();
+        String where = where(f, apps, args);
+        return jdbc.queryForObject("select count(*) from rg_release" + where, Long.class, args.toArray());
+    }
+
+    private static String where(ReleaseFilter f, Collection<String> apps, List<Object> args) {
+        List<String> conditions = new ArrayList<>();
+        if (apps != null) {
+            if (apps.isEmpty()) {
+                conditions.add("1 = 0");
+            } else {
+                conditions.add("app_key in (" + String.join(",", Collections.nCopies(apps.size(), "?")) + ")");
+                args.addAll(apps);
+            }
         }
-        return jdbc.query("select " + COLUMNS + " from rg_release where app_key = ? order by created_at desc limit ?",
-                ReleaseRepository::map, appKey, limit);
+        if (f.app() != null) {
+            conditions.add("app_key = ?");
+            args.add(f.app());
+        }
+        if (f.state() != null) {
+            conditions.add("state = ?");
+            args.add(f.state().name());
+        }
+        if (f.inFlightOnly()) {
+            conditions.add("state not in " + UNFINISHED);
+        }
+        if (f.requester() != null) {
+            conditions.add("requester = ?");
+            args.add(f.requester());
+        }
+        if (f.from() != null) {
+            conditions.add("created_at >= ?");
+            args.add(Timestamp.from(f.from().atStartOfDay(ZoneOffset.UTC).toInstant()));
+        }
+        if (f.to() != null) {
+            conditions.add("created_at < ?");
+            args.add(Timestamp.from(f.to().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+        }
+        return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
     }
 
     /** The release of this app that has not finished yet, if any. */
