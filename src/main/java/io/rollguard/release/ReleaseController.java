@@ -26,9 +26,21 @@ import io.rollguard.web.ApiProblem;
 class ReleaseController {
 
     private final ReleaseService releases;
+    private final ReleaseDiagram diagrams;
 
-    ReleaseController(ReleaseService releases) {
+    ReleaseController(ReleaseService releases, ReleaseDiagram diagrams) {
         this.releases = releases;
+        this.diagrams = diagrams;
+    }
+
+    /** The lifecycle diagram (BPMN XML) with the activities completed and active, as the release page shows it. */
+    @GetMapping("/{id}/diagram")
+    ReleaseDiagram.Diagram diagram(@PathVariable String id) {
+        ReleaseDiagram.Diagram diagram = diagrams.of(releases.read(CurrentUser.get(), id));
+        if (diagram == null) {
+            throw ApiProblem.notFound("The process instance of release '" + id + "'");
+        }
+        return diagram;
     }
 
     record Submitted(String id, String app, String version, ReleaseState state, String processInstanceId) {

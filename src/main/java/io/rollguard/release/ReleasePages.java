@@ -39,11 +39,13 @@ class ReleasePages implements PortalPage {
     private final ReleaseService releases;
     private final AppRepository apps;
     private final Permissions permissions;
+    private final ReleaseDiagram diagrams;
 
-    ReleasePages(ReleaseService releases, AppRepository apps, Permissions permissions) {
+    ReleasePages(ReleaseService releases, AppRepository apps, Permissions permissions, ReleaseDiagram diagrams) {
         this.releases = releases;
         this.apps = apps;
         this.permissions = permissions;
+        this.diagrams = diagrams;
     }
 
     @ExceptionHandler(ApiProblem.class)
@@ -124,6 +126,17 @@ class ReleasePages implements PortalPage {
         status.put("currentWeight", release.currentWeight());
         status.put("version", version(release, events));
         return status;
+    }
+
+    /** For the viewer on the release page; the same as /api/releases/{id}/diagram. */
+    @GetMapping(value = "/releases/{id}/diagram", produces = "application/json")
+    @ResponseBody
+    ReleaseDiagram.Diagram diagram(@PathVariable String id) {
+        ReleaseDiagram.Diagram diagram = diagrams.of(releases.read(CurrentUser.get(), id));
+        if (diagram == null) {
+            throw ApiProblem.notFound("The process instance of release '" + id + "'");
+        }
+        return diagram;
     }
 
     private static String version(Release release, int events) {

@@ -215,6 +215,30 @@ class PortalPagesIT {
         assertThat(bad.json().path("violations").get(0).path("path").asText()).isEqualTo("from");
     }
 
+    @Test
+    void theReleasePageHasTheLifecycleDiagramWithWhereTheReleaseIs() {
+        Page diagram = new Session("alice").get("/releases/" + releaseId + "/diagram");
+        assertThat(diagram.status()).isEqualTo(200);
+        assertThat(diagram.body()).contains("<definitions", "BPMNDiagram", "\"active\":[\"UserTask_");
+        Api.Response json = api.get("erin", "/api/releases/" + releaseId + "/diagram");
+        assertThat(json.status()).isEqualTo(200);
+        assertThat(json.json().path("completed").toString()).contains("StartEvent_");
+        assertThat(new Session("alice").get("/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js").status()).isEqualTo(200);
+        assertThat(new Session("alice").get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js").status()).isEqualTo(200);
+        assertThat(api.get("alice", "/api/releases/" + releaseId + "/analyses/1/series").status()).isEqualTo(404);
+    }
+
+    @Test
+    void theApiIsDescribedWithOpenApi() {
+        Page docs = new Session("erin").get("/v3/api-docs");
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.body()).contains("/api/releases", "/api/audit/verify", "/api/audit/export",
+                "/api/releases/{id}/diagram", "/api/releases/{id}/analyses/{run}/series").doesNotContain("\"/releases/{id}\"");
+        Page ui = new Session("erin").get("/swagger-ui/index.html");
+        assertThat(ui.status()).isEqualTo(200);
+        assertThat(ui.body()).doesNotContainPattern("(src|href)=\"(https?:)?//");
+    }
+
     static String csrfOf(String html) {
         Matcher m = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(html);
         assertThat(m.find()).as("a CSRF field in the page").isTrue();
