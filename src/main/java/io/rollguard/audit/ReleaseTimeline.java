@@ -38,7 +38,12 @@ public class ReleaseTimeline {
         for (HistoricProcessInstance pi : processInstances(releaseId)) {
             for (HistoricActivityInstance a : history.createHistoricActivityInstanceQuery()
                     .processInstanceId(pi.getId()).list()) {
-                String name = a.getActivityName() != null ? a.getActivityName() : a.getActivityId();
+                if (a.getActivityType().equals("multiInstanceBody")) {
+                    continue; // its one inner activity per approver group is listed anyway
+                }
+                // names with expressions (Approve ${app} ...) are templates in history; the id says more
+                String name = a.getActivityName() != null && !a.getActivityName().contains("${") ? a.getActivityName()
+                        : a.getActivityId();
                 String outcome = a.getEndTime() == null ? "active" : a.isCanceled() ? "canceled" : "completed";
                 items.add(new Item(a.getStartTime().toInstant(), "process " + pi.getProcessDefinitionKey(),
                         a.getActivityType() + ": " + name, a.getAssignee(), outcome, null, pi.getId()));

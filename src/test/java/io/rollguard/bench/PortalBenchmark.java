@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.CookieManager;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,7 +15,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
@@ -192,15 +194,20 @@ class PortalBenchmark {
     record Page(int status, String body) {
     }
 
-    /** Signs in once with HTTP Basic, then uses only the session cookie, like a browser. */
+    /** Signs in once through the login form, then uses only the session cookie, like a browser. */
     class Session {
         final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
                 .version(HttpClient.Version.HTTP_1_1).build();
 
         Session(String user) {
-            Page first = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).header("Authorization",
-                    "Basic " + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8))));
-            assertThat(first.status()).isEqualTo(200);
+            Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(get("/login").body());
+            assertThat(csrf.find()).isTrue();
+            String form = "username=" + user + "&password=" + user + "&_csrf="
+                    + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
+            send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)));
+            assertThat(get("/").status()).isEqualTo(200);
         }
 
         Page get(String path) {
