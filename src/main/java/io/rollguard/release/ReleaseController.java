@@ -76,14 +76,19 @@ class ReleaseController {
         return ReleaseView.of(release, releases.history(id));
     }
 
-    /** The release list of the portal: same filters, newest first, the total in {@code X-Total-Count}. */
+    /**
+     * The release list of the portal: same filters, newest first, the total in {@code X-Total-Count};
+     * {@code inFlight=true&requester=me} is the home page's "my releases in flight".
+     */
     @GetMapping
     ResponseEntity<List<ReleaseView>> list(@RequestParam(required = false) String app,
             @RequestParam(required = false) String state, @RequestParam(required = false) String requester,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
-            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "200") int size) {
-        ReleasePage result = releases.search(CurrentUser.get(), ReleasePages.filter(app, state, requester, from, to),
-                page, size);
+            @RequestParam(defaultValue = "false") boolean inFlight, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "200") int size) {
+        ReleaseFilter f = ReleasePages.filter(app, state, requester, from, to);
+        ReleasePage result = releases.search(CurrentUser.get(),
+                new ReleaseFilter(f.app(), f.state(), f.requester(), f.from(), f.to(), inFlight), page, size);
         return ResponseEntity.ok().header("X-Total-Count", String.valueOf(result.total()))
                 .body(result.items().stream().map(r -> ReleaseView.of(r, null)).toList());
     }

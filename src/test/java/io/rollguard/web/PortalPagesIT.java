@@ -210,6 +210,8 @@ class PortalPagesIT {
         assertThat(json.status()).isEqualTo(200);
         assertThat(json.header("X-Total-Count")).isEqualTo("1");
         assertThat(json.json().size()).isEqualTo(1);
+        Api.Response inFlight = api.get("alice", "/api/releases?requester=alice&inFlight=true");
+        assertThat(inFlight.json().findValuesAsText("id")).containsExactly(releaseId);
         Api.Response bad = api.get("erin", "/api/releases?from=yesterday");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().path("violations").get(0).path("path").asText()).isEqualTo("from");
