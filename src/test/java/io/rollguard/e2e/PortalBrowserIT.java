@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -114,6 +116,13 @@ class PortalBrowserIT extends EndToEndTest {
         signOut();
         signIn("erin", "/releases/" + id);
         Browser.screenshot(browser, "portal-release-erin");
+
+        // (keyboard users start at the skip link, and focus is visible)
+        new Actions(browser).sendKeys(Keys.TAB).perform();
+        assertThat(browser.switchTo().activeElement().getText()).isEqualTo("Skip to content");
+        assertThat(js("return getComputedStyle(document.activeElement).outlineStyle;")).isEqualTo("solid");
+        new Actions(browser).sendKeys(Keys.ENTER).perform();
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("main");
 
         // then she has no controls, and a forged abort with her valid CSRF token is refused
         assertThat(browser.findElements(By.id("abort-button"))).isEmpty();
