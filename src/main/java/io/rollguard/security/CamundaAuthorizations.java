@@ -3,8 +3,11 @@ package io.rollguard.security;
 import static org.camunda.bpm.engine.authorization.Authorization.ANY;
 import static org.camunda.bpm.engine.authorization.Authorization.AUTH_TYPE_GRANT;
 
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.camunda.bpm.engine.AuthorizationService;
@@ -14,8 +17,11 @@ import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.authorization.Authorization;
 import org.camunda.bpm.engine.authorization.Permission;
 import org.camunda.bpm.engine.authorization.Permissions;
+import org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions;
+import org.camunda.bpm.engine.authorization.ProcessInstancePermissions;
 import org.camunda.bpm.engine.authorization.Resource;
 import org.camunda.bpm.engine.authorization.Resources;
+import org.camunda.bpm.engine.authorization.UserOperationLogCategoryPermissions;
 import org.camunda.bpm.engine.filter.Filter;
 import org.camunda.bpm.engine.authorization.Groups;
 import org.camunda.bpm.engine.identity.Group;
@@ -76,24 +82,39 @@ class CamundaAuthorizations implements ApplicationRunner {
         closeInitialSetup();
         String filterId = ensureMyGroupTasksFilter();
 
+        AuthorizationPlan plan = new AuthorizationPlan();
         for (String group : Roles.ALL) {
-            grant(group, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
-            grant(group, Resources.FILTER, filterId, Permissions.READ);
+            plan.grant(group, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
+            plan.grant(group, Resources.FILTER, filterId, Permissions.READ);
             // a task form shows the process it belongs to
-            grant(group, Resources.PROCESS_DEFINITION, ANY, Permissions.READ);
+            plan.grant(group, Resources.PROCESS_DEFINITION, ANY, Permissions.READ);
         }
-        for (String reader : List.of(Roles.AUDITOR, Roles.RELEASE_MANAGER)) {
-            grant(reader, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
-            grant(reader, Resources.PROCESS_DEFINITION, ANY, Permissions.READ, Permissions.READ_HISTORY,
-                    Permissions.READ_INSTANCE);
-            grant(reader, Resources.PROCESS_INSTANCE, ANY, Permissions.READ);
-            grant(reader, Resources.DECISION_DEFINITION, ANY, Permissions.READ, Permissions.READ_HISTORY);
-            grant(reader, Resources.DEPLOYMENT, ANY, Permissions.READ);
-            grant(reader, Resources.TASK, ANY, Permissions.READ);
+        // auditors, release managers and admins read everything in Cockpit; none of them may change a
+        // release's process there (cancel, modify, suspend, set variables, delete history): a release
+        // changes only through its own steps, so the process stays the evidence of what happened
+        for (String reader : List.of(Roles.AUDITOR, Roles.RELEASE_MANAGER, Roles.ADMIN)) {
+            plan.grant(reader, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
+            plan.grant(reader, Resources.PROCESS_DEFINITION, ANY, Permissions.READ, Permissions.READ_HISTORY,
+                    Permissions.READ_INSTANCE, Permissions.READ_TASK);
+            plan.grant(reader, Resources.PROCESS_INSTANCE, ANY, Permissions.READ);
+            plan.grant(reader, Resources.DECISION_DEFINITION, ANY, Permissions.READ, Permissions.READ_HISTORY);
+            plan.grant(reader, Resources.DECISION_REQUIREMENTS_DEFINITION, ANY, Permissions.READ);
+            plan.grant(reader, Resources.DEPLOYMENT, ANY, Permissions.READ);
+            plan.grant(reader, Resources.TASK, ANY, Permissions.READ);
+            plan.grant(reader, Resources.OPERATION_LOG_CATEGORY, ANY, UserOperationLogCategoryPermissions.READ);
         }
-        for (Resources resource : Resources.values()) {
-            grant(Roles.ADMIN, resource, ANY, Permissions.ALL);
+        // Admins run the platform: they change the approval policy (a new DMN deployment), retry failed
+        // steps and look at identities. They get no task work and no grant on authorizations: either
+        // would let an admin approve a release, their own included, around the four-eyes rule.
+        plan.grant(Roles.ADMIN, Resources.APPLICATION, "admin", Permissions.ACCESS);
+        plan.grant(Roles.ADMIN, Resources.DEPLOYMENT, ANY, Permissions.CREATE);
+        plan.grant(Roles.ADMIN, Resources.PROCESS_DEFINITION, ANY, ProcessDefinitionPermissions.RETRY_JOB);
+        plan.grant(Roles.ADMIN, Resources.PROCESS_INSTANCE, ANY, ProcessInstancePermissions.RETRY_JOB);
+        plan.grant(Roles.ADMIN, Resources.DECISION_DEFINITION, ANY, Permissions.CREATE_INSTANCE);
+        for (Resources identity : List.of(Resources.USER, Resources.GROUP, Resources.TENANT, Resources.AUTHORIZATION)) {
+            plan.grant(Roles.ADMIN, identity, ANY, Permissions.READ);
         }
+        plan.apply();
         log.info("Camunda groups, {} local users and authorizations are in place", users.size());
     }
 
@@ -167,19 +188,55 @@ class CamundaAuthorizations implements ApplicationRunner {
         return filter.getId();
     }
 
-    private void grant(String group, Resource resource, String resourceId, Permission... permissions) {
-        Authorization auth = authorizationService.createAuthorizationQuery()
-                .groupIdIn(group).resourceType(resource).resourceId(resourceId)
-                .authorizationType(AUTH_TYPE_GRANT).singleResult();
-        if (auth == null) {
-            auth = authorizationService.createNewAuthorization(AUTH_TYPE_GRANT);
-            auth.setGroupId(group);
-            auth.setResource(resource);
-            auth.setResourceId(resourceId);
+    /**
+     * The grants of our groups, applied exactly: permissions a group no longer has in the model are
+     * taken away, so a database set up by an older, more generous model converges at the next start.
+     * Per-task grants the engine creates for candidate groups (resource id = a task id) are left alone.
+     */
+    private final class AuthorizationPlan {
+
+        private record Key(String group, Resource resource, String resourceId) {
         }
-        for (Permission permission : permissions) {
-            auth.addPermission(permission);
+
+        private final Map<Key, Set<Permission>> grants = new LinkedHashMap<>();
+
+        void grant(String group, Resource resource, String resourceId, Permission... permissions) {
+            grants.computeIfAbsent(new Key(group, resource, resourceId), k -> new LinkedHashSet<>())
+                    .addAll(List.of(permissions));
         }
-        authorizationService.saveAuthorization(auth);
+
+        void apply() {
+            for (String group : Roles.ALL) {
+                for (Authorization existing : authorizationService.createAuthorizationQuery().groupIdIn(group)
+                        .authorizationType(AUTH_TYPE_GRANT).list()) {
+                    Key key = new Key(group, resourceOf(existing.getResourceType()), existing.getResourceId());
+                    if (ANY.equals(existing.getResourceId()) && !grants.containsKey(key)) {
+                        authorizationService.deleteAuthorization(existing.getId());
+                    }
+                }
+            }
+            grants.forEach((key, permissions) -> {
+                Authorization auth = authorizationService.createAuthorizationQuery()
+                        .groupIdIn(key.group()).resourceType(key.resource()).resourceId(key.resourceId())
+                        .authorizationType(AUTH_TYPE_GRANT).singleResult();
+                if (auth == null) {
+                    auth = authorizationService.createNewAuthorization(AUTH_TYPE_GRANT);
+                    auth.setGroupId(key.group());
+                    auth.setResource(key.resource());
+                    auth.setResourceId(key.resourceId());
+                }
+                auth.setPermissions(permissions.toArray(Permission[]::new));
+                authorizationService.saveAuthorization(auth);
+            });
+        }
+
+        private static Resource resourceOf(int type) {
+            for (Resources resource : Resources.values()) {
+                if (resource.resourceType() == type) {
+                    return resource;
+                }
+            }
+            throw new IllegalStateException("unknown Camunda resource type " + type);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.rollguard.security;
 
 import java.util.Collection;
+import java.util.Map;
 
 import org.camunda.bpm.extension.keycloak.plugin.KeycloakIdentityProviderPlugin;
 import org.camunda.bpm.webapp.impl.security.auth.ContainerBasedAuthenticationFilter;
@@ -15,6 +16,8 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
+import org.springframework.security.oauth2.client.web.HttpSessionOAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
@@ -49,13 +52,23 @@ class KeycloakWebSso {
                 .redirectUri("{baseUrl}/login/oauth2/code/{registrationId}")
                 .scope("openid", "profile", "email")
                 .issuerUri(keycloak.issuer())
-                .authorizationUri(keycloak.endpoint("auth"))
-                .tokenUri(keycloak.endpoint("token"))
+                .authorizationUri(keycloak.browserEndpoint("auth"))
+                .tokenUri(keycloak.serverEndpoint("token"))
                 .jwkSetUri(keycloak.jwkSetUri())
-                .userInfoUri(keycloak.endpoint("userinfo"))
+                .userInfoUri(keycloak.serverEndpoint("userinfo"))
                 .userNameAttributeName(BearerTokens.USER_CLAIM)
+                .providerConfigurationMetadata(Map.of("end_session_endpoint", keycloak.browserEndpoint("logout")))
                 .clientName("Keycloak")
                 .build());
+    }
+
+    /**
+     * Tokens of a browser session stay in that session (not in a node-wide map that only grows); the
+     * logout reads the refresh token from here to end the Keycloak session.
+     */
+    @Bean
+    OAuth2AuthorizedClientRepository sessionAuthorizedClients() {
+        return new HttpSessionOAuth2AuthorizedClientRepository();
     }
 
     /** The realm roles in the ID token become the same authorities as for tokens and local users. */
@@ -85,7 +98,7 @@ class KeycloakWebSso {
     @Bean
     KeycloakIdentityProviderPlugin keycloakIdentityProvider() {
         KeycloakIdentityProviderPlugin plugin = new KeycloakIdentityProviderPlugin();
-        plugin.setKeycloakIssuerUrl(keycloak.issuer());
+        plugin.setKeycloakIssuerUrl(keycloak.serverRealmUrl());
         plugin.setKeycloakAdminUrl(keycloak.adminUrl());
         plugin.setClientId(keycloak.camundaClientId());
         plugin.setClientSecret(keycloak.camundaClientSecret());

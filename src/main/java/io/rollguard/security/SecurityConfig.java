@@ -1,10 +1,15 @@
 package io.rollguard.security;
 
+import java.time.Clock;
+
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.security.oauth2.client.oidc.web.logout.OidcClientInitiatedLogoutSuccessHandler;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizedClientRepository;
+import org.springframework.security.web.authentication.logout.LogoutSuccessHandler;
 import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
@@ -38,10 +43,13 @@ class SecurityConfig {
 
     private final KeycloakProperties keycloak;
     private final ObjectProvider<ClientRegistrationRepository> clientRegistrations;
+    private final ObjectProvider<OAuth2AuthorizedClientRepository> authorizedClients;
 
-    SecurityConfig(KeycloakProperties keycloak, ObjectProvider<ClientRegistrationRepository> clientRegistrations) {
+    SecurityConfig(KeycloakProperties keycloak, ObjectProvider<ClientRegistrationRepository> clientRegistrations,
+            ObjectProvider<OAuth2AuthorizedClientRepository> authorizedClients) {
         this.keycloak = keycloak;
         this.clientRegistrations = clientRegistrations;
+        this.authorizedClients = authorizedClients;
     }
 
     /** With Keycloak, a chain accepts bearer tokens; without, HTTP Basic against local users. */
@@ -92,6 +100,10 @@ class SecurityConfig {
                     .defaultAuthenticationEntryPointFor(
                             new LoginUrlAuthenticationEntryPoint("/oauth2/authorization/" + KeycloakWebSso.REGISTRATION),
                             AnyRequestMatcher.INSTANCE));
+            // the webapps' logout must end the Keycloak session too, or the next visit signs straight in
+            http.logout(l -> l.logoutRequestMatcher(KeycloakSessions.camundaWebappLogout())
+                    .addLogoutHandler(new KeycloakSessions(keycloak, authorizedClients.getObject()))
+                    .logoutSuccessHandler((request, response, authentication) -> response.setStatus(HttpStatus.OK.value())));
         }
         return http.build();
     }
@@ -129,7 +141,7 @@ class SecurityConfig {
     @Order(4)
     SecurityFilterChain pages(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(a -> a
-                .requestMatchers("/", "/actuator/health", "/error", "/favicon.ico").permitAll()
+                .requestMatchers("/", "/actuator/health", "/error", "/favicon.ico", "/signin/**").permitAll()
                 .anyRequest().authenticated());
         if (keycloak.enabled()) {
             ClientRegistrationRepository registrations = clientRegistrations.getObject();
@@ -137,13 +149,25 @@ class SecurityConfig {
                     registrations, OAuth2AuthorizationRequestRedirectFilter.DEFAULT_AUTHORIZATION_REQUEST_BASE_URI);
             // Keycloak requires PKCE (S256) for rollguard-web; Spring adds it to public clients only
             pkce.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
+            IdentityProviderAvailability identityProvider = new IdentityProviderAvailability(keycloak, Clock.systemUTC());
             http.oauth2Login(o -> o.clientRegistrationRepository(registrations)
-                    .authorizationEndpoint(e -> e.authorizationRequestResolver(pkce)));
+                            .authorizedClientRepository(authorizedClients.getObject())
+                            .authorizationEndpoint(e -> e.authorizationRequestResolver(pkce))
+                            .failureHandler(identityProvider.failureHandler()))
+                    .addFilterBefore(identityProvider, OAuth2AuthorizationRequestRedirectFilter.class)
+                    .logout(l -> l.logoutSuccessHandler(rpInitiatedLogout(registrations)));
         } else {
             http.formLogin(Customizer.withDefaults())
                     .httpBasic(b -> b.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)));
         }
         return http.build();
+    }
+
+    /** Our pages log out through Keycloak's end-session endpoint, which then sends the browser home. */
+    private static LogoutSuccessHandler rpInitiatedLogout(ClientRegistrationRepository registrations) {
+        OidcClientInitiatedLogoutSuccessHandler handler = new OidcClientInitiatedLogoutSuccessHandler(registrations);
+        handler.setPostLogoutRedirectUri("{baseUrl}/");
+        return handler;
     }
 
     @Bean

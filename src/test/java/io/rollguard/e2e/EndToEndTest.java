@@ -68,7 +68,12 @@ abstract class EndToEndTest {
 
     @BeforeEach
     void connect() {
-        api = new Api("http://127.0.0.1:" + port);
+        api = api("http://127.0.0.1:" + port);
+    }
+
+    /** How users call Rollguard: HTTP Basic with the local users; a subclass may use Keycloak tokens. */
+    Api api(String baseUrl) {
+        return new Api(baseUrl);
     }
 
     /**
@@ -76,10 +81,7 @@ abstract class EndToEndTest {
      * all traffic on stable. Test fixture only; the product never edits its tables like this.
      */
     void baseline(String version) {
-        runtime.createProcessInstanceQuery().list()
-                .forEach(pi -> runtime.deleteProcessInstance(pi.getId(), "test baseline", true, true));
-        jdbc.update("update rg_release set state = 'ABORTED' where state not in "
-                + "('REJECTED','PREFLIGHT_FAILED','PROMOTED','ROLLED_BACK','ABORTED')");
+        noReleaseInFlight();
         jdbc.update("delete from rg_route");
         slots.deploy(slots.stable(), EXAMPLES.resolve(version + "/flows.json"));
         slots.deploy(slots.canary(), EXAMPLES.resolve(version + "/flows.json"));
@@ -88,6 +90,18 @@ abstract class EndToEndTest {
         // the router caches routes for two seconds; the app may just have been (re)registered
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                 .until(() -> TrafficGenerator.hit(routerUrl("/version")).version(), version::equals);
+    }
+
+    /** Test fixture: ends every release still in flight, so the app is free for the next one. */
+    void noReleaseInFlight() {
+        // an instance may move on or end by itself while it is being deleted: try again until none is left
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+            runtime.createProcessInstanceQuery().list().forEach(pi -> runtime.deleteProcessInstanceIfExists(
+                    pi.getId(), "test baseline", true, true, true, false));
+            return runtime.createProcessInstanceQuery().count() == 0;
+        });
+        jdbc.update("update rg_release set state = 'ABORTED' where state not in "
+                + "('REJECTED','PREFLIGHT_FAILED','PROMOTED','ROLLED_BACK','ABORTED')");
     }
 
     String routerUrl(String path) {
@@ -138,6 +152,16 @@ abstract class EndToEndTest {
     Api.Response complete(String user, String taskId, String decision, String comment) {
         return api.postJson(user, "/engine-rest/task/" + taskId + "/complete", """
                 {"variables":{"decision":{"value":"%s"},"comment":{"value":"%s"}}}""".formatted(decision, comment));
+    }
+
+    /** What Tasklist shows a user: the tasks of the "My group tasks" filter, the only filter there is. */
+    List<String> tasksInMyGroupTasksFilter(String user) {
+        JsonNode filters = api.get(user, "/engine-rest/filter?resourceType=Task").json();
+        assertThat(filters).as(user + " sees exactly one filter").hasSize(1);
+        assertThat(filters.get(0).path("name").asText()).isEqualTo("My group tasks");
+        Api.Response list = api.get(user, "/engine-rest/filter/" + filters.get(0).path("id").asText() + "/list");
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        return list.json().findValuesAsText("id");
     }
 
     static boolean hasEvent(JsonNode release, String type, String detailContains) {

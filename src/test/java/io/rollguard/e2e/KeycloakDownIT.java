@@ -2,6 +2,10 @@ package io.rollguard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
@@ -48,6 +52,32 @@ class KeycloakDownIT {
         // a token that is not even a JWT is still the caller's problem
         assertThat(new Api("http://127.0.0.1:" + port, user -> "Bearer garbage").get("x", "/api/releases").status())
                 .isEqualTo(401);
+    }
+
+    @Test
+    void aBrowserSentToLogInGetsOurPageSayingKeycloakIsUnreachable() throws Exception {
+        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .cookieHandler(new java.net.CookieManager()).build();
+
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/camunda/app/tasklist/default/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.statusCode()).isEqualTo(503);
+        assertThat(page.uri().getPath()).isEqualTo("/oauth2/authorization/keycloak");
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.headers().firstValue("Retry-After")).contains("30");
+        assertThat(page.body()).contains("Sign-in is unavailable right now", "Keycloak").doesNotContain("Exception");
+    }
+
+    @Test
+    void aBrokenWayBackFromKeycloakGetsOurPageNotAStackTrace() throws Exception {
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + port + "/login/oauth2/code/keycloak?code=stolen&state=unknown")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        // Keycloak is down as well, so the page says that rather than blaming the user
+        assertThat(page.statusCode()).isEqualTo(503);
+        assertThat(page.body()).contains("Sign-in is unavailable right now");
     }
 
     private static String b64(String s) {

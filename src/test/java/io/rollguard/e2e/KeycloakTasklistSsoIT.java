@@ -11,7 +11,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -108,6 +107,16 @@ class KeycloakTasklistSsoIT {
             // then the approval is recorded as carol's, whose identity came from Keycloak
             JsonNode release = awaitEvent(api, id, "APPROVED");
             assertThat(release.path("history").toString()).contains("\"actor\":\"carol\"");
+
+            // and her logout in Tasklist ends the Keycloak session too: she is asked to log in again
+            click(carol, wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("li.account .dropdown-toggle"))));
+            click(carol, wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("li.logout a"))));
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+            assertThat(carol.getCurrentUrl()).startsWith(Keycloak.ISSUER);
+            Browser.screenshot(carol, "sso-carol-logged-out");
+            carol.get("http://127.0.0.1:" + port + "/camunda/app/tasklist/default/");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+            assertThat(carol.getCurrentUrl()).as("not signed straight back in").startsWith(Keycloak.ISSUER);
         } finally {
             carol.quit();
         }
@@ -120,6 +129,15 @@ class KeycloakTasklistSsoIT {
             new WebDriverWait(erin, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(
                     By.tagName("body"), "Process Definitions"));
             Browser.screenshot(erin, "sso-erin-cockpit");
+
+            // logging out of Rollguard's own pages goes through Keycloak's end-session endpoint
+            erin.get("http://127.0.0.1:" + port + "/logout");
+            WebDriverWait wait = new WebDriverWait(erin, Duration.ofSeconds(30));
+            click(erin, wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[type=submit]"))));
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+            erin.get("http://127.0.0.1:" + port + "/camunda/app/cockpit/default/");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+            assertThat(erin.getCurrentUrl()).as("not signed straight back in").startsWith(Keycloak.ISSUER);
         } finally {
             erin.quit();
         }
@@ -144,8 +162,7 @@ class KeycloakTasklistSsoIT {
     }
 
     private static void click(WebDriver browser, WebElement element) {
-        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
-        element.click();
+        Browser.click(browser, element);
     }
 
     private static JsonNode awaitEvent(Api api, String id, String type) {

@@ -253,14 +253,4 @@ class ReleaseLifecycleIT extends EndToEndTest {
         assertThat(hasEvent(rolledBack, "ANALYSIS_DECIDED", "rollback: no traffic to judge")).isTrue();
         assertThat(slots.version(slots.canary())).isEqualTo("1.0.0");
     }
-
-    /** What Tasklist shows a user: the tasks of the "My group tasks" filter, the only filter there is. */
-    List<String> tasksInMyGroupTasksFilter(String user) {
-        JsonNode filters = api.get(user, "/engine-rest/filter?resourceType=Task").json();
-        assertThat(filters).as(user + " sees exactly one filter").hasSize(1);
-        assertThat(filters.get(0).path("name").asText()).isEqualTo("My group tasks");
-        Api.Response list = api.get(user, "/engine-rest/filter/" + filters.get(0).path("id").asText() + "/list");
-        assertThat(list.status()).as(list.body()).isEqualTo(200);
-        return list.json().findValuesAsText("id");
-    }
 }

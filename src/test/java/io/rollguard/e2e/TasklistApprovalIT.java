@@ -112,8 +112,7 @@ class TasklistApprovalIT extends EndToEndTest {
     }
 
     private void click(WebElement element) {
-        scrollTo(element);
-        element.click();
+        Browser.click(browser, element);
     }
 
     private void logout() {

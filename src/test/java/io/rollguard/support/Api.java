@@ -84,13 +84,18 @@ public final class Api {
 
     /** Submits a release as multipart: the descriptor part plus the named file parts. */
     public Response submit(String user, String descriptor, Map<String, byte[]> files) {
-        String boundary = "rollguard-" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
         Map<String, byte[]> parts = new LinkedHashMap<>();
         if (descriptor != null) {
             parts.put("descriptor", descriptor.getBytes(StandardCharsets.UTF_8));
         }
         parts.putAll(files);
+        return postMultipart(user, "/api/releases", parts);
+    }
+
+    /** A multipart POST, one file part per entry (the part's name is its file name). */
+    public Response postMultipart(String user, String path, Map<String, byte[]> parts) {
+        String boundary = "rollguard-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (Map.Entry<String, byte[]> part : parts.entrySet()) {
             body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part.getKey()
                     + "\"; filename=\"" + part.getKey() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
@@ -99,7 +104,7 @@ public final class Api {
             body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return send(request(user, "/api/releases").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        return send(request(user, path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
     }
 

@@ -1,0 +1,309 @@
+package io.rollguard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.rollguard.support.Api;
+import io.rollguard.support.NodeRedSlots;
+import io.rollguard.support.TrafficGenerator;
+
+/**
+ * The permission model of DESIGN.md as one table: every role against every action, through every
+ * way in — our API, and Camunda's REST API, which is what Tasklist and Cockpit use. It runs once
+ * per identity source with the same expectations: {@link LocalUsersAuthorizationMatrixIT} (the
+ * embedded default) and {@link KeycloakAuthorizationMatrixIT} (real tokens from a real Keycloak).
+ */
+abstract class AuthorizationMatrix extends EndToEndTest {
+
+    static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "erin", "frank", "admin", "zoe", "ada");
+    /** Requesters who own the sample app in these tests. */
+    static final Set<String> OWNERS = Set.of("alice", "zoe", "ada");
+    static final Set<String> ADMINS = Set.of("admin", "ada");
+    /** Who may look at process instances in Cockpit: auditors, release managers, admins. */
+    static final Set<String> COCKPIT_READERS = Set.of("erin", "frank", "admin", "ada");
+
+    static final String SCHEMA_CHANGELOG = """
+            databaseChangeLog:
+              - changeSet:
+                  id: matrix-add-receipts
+                  author: rollguard-tests
+                  changes:
+                    - createTable:
+                        tableName: receipts
+                        columns:
+                          - column: {name: id, type: int}
+            """;
+
+    /** Slots nobody listens on: a release stops at preflight, which is all the approval checks need. */
+    void appWithUnreachableSlots() {
+        noReleaseInFlight();
+        Api.Response r = api.putJson("admin", "/api/apps/expenses", """
+                {"owners":["alice","zoe","ada"],
+                 "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
+                 "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
+                 "adminToken":"not-a-real-token","route":"expenses","currentVersion":"1.0.0"}""");
+        assertThat(r.status()).as(r.body()).isIn(200, 201);
+    }
+
+    record Submitted(String id, String processInstanceId) {
+    }
+
+    /** Submits expenses 1.1.0 as an ordinary, a schema or an integration change. */
+    Submitted submit(String user, String change) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        String descriptor;
+        try {
+            descriptor = Files.readString(EXAMPLES.resolve("1.1.0/release.yaml"));
+            files.put("flows.json", Files.readAllBytes(EXAMPLES.resolve("1.1.0/flows.json")));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        switch (change) {
+            case "schema" -> {
+                descriptor += "schema:\n  changelog: changelog.yaml\n";
+                files.put("changelog.yaml", SCHEMA_CHANGELOG.getBytes());
+            }
+            case "integration" -> descriptor += "integrations:\n  - name: payments\n    settings:\n      url: http://127.0.0.1:9/pay\n";
+            case "ordinary" -> { }
+            default -> throw new IllegalArgumentException(change);
+        }
+        Api.Response r = api.submit(user, descriptor, files);
+        assertThat(r.status()).as(user + ": " + r.body()).isEqualTo(201);
+        return new Submitted(r.json().path("id").asText(), r.json().path("processInstanceId").asText());
+    }
+
+    @Test
+    void onlyRequestersWhoOwnTheAppSubmitReleases() {
+        appWithUnreachableSlots();
+        for (String user : USERS) {
+            Api.Response r = api.submitExample(user, "1.1.0");
+            assertThat(r.status()).as(user + ": " + r.body()).isEqualTo(OWNERS.contains(user) ? 201 : 403);
+            if (r.status() == 201) {
+                assertThat(api.post(user, "/api/releases/" + r.json().path("id").asText() + "/abort").status())
+                        .isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void everyoneWithARoleReadsReleasesButOnlyTheirRequesterAbortsThem() {
+        appWithUnreachableSlots();
+        Submitted release = submit("alice", "ordinary");
+        for (String user : USERS) {
+            assertThat(api.get(user, "/api/releases/" + release.id()).status()).as(user + " reads").isEqualTo(200);
+            assertThat(api.get(user, "/api/releases?app=expenses").status()).as(user + " lists").isEqualTo(200);
+            if (!user.equals("alice")) {
+                assertThat(api.post(user, "/api/releases/" + release.id() + "/abort").status()).as(user + " aborts")
+                        .isEqualTo(403);
+            }
+        }
+        Api.Response abort = api.post("alice", "/api/releases/" + release.id() + "/abort");
+        assertThat(abort.status()).as(abort.body()).isEqualTo(200);
+        assertThat(abort.json().path("state").asText()).isEqualTo("ABORTED");
+    }
+
+    /**
+     * Each change class has its own approver group; everyone else, admins included, neither sees
+     * the task in Tasklist nor may complete it. Every allowed approver completes one for real.
+     */
+    @ParameterizedTest(name = "{0} change: approved only by {1}")
+    @CsvSource({"ordinary,ada bob carol zoe", "schema,carol", "integration,dave"})
+    void anApprovalIsCompletedOnlyByTheGroupItsChangeClassRequires(String change, String approvers) {
+        Set<String> allowed = new TreeSet<>(List.of(approvers.split(" ")));
+        appWithUnreachableSlots();
+        boolean othersChecked = false;
+        for (String approver : allowed) {
+            // given alice asks for a release of this change class
+            Submitted release = submit("alice", change);
+            String taskId = awaitTask(approver, release.processInstanceId()).path("id").asText();
+            if (!othersChecked) {
+                for (String user : USERS) {
+                    if (!allowed.contains(user)) {
+                        assertThat(tasksInMyGroupTasksFilter(user)).as(user + "'s Tasklist").doesNotContain(taskId);
+                        assertThat(complete(user, taskId, "approve", "").status()).as(user + " completes")
+                                .isEqualTo(403);
+                    }
+                }
+                othersChecked = true;
+            }
+            assertThat(tasksInMyGroupTasksFilter(approver)).as(approver + "'s Tasklist").contains(taskId);
+
+            // when
+            Api.Response completed = complete(approver, taskId, "approve", "checked by " + approver);
+
+            // then
+            assertThat(completed.status()).as(approver + ": " + completed.body()).isEqualTo(204);
+            JsonNode after = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> release(release.id()), r -> hasEvent(r, "APPROVED", "checked by " + approver));
+            assertThat(after.path("history").toString()).contains("\"actor\":\"" + approver + "\"");
+            // unreachable slots: preflight ends the release, which frees the app for the next one
+            waitForState(release.id(), "PREFLIGHT_FAILED", Duration.ofSeconds(60));
+        }
+    }
+
+    /** zoe may approve others' releases, ada too and she is an admin: neither approves her own. */
+    @ParameterizedTest
+    @ValueSource(strings = {"zoe", "ada"})
+    void aRequesterWhoMayApproveNeverApprovesTheirOwnRelease(String requester) {
+        appWithUnreachableSlots();
+        Submitted release = submit(requester, "ordinary");
+        String taskId = awaitTask("bob", release.processInstanceId()).path("id").asText();
+
+        assertThat(tasksInMyGroupTasksFilter(requester)).doesNotContain(taskId);
+        assertThat(api.get(requester, "/engine-rest/task?processInstanceId=" + release.processInstanceId()).json())
+                .isEmpty();
+        assertThat(api.postJson(requester, "/engine-rest/task/" + taskId + "/claim",
+                "{\"userId\":\"" + requester + "\"}").status()).isEqualTo(403);
+        assertThat(complete(requester, taskId, "approve", "mine").status()).isEqualTo(403);
+        assertThat(release(release.id()).path("state").asText()).isEqualTo("AWAITING_APPROVAL");
+
+        assertThat(complete("bob", taskId, "approve", "").status()).isEqualTo(204);
+    }
+
+    /**
+     * Cockpit shows auditors, release managers and admins every instance; nobody changes a release's
+     * process there (cancel, suspend, modify, set variables, delete history; retrying is for admins, see
+     * the lifecycle test below): a release
+     * moves only through its own steps, so its process stays the evidence of what happened.
+     */
+    @Test
+    void nobodyChangesAReleasesProcessInCamundaWhileAuditorsReadIt() {
+        // given a release waiting for approval
+        appWithUnreachableSlots();
+        Submitted release = submit("alice", "ordinary");
+        String pi = release.processInstanceId();
+        awaitTask("bob", pi);
+
+        for (String user : USERS) {
+            boolean reader = COCKPIT_READERS.contains(user);
+            String instance = "/engine-rest/process-instance/" + pi;
+            assertThat(api.get(user, instance).status()).as(user + " reads").isEqualTo(reader ? 200 : 404);
+            assertThat(api.delete(user, instance).status()).as(user + " cancels").isEqualTo(403);
+            assertThat(api.putJson(user, instance + "/suspended", "{\"suspended\":true}").status())
+                    .as(user + " suspends").isEqualTo(403);
+            assertThat(api.postJson(user, instance + "/modification", """
+                    {"skipCustomListeners":true,"skipIoMappings":true,
+                     "instructions":[{"type":"startBeforeActivity","activityId":"EndEvent_ReleasePromoted"}]}""")
+                    .status()).as(user + " modifies").isEqualTo(403);
+            assertThat(api.postJson(user, instance + "/variables",
+                    "{\"modifications\":{\"changeClasses\":{\"value\":\"none\"}}}").status())
+                    .as(user + " sets variables").isEqualTo(403);
+        }
+        // then the instance is untouched, and an auditor reads its history
+        JsonNode instance = api.get("erin", "/engine-rest/process-instance/" + pi).json();
+        assertThat(instance.path("suspended").asBoolean()).isFalse();
+        assertThat(api.get("erin", "/engine-rest/history/activity-instance?processInstanceId=" + pi).json())
+                .isNotEmpty();
+        assertThat(release(release.id()).path("state").asText()).isEqualTo("AWAITING_APPROVAL");
+
+        // and once it has ended, nobody deletes its history
+        assertThat(api.post("alice", "/api/releases/" + release.id() + "/abort").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(
+                () -> api.get("erin", "/engine-rest/history/process-instance/" + pi).json().path("state").asText(),
+                state -> !state.equals("ACTIVE"));
+        for (String user : USERS) {
+            assertThat(api.delete(user, "/engine-rest/history/process-instance/" + pi).status())
+                    .as(user + " deletes history").isEqualTo(403);
+        }
+        assertThat(api.get("erin", "/engine-rest/history/process-instance/" + pi).status()).isEqualTo(200);
+    }
+
+    @Test
+    void onlyAdminsReadAndChangeTheAppRegistry() {
+        appWithUnreachableSlots();
+        for (String user : USERS) {
+            boolean admin = ADMINS.contains(user);
+            assertThat(api.get(user, "/api/apps").status()).as(user + " lists").isEqualTo(admin ? 200 : 403);
+            assertThat(api.get(user, "/api/apps/expenses").status()).as(user + " reads").isEqualTo(admin ? 200 : 403);
+            Api.Response write = api.putJson(user, "/api/apps/matrix-" + user, """
+                    {"owners":["alice"],
+                     "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
+                     "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
+                     "adminToken":"not-a-real-token","route":"matrix-%s","currentVersion":"1.0.0"}""".formatted(user));
+            assertThat(write.status()).as(user + " registers: " + write.body()).isIn(admin ? List.of(200, 201) : List.of(403));
+        }
+    }
+
+    /** The approval policy is a DMN table; changing it means deploying a new version of it. */
+    @Test
+    void onlyAdminsChangeTheApprovalPolicy() throws Exception {
+        byte[] policy = Files.readAllBytes(NodeRedSlots.PROJECT.resolve("bpmn/approval-policy.dmn"));
+        for (String user : USERS) {
+            int before = policyVersion();
+            Api.Response deployed = api.postMultipart(user, "/engine-rest/deployment/create", Map.of(
+                    "deployment-name", ("approval policy by " + user).getBytes(),
+                    "approval-policy.dmn", policy));
+            boolean admin = ADMINS.contains(user);
+            assertThat(deployed.status()).as(user + ": " + deployed.body()).isEqualTo(admin ? 200 : 403);
+            assertThat(policyVersion()).as(user).isEqualTo(admin ? before + 1 : before);
+        }
+    }
+
+    private int policyVersion() {
+        return api.get("erin", "/engine-rest/decision-definition/key/approvalPolicy").json().path("version").asInt();
+    }
+
+    /**
+     * With real slots and real traffic: an inconclusive analysis waits for a release manager, and a
+     * promoted release is rolled back by a release manager only. Admins alone may retry a step.
+     */
+    @Test
+    void onlyAReleaseManagerDecidesAHeldAnalysisAndRollsBackAPromotedRelease() throws Exception {
+        // given 1.1.0 in its first canary step with nobody using the app: the analysis is inconclusive
+        baseline("1.0.0");
+        String id = submitAndApprove("1.1.0");
+        String pi = release(id).path("processInstanceId").asText();
+        waitForState(id, "ON_HOLD", Duration.ofSeconds(60));
+        String decision = awaitTask("frank", pi).path("id").asText();
+        for (String user : USERS) {
+            if (!user.equals("frank")) {
+                assertThat(tasksInMyGroupTasksFilter(user)).as(user + "'s Tasklist").doesNotContain(decision);
+                assertThat(complete(user, decision, "continue", "").status()).as(user + " decides").isEqualTo(403);
+            }
+        }
+        assertThat(tasksInMyGroupTasksFilter("frank")).contains(decision);
+
+        try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(40))) {
+            // when the release manager lets it continue now that there is traffic
+            assertThat(complete("frank", decision, "continue", "traffic is back").status()).isEqualTo(204);
+
+            // while a step waits, only admins may retry its job
+            JsonNode timer = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(
+                    () -> api.get("admin", "/engine-rest/job?timers=true&processInstanceId=" + pi).json(),
+                    jobs -> jobs.size() > 0).get(0);
+            for (String user : List.of("admin", "ada", "alice", "bob", "carol", "dave", "erin", "frank", "zoe")) {
+                Api.Response retry = api.putJson(user, "/engine-rest/job/" + timer.path("id").asText() + "/retries",
+                        "{\"retries\":3}");
+                assertThat(retry.status()).as(user + " retries: " + retry.body())
+                        .isEqualTo(ADMINS.contains(user) ? 204 : 403);
+            }
+            waitForState(id, "PROMOTED", Duration.ofSeconds(120));
+        }
+
+        // then only a release manager may roll the promoted release back
+        for (String user : USERS) {
+            if (!user.equals("frank")) {
+                assertThat(api.post(user, "/api/releases/" + id + "/rollback").status()).as(user + " rolls back")
+                        .isEqualTo(403);
+            }
+        }
+        Api.Response rollback = api.post("frank", "/api/releases/" + id + "/rollback");
+        assertThat(rollback.status()).as(rollback.body()).isEqualTo(200);
+        waitForState(id, "ROLLED_BACK", Duration.ofSeconds(60));
+    }
+}
