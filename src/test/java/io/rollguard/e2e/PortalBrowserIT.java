@@ -105,6 +105,10 @@ class PortalBrowserIT extends EndToEndTest {
             wait(30).until(d -> !d.findElements(By.cssSelector("#diagram .rg-completed")).isEmpty());
             assertThat(browser.findElements(By.id("abort-button"))).isEmpty();
             Browser.screenshot(browser, "portal-release-promoted");
+            js("document.querySelector('.analysis').scrollIntoView({block: 'start'});");
+            Browser.screenshot(browser, "portal-release-analysis");
+            js("document.getElementById('history').scrollIntoView({block: 'start'});");
+            Browser.screenshot(browser, "portal-release-history");
             browser.manage().window().setSize(new Dimension(390, 844));
             Browser.screenshot(browser, "portal-release-promoted-390px");
             browser.get(base() + "/");
