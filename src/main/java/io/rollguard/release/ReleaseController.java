@@ -26,9 +26,21 @@ import io.rollguard.web.ApiProblem;
 class ReleaseController {
 
     private final ReleaseService releases;
+    private final ReleaseDiagram diagrams;
 
-    ReleaseController(ReleaseService releases) {
+    ReleaseController(ReleaseService releases, ReleaseDiagram diagrams) {
         this.releases = releases;
+        this.diagrams = diagrams;
+    }
+
+    /** The lifecycle diagram (BPMN XML) with the activities completed and active, as the release page shows it. */
+    @GetMapping("/{id}/diagram")
+    ReleaseDiagram.Diagram diagram(@PathVariable String id) {
+        ReleaseDiagram.Diagram diagram = diagrams.of(releases.read(CurrentUser.get(), id));
+        if (diagram == null) {
+            throw ApiProblem.notFound("The process instance of release '" + id + "'");
+        }
+        return diagram;
     }
 
     record Submitted(String id, String app, String version, ReleaseState state, String processInstanceId) {
@@ -64,9 +76,21 @@ class ReleaseController {
         return ReleaseView.of(release, releases.history(id));
     }
 
+    /**
+     * The release list of the portal: same filters, newest first, the total in {@code X-Total-Count};
+     * {@code inFlight=true&requester=me} is the home page's "my releases in flight".
+     */
     @GetMapping
-    List<ReleaseView> list(@RequestParam(required = false) String app) {
-        return releases.list(CurrentUser.get(), app).stream().map(r -> ReleaseView.of(r, null)).toList();
+    ResponseEntity<List<ReleaseView>> list(@RequestParam(required = false) String app,
+            @RequestParam(required = false) String state, @RequestParam(required = false) String requester,
+            @RequestParam(required = false) String from, @RequestParam(required = false) String to,
+            @RequestParam(defaultValue = "false") boolean inFlight, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "200") int size) {
+        ReleaseFilter f = ReleasePages.filter(app, state, requester, from, to);
+        ReleasePage result = releases.search(CurrentUser.get(),
+                new ReleaseFilter(f.app(), f.state(), f.requester(), f.from(), f.to(), inFlight), page, size);
+        return ResponseEntity.ok().header("X-Total-Count", String.valueOf(result.total()))
+                .body(result.items().stream().map(r -> ReleaseView.of(r, null)).toList());
     }
 
     @PostMapping("/{id}/abort")

@@ -4,12 +4,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 @Repository
 public class ReleaseRepository {
@@ -20,9 +26,11 @@ public class ReleaseRepository {
             updated_at""";
 
     private final JdbcTemplate jdbc;
+    private final ApplicationEventPublisher events;
 
-    ReleaseRepository(JdbcTemplate jdbc) {
+    ReleaseRepository(JdbcTemplate jdbc, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     void insert(Release r) {
@@ -42,13 +50,61 @@ public class ReleaseRepository {
         return find(id).orElseThrow(() -> new IllegalStateException("Release " + id + " does not exist"));
     }
 
-    List<Release> findAll(String appKey, int limit) {
-        if (appKey == null) {
-            return jdbc.query("select " + COLUMNS + " from rg_release order by created_at desc limit ?",
-                    ReleaseRepository::map, limit);
+    /** List rows leave out the two large columns; a page of 25 must not drag 25 artifacts along. */
+    private static final String LIST_COLUMNS = COLUMNS.replace("descriptor_yaml, artifact,",
+            "null as descriptor_yaml, null as artifact,");
+    private static final String UNFINISHED = "('REJECTED','PREFLIGHT_FAILED','PROMOTED','ROLLED_BACK','ABORTED')";
+
+    /** Newest first; {@code apps} null means every app, otherwise only these (empty: none). */
+    List<Release> search(ReleaseFilter f, Collection<String> apps, int offset, int limit) {
+        List<Object> args = new ArrayList<>();
+        String where = where(f, apps, args);
+        args.add(limit);
+        args.add(offset);
+        return jdbc.query("select " + LIST_COLUMNS + " from rg_release" + where
+                + " order by created_at desc, id limit ? offset ?", ReleaseRepository::map, args.toArray());
+    }
+
+    long count(ReleaseFilter f, Collection<String> apps) {
+        List<Object> args = new ArrayList<>();
+        String where = where(f, apps, args);
+        return jdbc.queryForObject("select count(*) from rg_release" + where, Long.class, args.toArray());
+    }
+
+    private static String where(ReleaseFilter f, Collection<String> apps, List<Object> args) {
+        List<String> conditions = new ArrayList<>();
+        if (apps != null) {
+            if (apps.isEmpty()) {
+                conditions.add("1 = 0");
+            } else {
+                conditions.add("app_key in (" + String.join(",", Collections.nCopies(apps.size(), "?")) + ")");
+                args.addAll(apps);
+            }
         }
-        return jdbc.query("select " + COLUMNS + " from rg_release where app_key = ? order by created_at desc limit ?",
-                ReleaseRepository::map, appKey, limit);
+        if (f.app() != null) {
+            conditions.add("app_key = ?");
+            args.add(f.app());
+        }
+        if (f.state() != null) {
+            conditions.add("state = ?");
+            args.add(f.state().name());
+        }
+        if (f.inFlightOnly()) {
+            conditions.add("state not in " + UNFINISHED);
+        }
+        if (f.requester() != null) {
+            conditions.add("requester = ?");
+            args.add(f.requester());
+        }
+        if (f.from() != null) {
+            conditions.add("created_at >= ?");
+            args.add(Timestamp.from(f.from().atStartOfDay(ZoneOffset.UTC).toInstant()));
+        }
+        if (f.to() != null) {
+            conditions.add("created_at < ?");
+            args.add(Timestamp.from(f.to().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+        }
+        return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
     }
 
     /** The release of this app that has not finished yet, if any. */
@@ -81,10 +137,17 @@ public class ReleaseRepository {
         jdbc.queryForList("select app_key from rg_app where app_key = ? for update", appKey);
     }
 
+    /**
+     * The one place every decision and state change of a release is written; the audit trail
+     * listens to the event published here and appends in this same transaction.
+     */
+    @Transactional
     public void addEvent(String releaseId, String type, String actor, String detail) {
+        Instant at = Instant.now();
+        String stored = detail != null && detail.length() > 4000 ? detail.substring(0, 3997) + "..." : detail;
         jdbc.update("insert into rg_release_event (release_id, at, type, actor, detail) values (?, ?, ?, ?, ?)",
-                releaseId, Timestamp.from(Instant.now()), type, actor,
-                detail != null && detail.length() > 4000 ? detail.substring(0, 3997) + "..." : detail);
+                releaseId, Timestamp.from(at), type, actor, stored);
+        events.publishEvent(new ReleaseEventRecorded(releaseId, at, type, actor, stored));
     }
 
     public List<ReleaseEvent> events(String releaseId) {

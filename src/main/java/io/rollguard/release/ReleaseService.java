@@ -51,11 +51,21 @@ public class ReleaseService {
      */
     @Transactional
     public Release submit(CurrentUser user, String descriptorYaml, Map<String, byte[]> files) {
+        return submit(user, descriptorYaml, files, null);
+    }
+
+    /** As above; from the portal, where the app is chosen first and the descriptor must agree. */
+    @Transactional
+    public Release submit(CurrentUser user, String descriptorYaml, Map<String, byte[]> files, String chosenApp) {
         DescriptorParser.Result parsed = parser.parse(descriptorYaml);
         if (!parsed.isValid()) {
             throw ApiProblem.invalid("The release descriptor is invalid", parsed.violations());
         }
         ReleaseDescriptor d = parsed.descriptor();
+        if (chosenApp != null && !chosenApp.equals(d.app())) {
+            throw ApiProblem.invalid("The descriptor is for another app", List.of(new Violation("/app",
+                    "the descriptor releases '" + d.app() + "' but '" + chosenApp + "' was chosen")));
+        }
         App app = apps.find(d.app()).orElseThrow(() -> ApiProblem.notFound("App '" + d.app() + "'"));
         if (!permissions.canSubmit(user, app)) {
             throw ApiProblem.forbidden("Only a requester who owns app '" + app.key() + "' may release it");
@@ -126,10 +136,14 @@ public class ReleaseService {
         return releases.events(id);
     }
 
-    public List<Release> list(CurrentUser user, String appKey) {
-        return releases.findAll(appKey, 200).stream()
-                .filter(r -> apps.find(r.appKey()).map(a -> permissions.canRead(user, a)).orElse(false))
-                .toList();
+    /** The releases this user may read that match the filter, one page of them, newest first. */
+    public ReleasePage search(CurrentUser user, ReleaseFilter filter, int page, int size) {
+        int safeSize = Math.max(1, Math.min(size, 200));
+        int safePage = Math.max(0, page);
+        List<String> readable = permissions.canReadAllReleases(user) ? null
+                : apps.findAll().stream().filter(a -> permissions.canRead(user, a)).map(App::key).toList();
+        return new ReleasePage(releases.search(filter, readable, safePage * safeSize, safeSize),
+                releases.count(filter, readable), safePage, safeSize);
     }
 
     /** Not one transaction: each correlation attempt is its own, so a missed one leaves nothing behind. */

@@ -20,6 +20,11 @@ public class Permissions {
         return user.isIn(Roles.REQUESTER) && app.isOwnedBy(user.id());
     }
 
+    /** Whether to offer the submit page at all; which apps they may release is {@link #canSubmit}. */
+    public boolean canSubmitAny(CurrentUser user) {
+        return user.isIn(Roles.REQUESTER);
+    }
+
     public boolean canAbort(CurrentUser user, App app, String requester) {
         return canSubmit(user, app) && user.id().equals(requester);
     }
@@ -28,11 +33,24 @@ public class Permissions {
         return user.isIn(Roles.RELEASE_MANAGER);
     }
 
+    /** The audit trail is for the people who review releases, not for those who make them. */
+    public boolean canAudit(CurrentUser user) {
+        return user.isIn(Roles.AUDITOR) || user.isIn(Roles.ADMIN);
+    }
+
     /** Owners follow their apps' releases; the people who judge or audit releases see all of them. */
     public boolean canRead(CurrentUser user, App app) {
-        return app.isOwnedBy(user.id())
-                || user.isIn(Roles.AUDITOR) || user.isIn(Roles.ADMIN) || user.isIn(Roles.RELEASE_MANAGER)
+        return app.isOwnedBy(user.id()) || canReadAllReleases(user);
+    }
+
+    public boolean canReadAllReleases(CurrentUser user) {
+        return user.isIn(Roles.AUDITOR) || user.isIn(Roles.ADMIN) || user.isIn(Roles.RELEASE_MANAGER)
                 || user.isIn(Roles.APPROVER) || user.isIn(Roles.SCHEMA_APPROVER)
                 || user.isIn(Roles.INTEGRATION_APPROVER);
+    }
+
+    /** Release managers decide held analyses, so their start page lists held releases. */
+    public boolean canDecideHolds(CurrentUser user) {
+        return user.isIn(Roles.RELEASE_MANAGER);
     }
 }
