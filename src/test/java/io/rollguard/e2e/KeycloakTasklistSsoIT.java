@@ -89,11 +89,17 @@ class KeycloakTasklistSsoIT {
             bob.quit();
         }
 
-        // when carol logs in once at Keycloak and works in Tasklist
+        // when carol logs in once at Keycloak, on Rollguard's portal, and then works in Tasklist
         WebDriver carol = Browser.start();
         try {
-            openTasklistAs(carol, "carol");
             WebDriverWait wait = new WebDriverWait(carol, Duration.ofSeconds(30));
+            carol.get("http://127.0.0.1:" + port + "/");
+            keycloakLogin(carol, "carol");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("header .who"), "carol"));
+            Browser.screenshot(carol, "sso-carol-portal");
+            carol.get("http://127.0.0.1:" + port + "/camunda/app/tasklist/default/");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "My group tasks"));
+            assertThat(carol.getCurrentUrl()).as("no second login").startsWith("http://127.0.0.1:" + port);
             wait.until(ExpectedConditions.elementToBeClickable(
                     By.partialLinkText("Approve expenses 1.1.0 as schema-approver"))).click();
             wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[normalize-space()='Claim']"))).click();
