@@ -204,6 +204,13 @@ abstract class AuthorizationMatrix extends EndToEndTest {
                     "{\"modifications\":{\"changeClasses\":{\"value\":\"none\"}}}").status())
                     .as(user + " sets variables").isEqualTo(403);
         }
+        // nor does anyone start a release around our API (its checks, its records)
+        for (String user : USERS) {
+            assertThat(api.postJson(user, "/engine-rest/process-definition/key/releaseLifecycle/start",
+                    "{\"variables\":{\"releaseId\":{\"value\":\"forged\"}}}").status())
+                    .as(user + " starts a release in Camunda").isEqualTo(403);
+        }
+
         // then the instance is untouched, and an auditor reads its history
         JsonNode instance = api.get("erin", "/engine-rest/process-instance/" + pi).json();
         assertThat(instance.path("suspended").asBoolean()).isFalse();

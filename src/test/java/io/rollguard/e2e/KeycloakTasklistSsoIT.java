@@ -28,6 +28,7 @@ import io.rollguard.support.Browser;
 import io.rollguard.support.Keycloak;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
+import io.rollguard.support.Tasklist;
 
 /**
  * Single sign-on with a real Keycloak: people log in once at Keycloak and work in Camunda
@@ -100,16 +101,12 @@ class KeycloakTasklistSsoIT {
             carol.get("http://127.0.0.1:" + port + "/camunda/app/tasklist/default/");
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "My group tasks"));
             assertThat(carol.getCurrentUrl()).as("no second login").startsWith("http://127.0.0.1:" + port);
-            wait.until(ExpectedConditions.elementToBeClickable(
-                    By.partialLinkText("Approve expenses 1.1.0 as schema-approver"))).click();
-            wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[normalize-space()='Claim']"))).click();
-            WebElement approve = wait.until(ExpectedConditions.elementToBeClickable(
-                    By.cssSelector("input[type=radio][id$='Field_Decision-0']")));
+            Tasklist.openAndClaim(carol, "Approve expenses 1.1.0 as schema-approver");
             Browser.screenshot(carol, "sso-carol-form");
             assertThat(carol.findElement(By.cssSelector("input[id$='Field_ChangeClasses']")).getAttribute("value"))
                     .isEqualTo("schema");
-            click(carol, approve);
-            click(carol, carol.findElement(By.xpath("//button[normalize-space()='Complete']")));
+            Tasklist.approve(carol, "schema change checked");
+
             // then the approval is recorded as carol's, whose identity came from Keycloak
             JsonNode release = awaitEvent(api, id, "APPROVED");
             assertThat(release.path("history").toString()).contains("\"actor\":\"carol\"");

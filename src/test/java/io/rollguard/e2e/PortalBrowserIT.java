@@ -1,6 +1,7 @@
 package io.rollguard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -24,11 +25,12 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.support.Browser;
+import io.rollguard.support.Tasklist;
 import io.rollguard.support.TrafficGenerator;
 
 /**
  * The portal in headless Chromium: alice submits through the form (first an invalid descriptor,
- * whose errors are shown beside the field, then a valid one), bob approves, alice's release page
+ * whose errors are shown beside the field, then a valid one), bob approves in Tasklist, alice's release page
  * follows the release to PROMOTED without a reload; erin reads its timeline, verifies the trail,
  * fetches the CSV export, has no abort button, and her forged abort is refused. Screenshots of
  * every page land in target/screenshots.
@@ -90,10 +92,18 @@ class PortalBrowserIT extends EndToEndTest {
             Browser.screenshot(browser, "portal-release-submitted");
             js("window.rollguardNotReloaded = true;");
 
-            // and bob approves (Tasklist itself is covered by TasklistApprovalIT)
-            String pi = release(id).path("processInstanceId").asText();
-            JsonNode task = awaitTask("bob", pi);
-            assertThat(complete("bob", task.path("id").asText(), "approve", "looks good").status()).isEqualTo(204);
+            // and bob approves in Tasklist, in a browser of his own
+            awaitTask("bob", release(id).path("processInstanceId").asText());
+            WebDriver bob = Browser.start();
+            try {
+                Tasklist.signIn(bob, "http://127.0.0.1:" + port, "bob");
+                Tasklist.openAndClaim(bob, "Approve expenses 1.1.0");
+                Tasklist.approve(bob, "looks good");
+                await().atMost(Duration.ofSeconds(30)).until(() -> hasEvent(release(id), "APPROVED", "looks good"));
+                Browser.screenshot(bob, "portal-bob-approved-in-tasklist");
+            } finally {
+                bob.quit();
+            }
 
             // then alice's open page follows the release to PROMOTED without a reload
             new WebDriverWait(browser, Duration.ofSeconds(180)).pollingEvery(Duration.ofMillis(500)).until(

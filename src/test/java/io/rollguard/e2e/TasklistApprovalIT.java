@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.support.Api;
 import io.rollguard.support.Browser;
+import io.rollguard.support.Tasklist;
 
 /** Approvers really work in Camunda Tasklist: the form renders, the requester sees nothing to approve. */
 class TasklistApprovalIT extends EndToEndTest {
@@ -61,15 +62,10 @@ class TasklistApprovalIT extends EndToEndTest {
 
         // and an approver opens the task and approves it
         login("bob");
-        WebElement task = new WebDriverWait(browser, Duration.ofSeconds(30)).until(
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(
                 ExpectedConditions.elementToBeClickable(By.partialLinkText("Approve expenses 1.1.0")));
         Browser.screenshot(browser, "tasklist-bob-list");
-        task.click();
-        // group tasks are claimed before they are worked on
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(
-                ExpectedConditions.elementToBeClickable(By.xpath("//button[normalize-space()='Claim']"))).click();
-        WebElement approve = new WebDriverWait(browser, Duration.ofSeconds(30)).until(
-                ExpectedConditions.elementToBeClickable(By.cssSelector("input[type=radio][id$='Field_Decision-0']")));
+        Tasklist.openAndClaim(browser, "Approve expenses 1.1.0");
         Browser.screenshot(browser, "tasklist-bob-form");
         assertThat(browser.findElement(By.cssSelector("input[id$='Field_App']"))
                 .getAttribute("value")).isEqualTo("expenses");
@@ -81,12 +77,7 @@ class TasklistApprovalIT extends EndToEndTest {
                 .isEqualTo("approver");
         assertThat(browser.findElement(By.cssSelector("textarea[id$='Field_DiffSummary']")).getAttribute("value"))
                 .contains("expenses 1.0.0 -> 1.1.0");
-        click(approve);
-        WebElement comment = browser.findElement(By.cssSelector("textarea[id$='Field_Comment']"));
-        scrollTo(comment);
-        comment.sendKeys("approved in Tasklist");
-        Browser.screenshot(browser, "tasklist-bob-filled");
-        click(browser.findElement(By.xpath("//button[normalize-space()='Complete']")));
+        Tasklist.approve(browser, "approved in Tasklist");
 
         // then
         JsonNode release = waitForState(id, "ROLLING_OUT", Duration.ofSeconds(60));
@@ -97,22 +88,7 @@ class TasklistApprovalIT extends EndToEndTest {
     }
 
     private void login(String user) {
-        browser.get("http://127.0.0.1:" + port + "/camunda/app/tasklist/default/");
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("input[type=text]")));
-        Browser.screenshot(browser, "tasklist-login");
-        name.sendKeys(user);
-        browser.findElement(By.cssSelector("input[type=password]")).sendKeys(user);
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("input[type=password]")));
-    }
-
-    private void scrollTo(WebElement element) {
-        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
-    }
-
-    private void click(WebElement element) {
-        Browser.click(browser, element);
+        Tasklist.signIn(browser, "http://127.0.0.1:" + port, user);
     }
 
     private void logout() {
