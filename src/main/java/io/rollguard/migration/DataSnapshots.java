@@ -34,12 +34,18 @@ final class DataSnapshots {
         }
     }
 
-    /** Copies what each destructive change would destroy; a table or column that is not there has nothing to keep. */
     static List<Snapshot> take(AppDatabase db, String releaseId, List<DestructiveChange> changes) throws SQLException {
+        try (Connection c = connect(db)) {
+            return take(c, PostgresCatalog.currentSchema(c), releaseId, changes);
+        }
+    }
+
+    /** Copies what each destructive change would destroy; a table or column that is not there has nothing to keep. */
+    static List<Snapshot> take(Connection c, String schema, String releaseId, List<DestructiveChange> changes)
+            throws SQLException {
         List<Snapshot> taken = new ArrayList<>();
         String prefix = PostgresCatalog.SNAPSHOT_PREFIX + releaseId.replaceAll("[^a-z0-9]", "").substring(0, 8) + "_";
-        try (Connection c = connect(db); Statement s = c.createStatement()) {
-            String schema = PostgresCatalog.currentSchema(c);
+        try (Statement s = c.createStatement()) {
             int n = 0;
             for (DestructiveChange change : changes) {
                 String table = change.table();
@@ -47,9 +53,11 @@ final class DataSnapshots {
                     continue;
                 }
                 String copy = prefix + (n++);
+                String from = quote(schema) + "." + quote(table);
+                String to = quote(schema) + "." + quote(copy);
                 if (change.kind() == DestructiveChange.Kind.DROP_TABLE) {
-                    s.execute("drop table if exists " + quote(copy));
-                    s.execute("create table " + quote(copy) + " as select * from " + quote(table));
+                    s.execute("drop table if exists " + to);
+                    s.execute("create table " + to + " as select * from " + from);
                     taken.add(new Snapshot(change.kind(), table, null, List.of(), copy));
                     continue;
                 }
@@ -64,8 +72,8 @@ final class DataSnapshots {
                 }
                 List<String> columns = new ArrayList<>(key.stream().map(PostgresCatalog::quote).toList());
                 columns.add(quote(change.column()));
-                s.execute("drop table if exists " + quote(copy));
-                s.execute("create table " + quote(copy) + " as select " + String.join(", ", columns) + " from " + quote(table));
+                s.execute("drop table if exists " + to);
+                s.execute("create table " + to + " as select " + String.join(", ", columns) + " from " + from);
                 taken.add(new Snapshot(change.kind(), table, change.column(), key, copy));
             }
         }
@@ -76,20 +84,28 @@ final class DataSnapshots {
     static void restore(AppDatabase db, List<Snapshot> snapshots) throws SQLException {
         try (Connection c = connect(db)) {
             c.setAutoCommit(false);
-            String schema = PostgresCatalog.currentSchema(c);
+            restore(c, PostgresCatalog.currentSchema(c), snapshots);
+            c.commit();
+        }
+    }
+
+    static void restore(Connection c, String schema, List<Snapshot> snapshots) throws SQLException {
+        {
             try (Statement s = c.createStatement()) {
                 for (Snapshot snap : snapshots) {
                     if (!PostgresCatalog.tableExists(c, schema, snap.table())) {
                         throw new MigrationException("After the rollback table " + snap.table()
                                 + " does not exist; its data is kept in " + snap.copy());
                     }
+                    String table = quote(schema) + "." + quote(snap.table());
+                    String copy = quote(schema) + "." + quote(snap.copy());
                     if (snap.kind() == DestructiveChange.Kind.DROP_TABLE) {
                         List<String> columns = PostgresCatalog.columns(c, schema, snap.copy()).stream()
                                 .filter(PostgresCatalog.columns(c, schema, snap.table())::contains)
                                 .map(PostgresCatalog::quote).toList();
-                        s.execute("delete from " + quote(snap.table()));
-                        s.execute("insert into " + quote(snap.table()) + " (" + String.join(", ", columns)
-                                + ") overriding system value select " + String.join(", ", columns) + " from " + quote(snap.copy()));
+                        s.execute("delete from " + table);
+                        s.execute("insert into " + table + " (" + String.join(", ", columns)
+                                + ") overriding system value select " + String.join(", ", columns) + " from " + copy);
                     } else {
                         if (!PostgresCatalog.columnExists(c, schema, snap.table(), snap.column())) {
                             throw new MigrationException("After the rollback column " + snap.table() + "." + snap.column()
@@ -97,12 +113,11 @@ final class DataSnapshots {
                         }
                         String match = String.join(" and ", snap.key().stream()
                                 .map(k -> "t." + quote(k) + " = s." + quote(k)).toList());
-                        s.execute("update " + quote(snap.table()) + " t set " + quote(snap.column()) + " = s."
-                                + quote(snap.column()) + " from " + quote(snap.copy()) + " s where " + match);
+                        s.execute("update " + table + " t set " + quote(snap.column()) + " = s."
+                                + quote(snap.column()) + " from " + copy + " s where " + match);
                     }
                 }
             }
-            c.commit();
         }
     }
 

@@ -94,6 +94,14 @@ class LiquibaseMigrationEngine implements MigrationEngine {
         });
     }
 
+    private static List<DestructiveChange> destructiveIn(Changelog changelog, Path dir) throws IOException {
+        List<DestructiveChange> found = new ArrayList<>();
+        for (ChangeSet cs : parse(changelog, new DirectoryResourceAccessor(dir)).getChangeSets()) {
+            cs.getChanges().forEach(change -> found.addAll(destructiveChanges(cs.getId(), change)));
+        }
+        return found;
+    }
+
     private static List<DestructiveChange> destructiveChanges(String id, Change change) {
         List<DestructiveChange> found = new ArrayList<>();
         if (change instanceof DropTableChange drop) {
@@ -161,6 +169,13 @@ class LiquibaseMigrationEngine implements MigrationEngine {
                             + " rows (at most " + sampleRows + " per table) into scratch schema " + scratch + " in " + ms(t) + " ms");
                     Liquibase liquibase = liquibase(c, dir, changelog, scratch);
                     liquibase.tag(PREFLIGHT_TAG);
+                    // destructive changes are proven the way the rollout undoes them: copied aside, put back
+                    List<DestructiveChange> destructive = destructiveIn(changelog, dir);
+                    List<DataSnapshots.Snapshot> snapshots = DataSnapshots.take(c, scratch, "preflight", destructive);
+                    if (!snapshots.isEmpty()) {
+                        steps.add("copied aside what destructive changes remove: " + snapshots.stream()
+                                .map(sn -> sn.column() == null ? sn.table() : sn.table() + "." + sn.column()).toList());
+                    }
                     t = System.nanoTime();
                     try {
                         liquibase.update(new Contexts(), new LabelExpression());
@@ -179,6 +194,7 @@ class LiquibaseMigrationEngine implements MigrationEngine {
                         differences.add("rolling the changelog back on the copy failed: " + rootMessage(e));
                         return null;
                     }
+                    DataSnapshots.restore(c, scratch, snapshots);
                     differences.addAll(before.differencesTo(PostgresCatalog.fingerprint(c, scratch)));
                     steps.add("rolled back in " + ms(t) + " ms");
                     t = System.nanoTime();
