@@ -47,7 +47,7 @@ public final class NodeRedSlots implements AutoCloseable {
 
     /** Slots whose Node-RED processes get {@code environment} too (the app's APP_DATABASE_URL). */
     public static NodeRedSlots start(String prefix, Map<String, String> environment) {
-        if (!Files.exists(STACK.resolve("node_modules/node-red/red.js"))) {
+        if (!Files.exists(STACK.resolve("node_modules/node-red/red.js")) || !Files.exists(STACK.resolve("node_modules/pg"))) {
             throw new IllegalStateException("Node-RED is not installed in " + STACK
                     + ": run ./rollguard test (it runs npm ci there) before the tests");
         }
