@@ -40,7 +40,10 @@ class RestartAfterMigrationIT {
         String db = PostgresDatabase.fresh("rollguard_it_restart_migration");
         rollguard = new RollguardProcess("rollguard-restart-migration-it", List.of("--spring.profiles.active=postgres",
                 "--spring.datasource.url=" + db, "--spring.datasource.username=" + PostgresDatabase.USER,
-                "--spring.datasource.password=" + PostgresDatabase.PASSWORD, "--rollguard.sample-app.enabled=false"));
+                "--spring.datasource.password=" + PostgresDatabase.PASSWORD, "--rollguard.sample-app.enabled=false",
+                // the job that ran when the JVM died stays locked by it until the lock expires
+                // (Camunda's default: 5 minutes); a short lock lets the test see the continuation sooner
+                "--camunda.bpm.job-execution.lock-time-in-millis=20000"));
         rollguard.start();
     }
 

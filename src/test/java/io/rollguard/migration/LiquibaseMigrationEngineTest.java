@@ -268,6 +268,27 @@ class LiquibaseMigrationEngineTest {
     }
 
     @Test
+    void appWhoseSchemaLiquibaseNeverTouchedIsProvenMigratedAndRolledBack() throws Exception {
+        // given an app database built by hand: no DATABASECHANGELOG yet
+        sql("drop schema public cascade", "create schema public",
+                "create table expense (id bigint primary key, description varchar(200) not null, amount numeric(12,2))",
+                "insert into expense values (1, 'Train ticket', 49.9), (2, 'Team lunch', 86.4)");
+        Changelog changelog = new Changelog("changelog.yaml", ADD_CATEGORY);
+        Fingerprint before = engine.fingerprint(db);
+
+        // when
+        ReversibilityProof proof = engine.prove(db, changelog, "rollguard_scratch_t5", 1000);
+        MigrationEngine.MigrationRun applied = engine.apply(db, changelog, "rollguard-r5");
+        MigrationEngine.MigrationRun undone = engine.rollBackTo(db, changelog, "rollguard-r5");
+
+        // then
+        assertThat(proof.differences()).as(proof.report()).isEmpty();
+        assertThat(applied.changeSets()).hasSize(2);
+        assertThat(undone.changeSets()).hasSize(2);
+        assertThat(before.differencesTo(engine.fingerprint(db))).isEmpty();
+    }
+
+    @Test
     void rollbackToATagNeverTakenDoesNothing() {
         assertThat(engine.rollBackTo(db, new Changelog("changelog.yaml", ADD_CATEGORY), "rollguard-never").changeSets())
                 .isEmpty();
