@@ -198,7 +198,10 @@ public class MigrationService {
         return before.differencesTo(engine.fingerprint(database(ctx))).stream().map(d -> "database: " + d).toList();
     }
 
-    /** Snapshots of promoted releases are kept for the retention period, then dropped. */
+    /**
+     * Snapshots are kept for the retention period after a release ended: after promotion they are
+     * the only copy of what the destructive change removed; after a verified rollback, a spare one.
+     */
     @Scheduled(fixedDelayString = "${rollguard.migration.snapshot-sweep:PT10M}", initialDelayString = "PT1M")
     public void dropExpiredSnapshots() {
         for (String releaseId : migrations.snapshotsDueForRemoval(Instant.now().minus(snapshotRetention))) {

@@ -59,12 +59,16 @@ class ReleaseMigrations {
                 Timestamp.from(Instant.now()), releaseId);
     }
 
-    /** Releases whose snapshots are still kept although the release was promoted before {@code promotedBefore}. */
-    List<String> snapshotsDueForRemoval(Instant promotedBefore) {
+    /**
+     * Releases whose snapshots are still kept although the release ended (promoted, or undone and
+     * verified) before {@code endedBefore}.
+     */
+    List<String> snapshotsDueForRemoval(Instant endedBefore) {
         return jdbc.queryForList("""
                 select m.release_id from rg_release_migration m join rg_release r on r.id = m.release_id
                 where m.snapshots is not null and m.snapshots_dropped_at is null
-                  and r.state = 'PROMOTED' and r.updated_at < ?""", String.class, Timestamp.from(promotedBefore));
+                  and r.state in ('PROMOTED', 'ROLLED_BACK', 'ABORTED') and r.updated_at < ?""", String.class,
+                Timestamp.from(endedBefore));
     }
 
     private static ReleaseMigration map(ResultSet rs, int n) throws SQLException {

@@ -13,11 +13,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.rollguard.migration.MigrationService;
 import io.rollguard.support.Api;
 import io.rollguard.support.TrafficGenerator;
 
@@ -26,12 +29,16 @@ import io.rollguard.support.TrafficGenerator;
  * platform and for the app, real Node-RED slots whose flows read and write the app database,
  * real traffic through the built-in router.
  */
+@TestPropertySource(properties = "rollguard.migration.snapshot-retention=PT0S")
 class SchemaReleaseIT extends EndToEndTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         startInfrastructure(registry, "rollguard_it_schema");
     }
+
+    @Autowired
+    MigrationService migrations;
 
     /** alice submits a sample version with its changelog, carol (schema approver) approves it. */
     String submitSchemaChange(String version, String changelog) throws Exception {
@@ -114,6 +121,12 @@ class SchemaReleaseIT extends EndToEndTest {
         assertThat(hasEvent(aborted, "RESTORATION_VERIFIED", "")).isTrue();
         assertThat(appDatabase.schema()).isEqualTo(schemaBefore);
         assertThat(appDatabase.rowChecksums("expense")).isEqualTo(rowsBefore);
+
+        // and once the retention (zero here) has passed, the copy is removed from the app database
+        assertThat(appDatabase.tables()).anyMatch(t -> t.startsWith("rollguard_snap_"));
+        migrations.dropExpiredSnapshots();
+        assertThat(hasEvent(release(id), "DATA_SNAPSHOT_DROPPED", "")).isTrue();
+        assertThat(appDatabase.tables()).noneMatch(t -> t.startsWith("rollguard_snap_"));
     }
 
     @Test

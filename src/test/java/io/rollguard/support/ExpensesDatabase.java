@@ -104,6 +104,19 @@ public final class ExpensesDatabase {
         return sb.toString();
     }
 
+    public java.util.List<String> tables() {
+        java.util.List<String> tables = new java.util.ArrayList<>();
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "select table_name from information_schema.tables where table_schema = 'public' order by 1")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return tables;
+    }
+
     public void execute(String sql) {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute(sql);
