@@ -1,9 +1,11 @@
 package io.rollguard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,10 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.rollguard.support.Api;
+import io.rollguard.support.ExpensesDatabase;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
 
@@ -35,7 +40,8 @@ import io.rollguard.support.PostgresDatabase;
 class MigrationApiIT {
 
     static final Path V110 = NodeRedSlots.PROJECT.resolve("examples/expenses/1.1.0");
-    static final String APP_DB = PostgresDatabase.fresh("rollguard_it_migration_api_app");
+    static final ExpensesDatabase APP = ExpensesDatabase.create("rollguard_it_migration_api_app");
+    static final String APP_DB = APP.jdbcUrl();
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -183,6 +189,76 @@ class MigrationApiIT {
                 """);
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().path("violations").get(0).path("message").asText()).contains("has no database registered");
+    }
+
+    /** Approves as carol and waits for the release to end its preflight; returns its history. */
+    JsonNode approveAndAwaitPreflightFailed(Api.Response submitted) {
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        String id = submitted.json().path("id").asText();
+        String pi = submitted.json().path("processInstanceId").asText();
+        JsonNode task = api.get("carol", "/engine-rest/task?processInstanceId=" + pi).json().get(0);
+        assertThat(api.postJson("carol", "/engine-rest/task/" + task.path("id").asText() + "/complete",
+                "{\"variables\":{\"decision\":{\"value\":\"approve\"}}}").status()).isEqualTo(204);
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> api.get("erin", "/api/releases/" + id).json(),
+                        r -> r.path("state").asText().equals("PREFLIGHT_FAILED"));
+    }
+
+    static String dryRunReport(JsonNode release) {
+        for (JsonNode e : release.path("history")) {
+            if (e.path("type").asText().equals("MIGRATION_DRY_RUN")) {
+                return e.path("detail").asText();
+            }
+        }
+        throw new AssertionError("no MIGRATION_DRY_RUN event: " + release.toPrettyString());
+    }
+
+    @Test
+    void preflightFailsARollbackThatLeavesStructureBehindAndNamesItInTheRelease() throws Exception {
+        // given
+        registerDatabase();
+        String liveBefore = APP.schema();
+
+        // when a changeset's rollback forgets the index it created
+        JsonNode release = approveAndAwaitPreflightFailed(submitWithChangelog("changelog.yaml", """
+                databaseChangeLog:
+                  - changeSet:
+                      id: index-amount
+                      author: alice
+                      changes:
+                        - createIndex: { tableName: expense, indexName: ix_expense_amount, columns: [ { column: { name: amount } } ] }
+                      rollback:
+                        - sql: { sql: "select 1" }
+                """));
+
+        // then the report, readable by an auditor through the API, names the index
+        assertThat(dryRunReport(release)).startsWith("FAILED")
+                .contains("table expense: index ix_expense_amount CREATE INDEX ix_expense_amount ON expense USING btree (amount) is new");
+        assertThat(APP.schema()).isEqualTo(liveBefore);
+        assertThat(APP.tables()).containsExactly("databasechangelog", "databasechangeloglock", "expense");
+    }
+
+    @Test
+    void preflightFailsARollbackThatLosesDataAndNamesTheTable() throws Exception {
+        // given
+        registerDatabase();
+        var rowsBefore = APP.rowChecksums("expense");
+
+        // when a changeset's rollback does not undo what it did to the rows
+        JsonNode release = approveAndAwaitPreflightFailed(submitWithChangelog("changelog.yaml", """
+                databaseChangeLog:
+                  - changeSet:
+                      id: round-amounts
+                      author: alice
+                      changes:
+                        - sql: { sql: "update expense set amount = round(amount)" }
+                      rollback:
+                        - sql: { sql: "select 1" }
+                """));
+
+        // then the report names the table whose rows differ, and the live rows were never touched
+        assertThat(dryRunReport(release)).startsWith("FAILED").contains("table expense: row contents differ");
+        assertThat(APP.rowChecksums("expense")).isEqualTo(rowsBefore);
     }
 
     @Test
