@@ -130,6 +130,32 @@ class SchemaReleaseIT extends EndToEndTest {
     }
 
     @Test
+    void databaseThatDiffersAfterTheRollbackKeepsTheReleaseRollingBackWithAnIncident() throws Exception {
+        // given a schema change in its first canary step
+        baseline("1.0.0");
+        String id = submitSchemaChange("1.3.0", "changelog.yaml");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .until(() -> hasEvent(release(id), "TRAFFIC_SHIFTED", ""));
+
+        // when a row is written meanwhile and the release is then aborted
+        appDatabase.execute("insert into expense (description, amount) values ('Written during the canary', 1)");
+        assertThat(api.post("alice", "/api/releases/" + id + "/abort").status()).isEqualTo(200);
+
+        // then the migration is rolled back, but the verification finds the extra row: an incident
+        // names it and the release is not called aborted
+        String pi = release(id).path("processInstanceId").asText();
+        JsonNode incident = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> api.get("admin", "/engine-rest/incident?processInstanceId=" + pi).json(), i -> i.size() > 0)
+                .get(0);
+        assertThat(incident.path("activityId").asText()).isEqualTo("ServiceTask_VerifyRestoration");
+        assertThat(incident.path("incidentMessage").asText()).contains("database: table expense: 4 rows, were 3");
+        JsonNode stuck = release(id);
+        assertThat(stuck.path("state").asText()).isEqualTo("ROLLING_BACK");
+        assertThat(hasEvent(stuck, "MIGRATION_ROLLED_BACK", "rolled back")).isTrue();
+        assertThat(hasEvent(stuck, "RESTORATION_VERIFIED", "")).isFalse();
+    }
+
+    @Test
     void goodSchemaReleaseIsPromotedAndItsBackfillIsServed() throws Exception {
         // given
         baseline("1.0.0");
