@@ -315,6 +315,23 @@ class LiquibaseMigrationEngineTest {
                 .isInstanceOf(MigrationException.class).hasMessageContaining("held by busy-node");
     }
 
+    @Test
+    void secondMigrationOfTheSameDatabaseIsRefusedWhileTheFirstRuns() throws Exception {
+        // given another Rollguard node migrating this database right now (it holds the advisory lock)
+        try (Connection other = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                Statement s = other.createStatement()) {
+            s.execute("select pg_advisory_lock(hashtext('rollguard-migration'))");
+
+            // then this one does not migrate at the same time, and says why
+            assertThatThrownBy(() -> engine.apply(db, new Changelog("changelog.yaml", ADD_CATEGORY), "rollguard-r6"))
+                    .isInstanceOf(MigrationException.class)
+                    .hasMessageContaining("Another migration of expenses's database is running right now");
+        }
+
+        // when the other is done, it goes ahead
+        assertThat(engine.apply(db, new Changelog("changelog.yaml", ADD_CATEGORY), "rollguard-r6").changeSets()).hasSize(2);
+    }
+
     private static void sql(String... statements) throws Exception {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
                 Statement s = c.createStatement()) {
