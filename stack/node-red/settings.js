@@ -9,6 +9,8 @@
  *   NODE_RED_USER_DIR     user directory; normally given with `-u <dir>` on the
  *                         command line, which takes precedence
  *   NODE_RED_LOG_LEVEL    fatal|error|warn|info|debug|trace|off (default warn)
+ *   APP_DATABASE_URL      postgres://user:password@host:port/database of the app the slot
+ *                         serves (read by the app's flows through env.get)
  *
  * URL layout of a slot:
  *   /app/...    the low-code application (http in nodes)      -> httpNodeRoot
@@ -165,7 +167,9 @@ module.exports = {
         }
     },
     functionExternalModules: false,
-    functionGlobalContext: {},
+    // The sample app's flows reach their app database with node-postgres (installed from npm
+    // with Node-RED); the connection string comes from the slot's APP_DATABASE_URL.
+    functionGlobalContext: { pg: require("pg") },
     exportGlobalContextKeys: false,
 
     editorTheme: {

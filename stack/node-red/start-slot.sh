@@ -54,7 +54,7 @@ if port_in_use "$port"; then
     die "port $port on 127.0.0.1 is already in use"
 fi
 
-if [[ ! -f "$STACK_DIR/node_modules/node-red/red.js" ]]; then
+if [[ ! -f "$STACK_DIR/node_modules/node-red/red.js" || ! -f "$STACK_DIR/node_modules/pg/package.json" ]]; then
     echo "node_modules missing, running npm ci in $STACK_DIR ..."
     (cd "$STACK_DIR" && npm ci --no-audit --no-fund) || die "npm ci failed"
 fi

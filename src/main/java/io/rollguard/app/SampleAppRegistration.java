@@ -23,20 +23,38 @@ class SampleAppRegistration implements ApplicationRunner {
 
     @ConfigurationProperties("rollguard.sample-app")
     record SampleApp(boolean enabled, String key, List<String> owners, String stableUrl, String canaryUrl,
-            String adminToken, String route, String currentVersion) {
+            String adminToken, String route, String currentVersion, Database database) {
+    }
+
+    /** The sample app's own database; its baseline schema is applied once Rollguard is up. */
+    record Database(String url, String username, String password, String baseline) {
     }
 
     private final AppRepository apps;
+    private final AppDatabases databases;
     private final SampleApp sample;
 
-    SampleAppRegistration(AppRepository apps, SampleApp sample) {
+    SampleAppRegistration(AppRepository apps, AppDatabases databases, SampleApp sample) {
         this.apps = apps;
+        this.databases = databases;
         this.sample = sample;
     }
 
     @Override
     public void run(ApplicationArguments args) {
-        if (!sample.enabled() || apps.find(sample.key()).isPresent()) {
+        if (!sample.enabled()) {
+            return;
+        }
+        registerApp();
+        Database db = sample.database();
+        if (db != null && db.url() != null && !db.url().isBlank() && databases.find(sample.key()).isEmpty()) {
+            databases.save(new AppDatabase(sample.key(), db.url(), db.username(), db.password() == null ? "" : db.password()));
+            log.info("Registered the database of sample app {} ({})", sample.key(), db.url());
+        }
+    }
+
+    private void registerApp() {
+        if (apps.find(sample.key()).isPresent()) {
             return;
         }
         if (sample.adminToken() == null || sample.adminToken().isBlank()) {

@@ -10,6 +10,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.rollguard.app.SlotName;
+import io.rollguard.migration.MigrationException;
+import io.rollguard.migration.MigrationService;
+import io.rollguard.migration.ReversibilityProof;
 import io.rollguard.release.ReleaseContext;
 import io.rollguard.release.ReleaseContexts;
 import io.rollguard.release.ReleaseRepository;
@@ -32,9 +35,11 @@ class PreflightDelegates {
     private final TargetPlatform target;
     private final ReleaseRepository releases;
     private final PreflightProperties properties;
+    private final MigrationService migrations;
 
     PreflightDelegates(ReleaseContexts contexts, RolloutService rollout, TargetPlatform target,
-            ReleaseRepository releases, PreflightProperties properties) {
+            ReleaseRepository releases, PreflightProperties properties, MigrationService migrations) {
+        this.migrations = migrations;
         this.contexts = contexts;
         this.rollout = rollout;
         this.target = target;
@@ -53,10 +58,7 @@ class PreflightDelegates {
                 problems.add("the live version changed to " + live + " since this release was requested");
             }
             // honest limits of this version: these sections are accepted and classified for
-            // approval, but their execution (migrations, integrations, flags) is not built yet
-            if (d.schema() != null) {
-                problems.add("schema changes cannot be applied yet: this Rollguard version has no migration engine");
-            }
+            // approval, but their execution (integrations, flags) is not built yet
             if (d.integrations() != null && !d.integrations().isEmpty()) {
                 problems.add("integration changes cannot be applied yet by this Rollguard version");
             }
@@ -64,6 +66,27 @@ class PreflightDelegates {
                 problems.add("feature flags cannot be set yet by this Rollguard version");
             }
             check(execution, ctx, "descriptor matches app", problems);
+        };
+    }
+
+    /** Apply, roll back, compare, apply again, on a scratch copy of the app's schema; never the live one. */
+    @Bean
+    JavaDelegate proveMigrationReversibleDelegate() {
+        return execution -> {
+            ReleaseContext ctx = contexts.of(execution);
+            if (!migrations.hasMigration(ctx.release().id())) {
+                return;
+            }
+            List<String> problems = new ArrayList<>();
+            String name = "migration reversible on a scratch copy";
+            try {
+                ReversibilityProof proof = migrations.prove(ctx);
+                problems.addAll(proof.differences());
+                name += " (" + String.join("; ", proof.steps()) + ")";
+            } catch (MigrationException e) {
+                problems.add(e.getMessage());
+            }
+            check(execution, ctx, name, problems);
         };
     }
 

@@ -16,6 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.rollguard.app.App;
 import io.rollguard.app.AppRepository;
+import io.rollguard.migration.MigrationService;
 import io.rollguard.release.descriptor.ChangeClass;
 import io.rollguard.release.descriptor.DescriptorParser;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
@@ -35,9 +36,11 @@ public class ReleaseService {
     private final DescriptorParser parser;
     private final Permissions permissions;
     private final RuntimeService runtime;
+    private final MigrationService migrations;
 
     ReleaseService(ReleaseRepository releases, AppRepository apps, DescriptorParser parser, Permissions permissions,
-            RuntimeService runtime) {
+            RuntimeService runtime, MigrationService migrations) {
+        this.migrations = migrations;
         this.releases = releases;
         this.apps = apps;
         this.parser = parser;
@@ -87,9 +90,13 @@ public class ReleaseService {
                         + FlowsHash.sha256(artifact) + ")"));
             }
         }
+        MigrationService.SubmissionCheck migration = null;
         if (d.schema() != null && !files.containsKey(d.schema().changelog())) {
             violations.add(new Violation("/schema/changelog",
                     "no file part named '" + d.schema().changelog() + "' was uploaded"));
+        } else if (d.schema() != null) {
+            migration = migrations.check(app.key(), d.schema().changelog(), files.get(d.schema().changelog()));
+            violations.addAll(migration.violations());
         }
         if (!violations.isEmpty()) {
             throw ApiProblem.invalid("The release refers to files that are missing or invalid", violations);
@@ -111,6 +118,9 @@ public class ReleaseService {
                 d.description(), descriptorYaml, flows, FlowsHash.sha256(artifact), null, null, null,
                 app.currentVersion(), now, now);
         releases.insert(release);
+        if (migration != null) {
+            migrations.store(release.id(), migration);
+        }
         releases.addEvent(release.id(), "SUBMITTED", user.id(), d.app() + " " + d.version());
         String processInstanceId = runtime.startProcessInstanceByKey(ReleaseVariables.PROCESS_LIFECYCLE, release.id(),
                 Variables.createVariables()

@@ -25,6 +25,8 @@ public final class ReleaseVariables {
     public static final String VERDICT = "verdict";
     public static final String VERDICT_REASON = "verdictReason";
     public static final String FINAL_STATE = "finalState";
+    public static final String RISK = "risk";
+    public static final String DESTRUCTIVE_CHANGES = "destructiveChanges";
 
     public static final String MESSAGE_ABORT = "Message_AbortRelease";
     public static final String PREFLIGHT_CHECK_FAILED = "PreflightCheckFailed";

@@ -6,21 +6,24 @@ import java.util.List;
 import org.springframework.stereotype.Service;
 
 import io.rollguard.app.SlotName;
+import io.rollguard.migration.MigrationService;
 import io.rollguard.release.ReleaseContext;
 import io.rollguard.routing.TrafficRouter;
 import io.rollguard.rollout.SlotSnapshot;
 import io.rollguard.rollout.SlotSnapshots;
 import io.rollguard.target.TargetPlatform;
 
-/** Reads back what slots and router really do now and compares it with the state before the release. */
+/** Reads back what slots, router and the app's database really are now and compares it with the state before the release. */
 @Service
 public class RestorationCheck {
 
     private final TargetPlatform target;
     private final TrafficRouter router;
     private final SlotSnapshots snapshots;
+    private final MigrationService migrations;
 
-    RestorationCheck(TargetPlatform target, TrafficRouter router, SlotSnapshots snapshots) {
+    RestorationCheck(TargetPlatform target, TrafficRouter router, SlotSnapshots snapshots, MigrationService migrations) {
+        this.migrations = migrations;
         this.target = target;
         this.router = router;
         this.snapshots = snapshots;
@@ -44,6 +47,8 @@ public class RestorationCheck {
                         + before.flowsHash().substring(0, 12));
             }
         }
+        // the app's schema and every table's rows, against the record taken before the migration
+        differences.addAll(migrations.differencesAfterRollback(ctx));
         return differences;
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import io.rollguard.support.Api;
+import io.rollguard.support.ExpensesDatabase;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.RollguardProcess;
 
@@ -37,7 +38,7 @@ class RouterBenchmark {
 
     @Test
     void measure() throws Exception {
-        try (NodeRedSlots slots = NodeRedSlots.start("bench")) {
+        try (NodeRedSlots slots = NodeRedSlots.start("bench", ExpensesDatabase.create("rollguard_bench_app").slotEnvironment())) {
             slots.deploy(slots.stable(), NodeRedSlots.PROJECT.resolve("examples/expenses/1.0.0/flows.json"));
             slots.deploy(slots.canary(), NodeRedSlots.PROJECT.resolve("examples/expenses/1.0.0/flows.json"));
             RollguardProcess app = new RollguardProcess("rollguard-bench", List.of(

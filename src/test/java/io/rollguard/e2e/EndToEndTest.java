@@ -24,6 +24,7 @@ import org.awaitility.core.ConditionTimeoutException;
 
 import io.rollguard.routing.builtin.BuiltinRouterServer;
 import io.rollguard.support.Api;
+import io.rollguard.support.ExpensesDatabase;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
 import io.rollguard.support.TrafficGenerator;
@@ -42,6 +43,7 @@ abstract class EndToEndTest {
 
     static final Path EXAMPLES = NodeRedSlots.PROJECT.resolve("examples/expenses");
     static NodeRedSlots slots;
+    static ExpensesDatabase appDatabase;
 
     @LocalServerPort
     int port;
@@ -55,7 +57,8 @@ abstract class EndToEndTest {
     Api api;
 
     static void startInfrastructure(DynamicPropertyRegistry registry, String database) {
-        slots = NodeRedSlots.start(database);
+        appDatabase = ExpensesDatabase.create(database + "_app");
+        slots = NodeRedSlots.start(database, appDatabase.slotEnvironment());
         PostgresDatabase.register(registry, database);
     }
 
@@ -83,10 +86,15 @@ abstract class EndToEndTest {
     void baseline(String version) {
         noReleaseInFlight();
         jdbc.update("delete from rg_route");
+        appDatabase.reset();
         slots.deploy(slots.stable(), EXAMPLES.resolve(version + "/flows.json"));
         slots.deploy(slots.canary(), EXAMPLES.resolve(version + "/flows.json"));
         Api.Response put = api.registerExpenses(slots, List.of("alice"), version);
         assertThat(put.status()).as(put.body()).isIn(200, 201);
+        Api.Response db = api.putJson("admin", "/api/apps/expenses/database", """
+                {"jdbcUrl":"%s","username":"%s","password":"%s"}""".formatted(appDatabase.jdbcUrl(),
+                PostgresDatabase.USER, PostgresDatabase.PASSWORD));
+        assertThat(db.status()).as(db.body()).isIn(200, 201);
         // the router caches routes for two seconds; the app may just have been (re)registered
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                 .until(() -> TrafficGenerator.hit(routerUrl("/version")).version(), version::equals);

@@ -65,10 +65,24 @@ class KeycloakTasklistSsoIT {
                  "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
                  "adminToken":"not-a-real-token","route":"expenses","currentVersion":"1.0.0"}""");
         assertThat(app.status()).as(app.body()).isIn(200, 201);
+        Api.Response database = api.putJson("admin", "/api/apps/expenses/database", """
+                {"jdbcUrl":"%s","username":"%s","password":"%s"}""".formatted(
+                PostgresDatabase.fresh("rollguard_it_sso_app"), PostgresDatabase.USER, PostgresDatabase.PASSWORD));
+        assertThat(database.status()).as(database.body()).isIn(200, 201);
         String descriptor = Files.readString(V110.resolve("release.yaml")) + "schema:\n  changelog: changelog.yaml\n";
         Api.Response submitted = api.submit("alice", descriptor, Map.of(
                 "flows.json", Files.readAllBytes(V110.resolve("flows.json")),
-                "changelog.yaml", "databaseChangeLog: []\n".getBytes()));
+                "changelog.yaml", """
+                        databaseChangeLog:
+                          - changeSet:
+                              id: create-category
+                              author: alice
+                              changes:
+                                - createTable:
+                                    tableName: category
+                                    columns:
+                                      - column: { name: name, type: varchar(32) }
+                        """.getBytes()));
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
         String id = submitted.json().path("id").asText();
         String pi = submitted.json().path("processInstanceId").asText();

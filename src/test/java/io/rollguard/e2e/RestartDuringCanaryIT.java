@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.support.Api;
+import io.rollguard.support.ExpensesDatabase;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
 import io.rollguard.support.RollguardProcess;
@@ -30,7 +31,8 @@ class RestartDuringCanaryIT {
 
     @BeforeAll
     static void start() {
-        slots = NodeRedSlots.start("rollguard_it_restart");
+        slots = NodeRedSlots.start("rollguard_it_restart",
+                ExpensesDatabase.create("rollguard_it_restart_app").slotEnvironment());
         String db = PostgresDatabase.fresh("rollguard_it_restart");
         rollguard = new RollguardProcess("rollguard-restart-it", List.of("--spring.profiles.active=postgres",
                 "--spring.datasource.url=" + db, "--spring.datasource.username=" + PostgresDatabase.USER,

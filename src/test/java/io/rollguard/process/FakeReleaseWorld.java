@@ -51,6 +51,8 @@ public final class FakeReleaseWorld {
     /** What the descriptor of the release under test says; read by the validate fake. */
     public boolean schemaChange;
     public boolean integrationChange;
+    /** Destructive changes of the release's changelog, as the real validate delegate finds them; null for none. */
+    public String destructiveChanges;
     public int stepCount = 2;
     public String onFailure = "rollback";
     public String stepPause = "PT8S";
@@ -69,6 +71,22 @@ public final class FakeReleaseWorld {
         Mocks.register("smokeTestCanaryDelegate", check("smokeTestCanaryDelegate",
                 "smoke request GET /health -> 200"));
 
+        // like the real delegates, the migration steps do nothing for a release without a schema change
+        Mocks.register("proveMigrationReversibleDelegate", (JavaDelegate) e -> {
+            if (schemaChange) {
+                check("proveMigrationReversibleDelegate", "migration reversible on a scratch copy").execute(e);
+            }
+        });
+        Mocks.register("applyMigrationDelegate", (JavaDelegate) e -> {
+            if (schemaChange) {
+                journal.add("applyMigration");
+            }
+        });
+        Mocks.register("rollBackMigrationDelegate", (JavaDelegate) e -> {
+            if (schemaChange) {
+                journal.add("rollBackMigration");
+            }
+        });
         Mocks.register("deployCanaryDelegate", (JavaDelegate) e -> journal.add("deployCanary"));
         Mocks.register("restoreCanarySlotDelegate", (JavaDelegate) e -> journal.add("restoreCanarySlot"));
         Mocks.register("shiftTrafficDelegate", (JavaDelegate) this::shiftTraffic);
@@ -109,6 +127,8 @@ public final class FakeReleaseWorld {
         execution.setVariable(ReleaseVariables.STEP_INDEX, 0);
         execution.setVariable(ReleaseVariables.ON_FAILURE, onFailure);
         execution.setVariable(ReleaseVariables.REJECTED, false);
+        execution.setVariable(ReleaseVariables.RISK, destructiveChanges == null ? "normal" : "high");
+        execution.setVariable(ReleaseVariables.DESTRUCTIVE_CHANGES, destructiveChanges);
     }
 
     private void fourEyes(DelegateTask task) {

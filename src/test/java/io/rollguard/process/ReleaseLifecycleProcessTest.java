@@ -72,7 +72,10 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         assertThat(pi).isWaitingAt("CallActivity_Preflight");
         passPreflight(pi);
 
-        // then the rollout starts at step 0 and every step is shifted, paused for and analysed
+        // then the rollout starts at step 0 (its migration step finds nothing to apply) and every
+        // step is shifted, paused for and analysed
+        assertThat(pi).isWaitingAt("ServiceTask_ApplyMigration");
+        driver.executeJob("ServiceTask_ApplyMigration");
         assertThat(pi).isWaitingAt("ServiceTask_DeployCanary");
         assertThat(pi).variables().containsEntry(ReleaseVariables.STEP_INDEX, 0);
         driver.executeJob("ServiceTask_DeployCanary");
@@ -241,6 +244,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         ProcessInstance pi = submitAndApprove();
 
         // when the preflight runs
+        driver.executeJob("ServiceTask_ProveMigrationReversible");
         driver.executeJob("ServiceTask_RecordSlotState");
         driver.executeJob("ServiceTask_DeployToCanarySlot");
         driver.executeJob("ServiceTask_SmokeTestCanary");
@@ -261,6 +265,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
     void abortDuringPreflightCancelsItAndRestoresTheCanarySlot() {
         // given an approved release whose preflight has deployed the canary
         ProcessInstance pi = submitAndApprove();
+        driver.executeJob("ServiceTask_ProveMigrationReversible");
         driver.executeJob("ServiceTask_RecordSlotState");
         driver.executeJob("ServiceTask_DeployToCanarySlot");
         ProcessInstance preflight = driver.calledPreflight(pi);
@@ -477,6 +482,97 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         assertThat(world.journal).doesNotContain("verifyRestoration ROLLED_BACK");
     }
 
+    // ---------------------------------------------------------------- data model changes
+
+    @Test
+    void destructiveSchemaChangeIsShownAsHighRiskToTheSchemaApprover() {
+        // given a release whose changelog drops a column
+        world.schemaChange = true;
+        world.destructiveChanges = "changeset drop-created-at drops column expense.created_at";
+
+        // when it is submitted
+        ProcessInstance pi = submit();
+
+        // then the schema approver's task carries the risk and what would be destroyed
+        Task task = driver.tasks(pi).get(0);
+        assertThat(task).hasCandidateGroup("schema-approver");
+        var taskVariables = extension.getProcessEngine().getTaskService().getVariables(task.getId());
+        assertThat(taskVariables).containsEntry(ReleaseVariables.RISK, "high")
+                .containsEntry(ReleaseVariables.DESTRUCTIVE_CHANGES, world.destructiveChanges);
+    }
+
+    @Test
+    void migrationIsAppliedBeforeTheCanaryAndRolledBackLastWhenTheAnalysisFails() {
+        // given a schema change whose first analysis fails
+        world.schemaChange = true;
+        world.verdicts.add("failed");
+        ProcessInstance pi = submitAndApprove();
+        passPreflight(pi);
+
+        // when the rollout applies the migration, deploys, shifts and analyses
+        assertThat(pi).isWaitingAt("ServiceTask_ApplyMigration");
+        driver.executeJob("ServiceTask_ApplyMigration");
+        driver.executeJob("ServiceTask_DeployCanary");
+        runStepUntilVerdict();
+        driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
+        driver.executeJob("ServiceTask_VerifyRestoration");
+
+        // then everything is undone newest first: the data model last, after no slot runs the new version
+        assertThat(pi).isEnded().hasPassed("ServiceTask_RollBackMigration", "IntermediateThrowEvent_UndoMigration",
+                "EndEvent_ReleaseRolledBack");
+        assertThat(world.journal).containsExactly(
+                "deployCanary", // preflight
+                "applyMigration",
+                "deployCanary",
+                "shiftTraffic step 0",
+                "restoreStableTraffic",
+                "restoreCanarySlot",
+                "rollBackMigration",
+                "verifyRestoration ROLLED_BACK");
+    }
+
+    @Test
+    void abortOfASchemaChangeRollsBackTheMigrationAfterTheSlots() {
+        // given a schema change rolling out, waiting out its first step
+        world.schemaChange = true;
+        ProcessInstance pi = submitAndApprove();
+        passPreflight(pi);
+        driver.executeJob("ServiceTask_ApplyMigration");
+        driver.executeJob("ServiceTask_DeployCanary");
+        driver.executeJob("ServiceTask_ShiftTraffic");
+
+        // when the requester aborts
+        driver.abort(pi);
+        driver.executeJob("IntermediateThrowEvent_UndoTrafficOnAbort");
+        driver.executeJob("ServiceTask_VerifyRestoration");
+
+        // then the event subprocess undoes traffic, slot and migration, in that order
+        assertThat(pi).isEnded().hasPassed("IntermediateThrowEvent_UndoMigrationOnAbort", "ServiceTask_RollBackMigration",
+                "EndEvent_AbortCompensated");
+        assertThat(world.journal.subList(1, world.journal.size())).containsExactly(
+                "applyMigration", "deployCanary", "shiftTraffic step 0",
+                "restoreStableTraffic", "restoreCanarySlot", "rollBackMigration", "verifyRestoration ABORTED");
+    }
+
+    @Test
+    void promotedSchemaChangeKeepsItsMigration() {
+        // given a schema change whose every step passes
+        world.schemaChange = true;
+        ProcessInstance pi = submitAndApprove();
+        passPreflight(pi);
+
+        // when it rolls out
+        driver.executeJob("ServiceTask_ApplyMigration");
+        driver.executeJob("ServiceTask_DeployCanary");
+        runStepUntilVerdict();
+        runStepUntilVerdict();
+        driver.executeJob("ServiceTask_PromoteRelease");
+
+        // then it is promoted and nothing is rolled back
+        assertThat(pi).isEnded().hasPassed("EndEvent_ReleasePromoted").hasNotPassed("ServiceTask_RollBackMigration");
+        assertThat(world.journal).contains("applyMigration").doesNotContain("rollBackMigration");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private ProcessInstance submit() {
@@ -498,6 +594,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
     }
 
     private void passPreflight(ProcessInstance pi) {
+        driver.executeJob("ServiceTask_ProveMigrationReversible");
         driver.executeJob("ServiceTask_RecordSlotState");
         driver.executeJob("ServiceTask_DeployToCanarySlot");
         driver.executeJob("ServiceTask_SmokeTestCanary");
@@ -507,6 +604,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
     private ProcessInstance startRollout() {
         ProcessInstance pi = submitAndApprove();
         passPreflight(pi);
+        driver.executeJob("ServiceTask_ApplyMigration");
         assertThat(pi).isWaitingAt("ServiceTask_DeployCanary");
         return pi;
     }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,13 +42,18 @@ public final class NodeRedSlots implements AutoCloseable {
     }
 
     public static NodeRedSlots start(String prefix) {
-        if (!Files.exists(STACK.resolve("node_modules/node-red/red.js"))) {
+        return start(prefix, Map.of());
+    }
+
+    /** Slots whose Node-RED processes get {@code environment} too (the app's APP_DATABASE_URL). */
+    public static NodeRedSlots start(String prefix, Map<String, String> environment) {
+        if (!Files.exists(STACK.resolve("node_modules/node-red/red.js")) || !Files.exists(STACK.resolve("node_modules/pg"))) {
             throw new IllegalStateException("Node-RED is not installed in " + STACK
                     + ": run ./rollguard test (it runs npm ci there) before the tests");
         }
         String token = readToken();
-        Slot stable = startSlot(prefix + "-stable", token);
-        Slot canary = startSlot(prefix + "-canary", token);
+        Slot stable = startSlot(prefix + "-stable", token, environment);
+        Slot canary = startSlot(prefix + "-canary", token, environment);
         return new NodeRedSlots(stable, canary, token);
     }
 
@@ -116,10 +122,10 @@ public final class NodeRedSlots implements AutoCloseable {
         }
     }
 
-    private static Slot startSlot(String name, String token) {
+    private static Slot startSlot(String name, String token, Map<String, String> environment) {
         int port = freePort();
         Path userDir = PROJECT.resolve("target/node-red/" + name + "-" + port);
-        run(STACK.resolve("start-slot.sh").toString(), name, String.valueOf(port), userDir.toString());
+        run(environment, STACK.resolve("start-slot.sh").toString(), name, String.valueOf(port), userDir.toString());
         return new Slot(name, port, userDir);
     }
 
@@ -144,8 +150,14 @@ public final class NodeRedSlots implements AutoCloseable {
     }
 
     private static void run(String... command) {
+        run(Map.of(), command);
+    }
+
+    private static void run(Map<String, String> environment, String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);

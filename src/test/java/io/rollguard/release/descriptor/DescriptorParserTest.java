@@ -78,7 +78,13 @@ class DescriptorParserTest {
         assertThat(d.rollout().onFailure()).isEqualTo(OnFailure.ROLLBACK);
         assertThat(d.analysis().metrics()).hasSize(2);
         assertThat(d.smoke().path()).isEqualTo("/health");
-        assertThat(d.changeClasses()).containsExactly(ChangeClass.ORDINARY);
+        // the examples that bring a changelog are schema changes, the others ordinary
+        boolean changelogShipped = Files.exists(file.resolveSibling("changelog.yaml"))
+                || Files.exists(file.resolveSibling("changelog.sql"));
+        assertThat(d.changeClasses()).containsExactly(changelogShipped ? ChangeClass.SCHEMA : ChangeClass.ORDINARY);
+        if (changelogShipped) {
+            assertThat(file.resolveSibling(d.schema().changelog())).exists();
+        }
     }
 
     @Test

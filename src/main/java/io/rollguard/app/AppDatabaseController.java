@@ -1,0 +1,90 @@
+package io.rollguard.app;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.rollguard.security.CurrentUser;
+import io.rollguard.security.Permissions;
+import io.rollguard.web.ApiProblem;
+
+/**
+ * An app's database in the registry. Admins only, like the rest of the registry: the credentials
+ * let the platform change the app's data model.
+ */
+@RestController
+@RequestMapping("/api/apps/{key}/database")
+class AppDatabaseController {
+
+    private final AppRepository apps;
+    private final AppDatabases databases;
+    private final Permissions permissions;
+
+    AppDatabaseController(AppRepository apps, AppDatabases databases, Permissions permissions) {
+        this.apps = apps;
+        this.databases = databases;
+        this.permissions = permissions;
+    }
+
+    record DatabaseBody(String jdbcUrl, String username, String password) {
+    }
+
+    /** The password is write-only: reading tells whether one is set, never what it is. */
+    record DatabaseView(String app, String jdbcUrl, String username, boolean passwordSet) {
+        static DatabaseView of(AppDatabase db) {
+            return new DatabaseView(db.appKey(), db.jdbcUrl(), db.username(),
+                    db.password() != null && !db.password().isEmpty());
+        }
+    }
+
+    @GetMapping
+    DatabaseView get(@PathVariable String key) {
+        requireAdmin();
+        requireApp(key);
+        return databases.find(key).map(DatabaseView::of)
+                .orElseThrow(() -> ApiProblem.notFound("Database of app '" + key + "'"));
+    }
+
+    @PutMapping
+    ResponseEntity<DatabaseView> put(@PathVariable String key, @RequestBody DatabaseBody body) {
+        requireAdmin();
+        requireApp(key);
+        List<ApiProblem.Violation> violations = new ArrayList<>();
+        // only PostgreSQL: reversibility is proven with PostgreSQL's catalog and row checksums
+        if (body.jdbcUrl() == null || !body.jdbcUrl().matches("^jdbc:postgresql://[^\\s]+$")) {
+            violations.add(new ApiProblem.Violation("/jdbcUrl", "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)"));
+        }
+        if (body.username() == null || body.username().isBlank()) {
+            violations.add(new ApiProblem.Violation("/username", "must not be blank"));
+        }
+        if (body.password() == null) {
+            violations.add(new ApiProblem.Violation("/password", "must be given (it is write-only; send it again to change the URL)"));
+        }
+        if (!violations.isEmpty()) {
+            throw ApiProblem.invalid("The app database registration is invalid", violations);
+        }
+        boolean created = databases.find(key).isEmpty();
+        databases.save(new AppDatabase(key, body.jdbcUrl(), body.username(), body.password()));
+        DatabaseView view = DatabaseView.of(databases.find(key).orElseThrow());
+        return created ? ResponseEntity.status(201).body(view) : ResponseEntity.ok(view);
+    }
+
+    private void requireAdmin() {
+        if (!permissions.canManageApps(CurrentUser.get())) {
+            throw ApiProblem.forbidden("Only admins may read or change the app registry");
+        }
+    }
+
+    private void requireApp(String key) {
+        if (apps.find(key).isEmpty()) {
+            throw ApiProblem.notFound("App '" + key + "'");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.rollguard.migration;
+
+import static io.rollguard.migration.PostgresCatalog.quote;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.rollguard.app.AppDatabase;
+
+/**
+ * Copies of data a destructive change would take with it, kept as tables in the app's own
+ * database ({@code rollguard_snap_*}, never part of a fingerprint) until the release is promoted
+ * and its retention has passed.
+ */
+final class DataSnapshots {
+
+    /** One copied table or column: where it came from, which key finds its rows again, where the copy is. */
+    record Snapshot(DestructiveChange.Kind kind, String table, String column, List<String> key, String copy) {
+    }
+
+    private DataSnapshots() {
+    }
+
+    static Connection connect(AppDatabase db) {
+        try {
+            return DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+        } catch (SQLException e) {
+            throw new MigrationException("Cannot connect to the database of " + db.appKey() + " (" + db.jdbcUrl() + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    static List<Snapshot> take(AppDatabase db, String releaseId, List<DestructiveChange> changes) throws SQLException {
+        try (Connection c = connect(db)) {
+            return take(c, PostgresCatalog.currentSchema(c), releaseId, changes);
+        }
+    }
+
+    /** Copies what each destructive change would destroy; a table or column that is not there has nothing to keep. */
+    static List<Snapshot> take(Connection c, String schema, String releaseId, List<DestructiveChange> changes)
+            throws SQLException {
+        List<Snapshot> taken = new ArrayList<>();
+        String prefix = PostgresCatalog.SNAPSHOT_PREFIX + releaseId.replaceAll("[^a-z0-9]", "").substring(0, 8) + "_";
+        try (Statement s = c.createStatement()) {
+            int n = 0;
+            for (DestructiveChange change : changes) {
+                String table = change.table();
+                if (!PostgresCatalog.tableExists(c, schema, table)) {
+                    continue;
+                }
+                String copy = prefix + (n++);
+                String from = quote(schema) + "." + quote(table);
+                String to = quote(schema) + "." + quote(copy);
+                if (change.kind() == DestructiveChange.Kind.DROP_TABLE) {
+                    s.execute("drop table if exists " + to);
+                    s.execute("create table " + to + " as select * from " + from);
+                    taken.add(new Snapshot(change.kind(), table, null, List.of(), copy));
+                    continue;
+                }
+                if (!PostgresCatalog.columnExists(c, schema, table, change.column())) {
+                    continue;
+                }
+                List<String> key = PostgresCatalog.primaryKey(c, schema, table);
+                if (key.isEmpty()) {
+                    throw new MigrationException("Table " + table + " has no primary key, so the values of " + table + "."
+                            + change.column() + " cannot be matched to their rows again; refusing to apply "
+                            + change.describe());
+                }
+                List<String> columns = new ArrayList<>(key.stream().map(PostgresCatalog::quote).toList());
+                columns.add(quote(change.column()));
+                s.execute("drop table if exists " + to);
+                s.execute("create table " + to + " as select " + String.join(", ", columns) + " from " + from);
+                taken.add(new Snapshot(change.kind(), table, change.column(), key, copy));
+            }
+        }
+        return taken;
+    }
+
+    /** Puts the copied values back after the rollback recreated their table or column; running it twice changes nothing more. */
+    static void restore(AppDatabase db, List<Snapshot> snapshots) throws SQLException {
+        try (Connection c = connect(db)) {
+            c.setAutoCommit(false);
+            restore(c, PostgresCatalog.currentSchema(c), snapshots);
+            c.commit();
+        }
+    }
+
+    static void restore(Connection c, String schema, List<Snapshot> snapshots) throws SQLException {
+        {
+            try (Statement s = c.createStatement()) {
+                for (Snapshot snap : snapshots) {
+                    if (!PostgresCatalog.tableExists(c, schema, snap.table())) {
+                        throw new MigrationException("After the rollback table " + snap.table()
+                                + " does not exist; its data is kept in " + snap.copy());
+                    }
+                    String table = quote(schema) + "." + quote(snap.table());
+                    String copy = quote(schema) + "." + quote(snap.copy());
+                    if (snap.kind() == DestructiveChange.Kind.DROP_TABLE) {
+                        List<String> columns = PostgresCatalog.columns(c, schema, snap.copy()).stream()
+                                .filter(PostgresCatalog.columns(c, schema, snap.table())::contains)
+                                .map(PostgresCatalog::quote).toList();
+                        s.execute("delete from " + table);
+                        s.execute("insert into " + table + " (" + String.join(", ", columns)
+                                + ") overriding system value select " + String.join(", ", columns) + " from " + copy);
+                    } else {
+                        if (!PostgresCatalog.columnExists(c, schema, snap.table(), snap.column())) {
+                            throw new MigrationException("After the rollback column " + snap.table() + "." + snap.column()
+                                    + " does not exist; its values are kept in " + snap.copy());
+                        }
+                        String match = String.join(" and ", snap.key().stream()
+                                .map(k -> "t." + quote(k) + " = s." + quote(k)).toList());
+                        s.execute("update " + table + " t set " + quote(snap.column()) + " = s."
+                                + quote(snap.column()) + " from " + copy + " s where " + match);
+                    }
+                }
+            }
+        }
+    }
+
+    static void drop(AppDatabase db, List<Snapshot> snapshots) throws SQLException {
+        try (Connection c = connect(db); Statement s = c.createStatement()) {
+            for (Snapshot snap : snapshots) {
+                s.execute("drop table if exists " + quote(snap.copy()));
+            }
+        }
+    }
+}

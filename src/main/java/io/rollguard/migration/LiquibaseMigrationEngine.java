@@ -1,0 +1,390 @@
+package io.rollguard.migration;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import io.rollguard.app.AppDatabase;
+import liquibase.Contexts;
+import liquibase.LabelExpression;
+import liquibase.Liquibase;
+import liquibase.change.Change;
+import liquibase.change.ColumnConfig;
+import liquibase.change.core.DropColumnChange;
+import liquibase.change.core.DropTableChange;
+import liquibase.change.core.ModifyDataTypeChange;
+import liquibase.change.core.RawSQLChange;
+import liquibase.changelog.ChangeLogParameters;
+import liquibase.changelog.ChangeSet;
+import liquibase.changelog.DatabaseChangeLog;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.LiquibaseException;
+import liquibase.parser.ChangeLogParser;
+import liquibase.parser.ChangeLogParserFactory;
+import liquibase.resource.DirectoryResourceAccessor;
+import liquibase.resource.ResourceAccessor;
+
+/**
+ * {@link MigrationEngine} on Liquibase, for apps on PostgreSQL. Liquibase's DATABASECHANGELOG is
+ * the record of what is applied, so a retried apply or rollback does only what is left to do.
+ */
+@Component
+class LiquibaseMigrationEngine implements MigrationEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(LiquibaseMigrationEngine.class);
+    private static final String PREFLIGHT_TAG = "rollguard-preflight";
+    private static final Pattern SQL_DROP_TABLE = Pattern.compile("drop\\s+table\\s+(?:if\\s+exists\\s+)?([\\w.\"]+)");
+    private static final Pattern SQL_DROP_COLUMN = Pattern.compile(
+            "alter\\s+table\\s+(?:if\\s+exists\\s+)?([\\w.\"]+)\\s+drop\\s+(?:column\\s+)?(?:if\\s+exists\\s+)?([\\w\"]+)");
+    private static final Pattern SQL_ALTER_TYPE = Pattern.compile(
+            "alter\\s+table\\s+(?:if\\s+exists\\s+)?([\\w.\"]+)\\s+alter\\s+(?:column\\s+)?([\\w\"]+)\\s+(?:set\\s+data\\s+)?type\\s");
+
+    private final Duration staleLockAfter;
+
+    LiquibaseMigrationEngine(@Value("${rollguard.migration.stale-lock-after:PT1M}") Duration staleLockAfter) {
+        this.staleLockAfter = staleLockAfter;
+    }
+
+    @Override
+    public ChangelogAnalysis analyze(Changelog changelog) {
+        return withChangelogDir(changelog, dir -> {
+            DatabaseChangeLog parsed = parse(changelog, new DirectoryResourceAccessor(dir));
+            // reversibility of the built-in change types does not depend on a live connection
+            Database offline = new liquibase.database.core.PostgresDatabase();
+            List<String> ids = new ArrayList<>();
+            List<String> irreversible = new ArrayList<>();
+            List<DestructiveChange> destructive = new ArrayList<>();
+            for (ChangeSet cs : parsed.getChangeSets()) {
+                ids.add(cs.getId());
+                boolean explicitRollback = !cs.getRollback().getChanges().isEmpty();
+                boolean automaticRollback = !cs.getChanges().isEmpty()
+                        && cs.getChanges().stream().allMatch(c -> c.supportsRollback(offline));
+                if (!explicitRollback && !automaticRollback) {
+                    irreversible.add(cs.getId());
+                }
+                for (Change change : cs.getChanges()) {
+                    destructive.addAll(destructiveChanges(cs.getId(), change));
+                }
+            }
+            return new ChangelogAnalysis(ids, irreversible, destructive);
+        });
+    }
+
+    private static List<DestructiveChange> destructiveIn(Changelog changelog, Path dir) throws IOException {
+        List<DestructiveChange> found = new ArrayList<>();
+        for (ChangeSet cs : parse(changelog, new DirectoryResourceAccessor(dir)).getChangeSets()) {
+            cs.getChanges().forEach(change -> found.addAll(destructiveChanges(cs.getId(), change)));
+        }
+        return found;
+    }
+
+    private static List<DestructiveChange> destructiveChanges(String id, Change change) {
+        List<DestructiveChange> found = new ArrayList<>();
+        if (change instanceof DropTableChange drop) {
+            found.add(new DestructiveChange(id, DestructiveChange.Kind.DROP_TABLE, drop.getTableName(), null));
+        } else if (change instanceof DropColumnChange drop) {
+            if (drop.getColumnName() != null) {
+                found.add(new DestructiveChange(id, DestructiveChange.Kind.DROP_COLUMN, drop.getTableName(), drop.getColumnName()));
+            }
+            if (drop.getColumns() != null) {
+                for (ColumnConfig column : drop.getColumns()) {
+                    found.add(new DestructiveChange(id, DestructiveChange.Kind.DROP_COLUMN, drop.getTableName(), column.getName()));
+                }
+            }
+        } else if (change instanceof ModifyDataTypeChange modify) {
+            found.add(new DestructiveChange(id, DestructiveChange.Kind.MODIFY_DATA_TYPE, modify.getTableName(),
+                    modify.getColumnName()));
+        } else if (change instanceof RawSQLChange sql && sql.getSql() != null) {
+            String text = sql.getSql().toLowerCase(Locale.ROOT);
+            Matcher m = SQL_DROP_TABLE.matcher(text);
+            while (m.find()) {
+                found.add(new DestructiveChange(id, DestructiveChange.Kind.DROP_TABLE, unquote(m.group(1)), null));
+            }
+            m = SQL_DROP_COLUMN.matcher(text);
+            while (m.find()) {
+                if (!m.group(2).equals("constraint")) {
+                    found.add(new DestructiveChange(id, DestructiveChange.Kind.DROP_COLUMN, unquote(m.group(1)), unquote(m.group(2))));
+                }
+            }
+            m = SQL_ALTER_TYPE.matcher(text);
+            while (m.find()) {
+                found.add(new DestructiveChange(id, DestructiveChange.Kind.MODIFY_DATA_TYPE, unquote(m.group(1)), unquote(m.group(2))));
+            }
+        }
+        return found;
+    }
+
+    private static String unquote(String name) {
+        String n = name.replace("\"", "");
+        return n.contains(".") ? n.substring(n.lastIndexOf('.') + 1) : n;
+    }
+
+    @Override
+    public Fingerprint fingerprint(AppDatabase db) {
+        try (Connection c = connect(db)) {
+            return PostgresCatalog.fingerprint(c, PostgresCatalog.currentSchema(c));
+        } catch (SQLException e) {
+            throw new MigrationException("Cannot read the database of " + db.appKey() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ReversibilityProof prove(AppDatabase db, Changelog changelog, String scratch, int sampleRows) {
+        long started = System.nanoTime();
+        List<String> steps = new ArrayList<>();
+        List<String> differences = new ArrayList<>();
+        withChangelogDir(changelog, dir -> {
+            try (Connection c = connect(db)) {
+                String live = PostgresCatalog.currentSchema(c);
+                try {
+                    long t = System.nanoTime();
+                    PostgresCatalog.copyToScratch(c, live, scratch, sampleRows);
+                    PostgresCatalog.useSchema(c, scratch);
+                    Fingerprint before = PostgresCatalog.fingerprint(c, scratch);
+                    steps.add("copied " + before.data().size() + " tables with " + before.totalRows()
+                            + " rows (at most " + sampleRows + " per table) into scratch schema " + scratch + " in " + ms(t) + " ms");
+                    Liquibase liquibase = liquibase(c, dir, changelog, scratch);
+                    liquibase.tag(PREFLIGHT_TAG);
+                    // destructive changes are proven the way the rollout undoes them: copied aside, put back
+                    List<DestructiveChange> destructive = destructiveIn(changelog, dir);
+                    List<DataSnapshots.Snapshot> snapshots = DataSnapshots.take(c, scratch, "preflight", destructive);
+                    if (!snapshots.isEmpty()) {
+                        steps.add("copied aside what destructive changes remove: " + snapshots.stream()
+                                .map(sn -> sn.column() == null ? sn.table() : sn.table() + "." + sn.column()).toList());
+                    }
+                    t = System.nanoTime();
+                    try {
+                        liquibase.update(new Contexts(), new LabelExpression());
+                    } catch (LiquibaseException e) {
+                        differences.add("applying the changelog to the copy failed: " + rootMessage(e));
+                        return null;
+                    }
+                    Fingerprint applied = PostgresCatalog.fingerprint(c, scratch);
+                    List<String> changes = before.differencesTo(applied);
+                    steps.add("applied in " + ms(t) + " ms; it changes: " + (changes.isEmpty() ? "nothing visible"
+                            : String.join("; ", changes)));
+                    t = System.nanoTime();
+                    try {
+                        liquibase.rollback(PREFLIGHT_TAG, new Contexts(), new LabelExpression());
+                    } catch (LiquibaseException e) {
+                        differences.add("rolling the changelog back on the copy failed: " + rootMessage(e));
+                        return null;
+                    }
+                    DataSnapshots.restore(c, scratch, snapshots);
+                    differences.addAll(before.differencesTo(PostgresCatalog.fingerprint(c, scratch)));
+                    steps.add("rolled back in " + ms(t) + " ms");
+                    t = System.nanoTime();
+                    try {
+                        liquibase.update(new Contexts(), new LabelExpression());
+                        steps.add("applied again in " + ms(t) + " ms");
+                    } catch (LiquibaseException e) {
+                        differences.add("applying the changelog again after its rollback failed: " + rootMessage(e));
+                    }
+                } finally {
+                    // Liquibase leaves the connection in manual commit; the clean-up must not be rolled back on close
+                    if (!c.getAutoCommit()) {
+                        c.commit();
+                        c.setAutoCommit(true);
+                    }
+                    PostgresCatalog.useSchema(c, live);
+                    PostgresCatalog.dropSchema(c, scratch);
+                }
+            } catch (SQLException | LiquibaseException e) {
+                throw new MigrationException("Preflight of the migration on a copy of " + db.appKey()
+                        + "'s database failed: " + rootMessage(e), e);
+            }
+            return null;
+        });
+        return new ReversibilityProof(differences, steps, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Override
+    public MigrationRun apply(AppDatabase db, Changelog changelog, String tag) {
+        return withChangelogDir(changelog, dir -> {
+            try (Connection c = connect(db)) {
+                List<String> notes = lockForMigration(c, db);
+                Liquibase liquibase = liquibase(c, dir, changelog, null);
+                if (!liquibase.tagExists(tag)) {
+                    liquibase.tag(tag);
+                }
+                List<String> pending = liquibase.listUnrunChangeSets(new Contexts(), new LabelExpression()).stream()
+                        .map(ChangeSet::getId).toList();
+                liquibase.update(new Contexts(), new LabelExpression());
+                return new MigrationRun(pending, notes);
+            } catch (SQLException | LiquibaseException e) {
+                throw new MigrationException("Applying " + changelog.fileName() + " to the database of " + db.appKey()
+                        + " failed: " + rootMessage(e), e);
+            }
+        });
+    }
+
+    @Override
+    public MigrationRun rollBackTo(AppDatabase db, Changelog changelog, String tag) {
+        return withChangelogDir(changelog, dir -> {
+            try (Connection c = connect(db)) {
+                List<String> notes = lockForMigration(c, db);
+                Liquibase liquibase = liquibase(c, dir, changelog, null);
+                if (!liquibase.tagExists(tag)) {
+                    // the apply step never got as far as tagging: nothing of this changelog ran
+                    return new MigrationRun(List.of(), notes);
+                }
+                List<String> after = appliedAfterTag(c, PostgresCatalog.currentSchema(c), tag);
+                if (!after.isEmpty()) {
+                    liquibase.rollback(tag, new Contexts(), new LabelExpression());
+                }
+                return new MigrationRun(after, notes);
+            } catch (SQLException | LiquibaseException e) {
+                throw new MigrationException("Rolling back the database of " + db.appKey() + " to " + tag
+                        + " failed: " + rootMessage(e), e);
+            }
+        });
+    }
+
+    private static List<String> appliedAfterTag(Connection c, String schema, String tag) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select id from " + PostgresCatalog.quote(schema)
+                + ".databasechangelog where orderexecuted > (select max(orderexecuted) from "
+                + PostgresCatalog.quote(schema) + ".databasechangelog where tag = ?) order by orderexecuted desc")) {
+            ps.setString(1, tag);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Two Rollguard nodes (or a retried job and a stuck one) never migrate one database at once: a
+     * session advisory lock, released when the connection closes. Holding it, a Liquibase lock that
+     * is older than the stale limit can only be left over from a crash, and is released.
+     */
+    private List<String> lockForMigration(Connection c, AppDatabase db) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select pg_try_advisory_lock(hashtext('rollguard-migration'))")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                throw new MigrationException("Another migration of " + db.appKey()
+                        + "'s database is running right now; this one waits for it (retried)");
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        String schema = PostgresCatalog.currentSchema(c);
+        if (!PostgresCatalog.tableExists(c, schema, "databasechangeloglock")) {
+            return notes;
+        }
+        String lockTable = PostgresCatalog.quote(schema) + ".databasechangeloglock";
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select locked, lockgranted, lockedby from " + lockTable + " where id = 1")) {
+            if (rs.next() && rs.getBoolean("locked")) {
+                Timestamp granted = rs.getTimestamp("lockgranted");
+                String by = rs.getString("lockedby");
+                Instant since = granted == null ? Instant.EPOCH : granted.toInstant();
+                if (since.plus(staleLockAfter).isAfter(Instant.now())) {
+                    throw new MigrationException("Liquibase's lock on " + db.appKey() + "'s database is held by " + by
+                            + " since " + since + "; waiting until it is released or older than " + staleLockAfter);
+                }
+                try (Statement u = c.createStatement()) {
+                    u.executeUpdate("update " + lockTable + " set locked = false, lockgranted = null, lockedby = null where id = 1");
+                }
+                String note = "released a stale Liquibase lock held by " + by + " since " + since;
+                log.warn("{}: {}", db.appKey(), note);
+                notes.add(note);
+            }
+        }
+        return notes;
+    }
+
+    private static Liquibase liquibase(Connection c, Path dir, Changelog changelog, String schema)
+            throws LiquibaseException, IOException {
+        Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
+        if (schema != null) {
+            database.setDefaultSchemaName(schema);
+            database.setLiquibaseSchemaName(schema);
+        }
+        return new Liquibase(changelog.fileName(), new DirectoryResourceAccessor(dir), database);
+    }
+
+    private static DatabaseChangeLog parse(Changelog changelog, ResourceAccessor accessor) {
+        try {
+            ChangeLogParser parser = ChangeLogParserFactory.getInstance().getParser(changelog.fileName(), accessor);
+            return parser.parse(changelog.fileName(), new ChangeLogParameters(), accessor);
+        } catch (LiquibaseException | RuntimeException e) {
+            throw new InvalidChangelogException(changelog.fileName() + " is not a valid Liquibase changelog: "
+                    + rootMessage(e), e);
+        }
+    }
+
+    private static Connection connect(AppDatabase db) throws SQLException {
+        try {
+            return DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+        } catch (SQLException e) {
+            throw new MigrationException("Cannot connect to the database of " + db.appKey() + " (" + db.jdbcUrl() + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    interface ChangelogWork<T> {
+        T run(Path dir) throws SQLException, LiquibaseException, IOException;
+    }
+
+    /** Liquibase reads changelogs through a resource accessor: give it the upload as a file in a private directory. */
+    private static <T> T withChangelogDir(Changelog changelog, ChangelogWork<T> work) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("rollguard-changelog");
+            Files.writeString(dir.resolve(changelog.fileName()), changelog.content(), StandardCharsets.UTF_8);
+            return work.run(dir);
+        } catch (IOException e) {
+            throw new MigrationException("Cannot stage changelog " + changelog.fileName() + ": " + e.getMessage(), e);
+        } catch (SQLException | LiquibaseException e) {
+            throw new MigrationException(rootMessage(e), e);
+        } finally {
+            if (dir != null) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException e) {
+                    log.debug("could not remove {}", dir, e);
+                }
+            }
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return message.length() > 600 ? message.substring(0, 600) + "..." : message;
+    }
+
+    private static long ms(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,249 @@
+package io.rollguard.migration;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.rollguard.app.AppDatabase;
+import io.rollguard.app.AppDatabases;
+import io.rollguard.release.ReleaseContext;
+import io.rollguard.release.ReleaseRepository;
+import io.rollguard.web.ApiProblem.Violation;
+
+/**
+ * A release's data change through its life: checked at submission, proven reversible on a
+ * scratch copy in preflight, applied after a tag in the rollout, rolled back by compensation and
+ * verified against the state recorded before it.
+ */
+@Service
+public class MigrationService {
+
+    private static final Logger log = LoggerFactory.getLogger(MigrationService.class);
+    private static final int EVENT_DETAIL_MAX = 4000;
+
+    private final MigrationEngine engine;
+    private final ReleaseMigrations migrations;
+    private final AppDatabases databases;
+    private final ReleaseRepository releases;
+    private final ObjectMapper json;
+    private final int sampleRows;
+    private final Duration snapshotRetention;
+
+    MigrationService(MigrationEngine engine, ReleaseMigrations migrations, AppDatabases databases, ReleaseRepository releases,
+            ObjectMapper json, @Value("${rollguard.migration.sample-rows:10000}") int sampleRows,
+            @Value("${rollguard.migration.snapshot-retention:P7D}") Duration snapshotRetention) {
+        this.engine = engine;
+        this.migrations = migrations;
+        this.databases = databases;
+        this.releases = releases;
+        this.json = json;
+        this.sampleRows = sampleRows;
+        this.snapshotRetention = snapshotRetention;
+    }
+
+    /** What a submission's changelog gets refused for, if anything, and what it would destroy. */
+    public record SubmissionCheck(List<Violation> violations, Changelog changelog, ChangelogAnalysis analysis) {
+    }
+
+    public SubmissionCheck check(String appKey, String fileName, byte[] content) {
+        List<Violation> violations = new ArrayList<>();
+        String nameProblem = Changelog.nameProblem(fileName);
+        if (nameProblem != null) {
+            violations.add(new Violation("/schema/changelog", nameProblem));
+            return new SubmissionCheck(violations, null, null);
+        }
+        if (databases.find(appKey).isEmpty()) {
+            violations.add(new Violation("/schema/changelog", "app '" + appKey
+                    + "' has no database registered (PUT /api/apps/" + appKey + "/database), so it cannot be migrated"));
+        }
+        Changelog changelog = new Changelog(fileName, new String(content, StandardCharsets.UTF_8));
+        ChangelogAnalysis analysis;
+        try {
+            analysis = engine.analyze(changelog);
+        } catch (MigrationEngine.InvalidChangelogException e) {
+            violations.add(new Violation("/schema/changelog", e.getMessage()));
+            return new SubmissionCheck(violations, changelog, null);
+        }
+        if (analysis.changeSetIds().isEmpty()) {
+            violations.add(new Violation("/schema/changelog", fileName + " has no changesets"));
+        }
+        if (!analysis.irreversible().isEmpty()) {
+            violations.add(new Violation("/schema/changelog", "changesets without a rollback that Liquibase can "
+                    + "perform (add an explicit rollback): " + String.join(", ", analysis.irreversible())));
+        }
+        return new SubmissionCheck(violations, changelog, analysis);
+    }
+
+    /** Stored with the release in the submission's transaction. */
+    public void store(String releaseId, SubmissionCheck check) {
+        String destructive = check.analysis().destructive().stream().map(DestructiveChange::describe)
+                .collect(Collectors.joining("; "));
+        migrations.insert(releaseId, check.changelog(), destructive.isEmpty() ? null : destructive);
+    }
+
+    /** Destructive changes of a release, described for the approval form; empty when none (or no migration). */
+    public String destructiveChanges(String releaseId) {
+        return migrations.find(releaseId).map(ReleaseMigration::destructiveChanges).orElse(null);
+    }
+
+    public boolean hasMigration(String releaseId) {
+        return migrations.find(releaseId).isPresent();
+    }
+
+    /** The dry run of preflight; null when the release changes no data model. */
+    public ReversibilityProof prove(ReleaseContext ctx) {
+        String releaseId = ctx.release().id();
+        ReleaseMigration migration = migrations.find(releaseId).orElse(null);
+        if (migration == null) {
+            return null;
+        }
+        AppDatabase db = database(ctx);
+        String scratch = "rollguard_scratch_" + releaseId.replaceAll("[^a-z0-9]", "").substring(0, 12);
+        ReversibilityProof proof = engine.prove(db, migration.changelog(), scratch, sampleRows);
+        migrations.setPreflightReport(releaseId, proof.report());
+        releases.addEvent(releaseId, "MIGRATION_DRY_RUN", null, truncate((proof.passed() ? "PASSED in " : "FAILED in ")
+                + proof.millis() + " ms\n" + proof.report()));
+        return proof;
+    }
+
+    public static String tag(String releaseId) {
+        return "rollguard-" + releaseId;
+    }
+
+    /**
+     * Records the state before (once), copies data that destructive changes would lose (once),
+     * then tags and applies. A retry after a crash finds all three done or half done and only
+     * finishes what is left.
+     */
+    public void apply(ReleaseContext ctx) {
+        String releaseId = ctx.release().id();
+        ReleaseMigration migration = migrations.find(releaseId).orElse(null);
+        if (migration == null) {
+            return;
+        }
+        AppDatabase db = database(ctx);
+        if (migration.fingerprintBefore() == null) {
+            migrations.setFingerprintBeforeIfAbsent(releaseId, write(engine.fingerprint(db)));
+        }
+        if (migration.snapshots() == null) {
+            List<DestructiveChange> destructive = engine.analyze(migration.changelog()).destructive();
+            if (!destructive.isEmpty()) {
+                try {
+                    List<DataSnapshots.Snapshot> taken = DataSnapshots.take(db, releaseId, destructive);
+                    migrations.setSnapshotsIfAbsent(releaseId, write(taken));
+                    releases.addEvent(releaseId, "DATA_SNAPSHOT_TAKEN", null, taken.stream()
+                            .map(s -> (s.column() == null ? s.table() : s.table() + "." + s.column()) + " -> " + s.copy())
+                            .collect(Collectors.joining(", ")));
+                } catch (SQLException e) {
+                    throw new MigrationException("Copying the data of destructive changes aside failed: " + e.getMessage(), e);
+                }
+            }
+        }
+        MigrationEngine.MigrationRun run = engine.apply(db, migration.changelog(), tag(releaseId));
+        run.notes().forEach(note -> releases.addEvent(releaseId, "MIGRATION_LOCK", null, note));
+        migrations.markApplied(releaseId);
+        releases.addEvent(releaseId, "MIGRATION_APPLIED", null, "tag " + tag(releaseId) + "; "
+                + (run.changeSets().isEmpty() ? "nothing left to apply" : "applied " + String.join(", ", run.changeSets())));
+    }
+
+    /** Compensation: back to the tag, then the copied data back into what the rollback recreated. */
+    public void rollBack(ReleaseContext ctx) {
+        String releaseId = ctx.release().id();
+        ReleaseMigration migration = migrations.find(releaseId).orElse(null);
+        if (migration == null) {
+            return;
+        }
+        AppDatabase db = database(ctx);
+        MigrationEngine.MigrationRun run = engine.rollBackTo(db, migration.changelog(), tag(releaseId));
+        run.notes().forEach(note -> releases.addEvent(releaseId, "MIGRATION_LOCK", null, note));
+        List<DataSnapshots.Snapshot> snapshots = snapshots(migration);
+        if (!snapshots.isEmpty()) {
+            try {
+                DataSnapshots.restore(db, snapshots);
+            } catch (SQLException e) {
+                throw new MigrationException("Restoring the copied data failed: " + e.getMessage(), e);
+            }
+        }
+        migrations.markRolledBack(releaseId);
+        releases.addEvent(releaseId, "MIGRATION_ROLLED_BACK", null, "back to tag " + tag(releaseId) + "; "
+                + (run.changeSets().isEmpty() ? "nothing left to roll back" : "rolled back " + String.join(", ", run.changeSets()))
+                + (snapshots.isEmpty() ? "" : "; restored data of " + snapshots.stream()
+                        .map(s -> s.column() == null ? s.table() : s.table() + "." + s.column()).collect(Collectors.joining(", "))));
+    }
+
+    /**
+     * After a rollback: how the app's database differs from the state recorded before the
+     * migration. Nothing to compare when the release's migration was never applied or is live.
+     */
+    public List<String> differencesAfterRollback(ReleaseContext ctx) {
+        ReleaseMigration migration = migrations.find(ctx.release().id()).orElse(null);
+        if (migration == null || migration.fingerprintBefore() == null || migration.rolledBackAt() == null) {
+            return List.of();
+        }
+        Fingerprint before = read(migration.fingerprintBefore(), new TypeReference<>() { });
+        return before.differencesTo(engine.fingerprint(database(ctx))).stream().map(d -> "database: " + d).toList();
+    }
+
+    /**
+     * Snapshots are kept for the retention period after a release ended: after promotion they are
+     * the only copy of what the destructive change removed; after a verified rollback, a spare one.
+     */
+    @Scheduled(fixedDelayString = "${rollguard.migration.snapshot-sweep:PT10M}", initialDelayString = "PT1M")
+    public void dropExpiredSnapshots() {
+        for (String releaseId : migrations.snapshotsDueForRemoval(Instant.now().minus(snapshotRetention))) {
+            try {
+                ReleaseMigration migration = migrations.find(releaseId).orElseThrow();
+                String appKey = releases.get(releaseId).appKey();
+                AppDatabase db = databases.find(appKey).orElseThrow();
+                DataSnapshots.drop(db, snapshots(migration));
+                migrations.markSnapshotsDropped(releaseId);
+                releases.addEvent(releaseId, "DATA_SNAPSHOT_DROPPED", null, "retention of " + snapshotRetention + " passed");
+            } catch (RuntimeException | SQLException e) {
+                log.warn("Could not drop the data snapshots of release {}: {}", releaseId, e.getMessage());
+            }
+        }
+    }
+
+    private List<DataSnapshots.Snapshot> snapshots(ReleaseMigration migration) {
+        return migration.snapshots() == null ? List.of() : read(migration.snapshots(), new TypeReference<>() { });
+    }
+
+    private AppDatabase database(ReleaseContext ctx) {
+        return databases.find(ctx.app().key()).orElseThrow(() -> new MigrationException("App " + ctx.app().key()
+                + " has no database registered; its release " + ctx.release().id() + " cannot be migrated"));
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> T read(String text, TypeReference<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= EVENT_DETAIL_MAX ? s : s.substring(0, EVENT_DETAIL_MAX - 3) + "...";
+    }
+}

@@ -1,0 +1,22 @@
+package io.rollguard.migration;
+
+import java.util.List;
+
+/** The outcome of a dry run on a scratch copy: what differed after the rollback, and how long each phase took. */
+public record ReversibilityProof(List<String> differences, List<String> steps, long millis) {
+
+    public boolean passed() {
+        return differences.isEmpty();
+    }
+
+    public String report() {
+        StringBuilder sb = new StringBuilder();
+        steps.forEach(s -> sb.append(s).append('\n'));
+        if (passed()) {
+            sb.append("schema and data after the rollback equal the copy before it");
+        } else {
+            sb.append("after the rollback the copy differs from before: ").append(String.join("; ", differences));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,181 @@
+package io.rollguard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.rollguard.migration.MigrationService;
+import io.rollguard.support.Api;
+import io.rollguard.support.TrafficGenerator;
+
+/**
+ * Releases that change the expenses app's data model, end to end: real PostgreSQL for the
+ * platform and for the app, real Node-RED slots whose flows read and write the app database,
+ * real traffic through the built-in router.
+ */
+@TestPropertySource(properties = "rollguard.migration.snapshot-retention=PT0S")
+class SchemaReleaseIT extends EndToEndTest {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        startInfrastructure(registry, "rollguard_it_schema");
+    }
+
+    @Autowired
+    MigrationService migrations;
+
+    /** alice submits a sample version with its changelog, carol (schema approver) approves it. */
+    String submitSchemaChange(String version, String changelog) throws Exception {
+        var dir = EXAMPLES.resolve(version);
+        Map<String, byte[]> files = new HashMap<>();
+        files.put("flows.json", Files.readAllBytes(dir.resolve("flows.json")));
+        files.put(changelog, Files.readAllBytes(dir.resolve(changelog)));
+        Api.Response submitted = api.submit("alice", Files.readString(dir.resolve("release.yaml")), files);
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        String pi = submitted.json().path("processInstanceId").asText();
+        // bob is an approver but not of data model changes: the task is not his
+        assertThat(tasks("bob", pi)).isEmpty();
+        JsonNode task = awaitTask("carol", pi);
+        assertThat(task.path("name").asText()).contains("schema-approver");
+        assertThat(complete("carol", task.path("id").asText(), "approve", "").status()).isEqualTo(204);
+        return submitted.json().path("id").asText();
+    }
+
+    @Test
+    void badSchemaReleaseFailsItsCanaryAndLeavesSchemaAndEveryRowAsBefore() throws Exception {
+        // given expenses 1.0.0 on its baseline database, with some more records
+        baseline("1.0.0");
+        appDatabase.execute("insert into expense (description, amount, created_at) select 'Expense ' || i, i * 1.5, "
+                + "timestamp with time zone '2025-02-01 10:00+00' + i * interval '1 hour' from generate_series(1, 200) i");
+        String schemaBefore = appDatabase.schema();
+        Map<Long, String> rowsBefore = appDatabase.rowChecksums("expense");
+
+        JsonNode rolledBack;
+        try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(40))) {
+            // when the release that renames a column its flows still use goes out
+            String id = submitSchemaChange("1.4.0", "changelog.yaml");
+
+            // then its canary fails and everything is undone, the data model last
+            rolledBack = waitForState(id, "ROLLED_BACK", Duration.ofSeconds(150));
+        }
+        assertThat(hasEvent(rolledBack, "MIGRATION_DRY_RUN", "PASSED")).isTrue();
+        assertThat(hasEvent(rolledBack, "MIGRATION_APPLIED", "expenses-1.4.0-rename-description")).isTrue();
+        assertThat(hasEvent(rolledBack, "ANALYSIS", "\"verdict\":\"FAILED\"")).isTrue();
+        assertThat(hasEvent(rolledBack, "MIGRATION_ROLLED_BACK", "rolled back expenses-1.4.0-rename-description")).isTrue();
+        assertThat(hasEvent(rolledBack, "RESTORATION_VERIFIED", "")).isTrue();
+        assertThat(eventTime(rolledBack, "MIGRATION_ROLLED_BACK")).isAfter(eventTime(rolledBack, "CANARY_RESTORED"));
+
+        assertThat(appDatabase.schema()).isEqualTo(schemaBefore);
+        assertThat(appDatabase.rowChecksums("expense")).isEqualTo(rowsBefore);
+        // the old version works against the restored data
+        for (int i = 0; i < 20; i++) {
+            TrafficGenerator.Hit hit = TrafficGenerator.hit(routerUrl("/expenses"));
+            assertThat(hit.status()).isEqualTo(200);
+            assertThat(hit.version()).isEqualTo("1.0.0");
+        }
+        // (the list shows the newest 100)
+        assertThat(get(routerUrl("/expenses"))).contains("{\"id\":203,\"description\":\"Expense 200\",\"amount\":300,"
+                + "\"createdAt\":\"2025-02-09T18:00:00.000Z\"}");
+    }
+
+    @Test
+    void destructiveDropIsUndoneAndTheDroppedColumnsDataIsBackIdentical() throws Exception {
+        // given records whose creation times are all different
+        baseline("1.0.0");
+        appDatabase.execute("insert into expense (description, amount, created_at) select 'Expense ' || i, i, "
+                + "timestamp with time zone '2025-03-01 08:00+00' + i * interval '17 minutes' from generate_series(1, 100) i");
+        String schemaBefore = appDatabase.schema();
+        Map<Long, String> rowsBefore = appDatabase.rowChecksums("expense");
+
+        // when the release that drops created_at is applied
+        String id = submitSchemaChange("1.5.0", "changelog.sql");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .until(() -> hasEvent(release(id), "TRAFFIC_SHIFTED", ""));
+        JsonNode applied = release(id);
+        assertThat(hasEvent(applied, "DATA_SNAPSHOT_TAKEN", "expense.created_at")).isTrue();
+        assertThat(appDatabase.schema()).doesNotContain("expense.created_at");
+
+        // and its requester aborts it
+        Api.Response abort = api.post("alice", "/api/releases/" + id + "/abort");
+        assertThat(abort.status()).as(abort.body()).isEqualTo(200);
+
+        // then the column is back with every value it had
+        JsonNode aborted = waitForState(id, "ABORTED", Duration.ofSeconds(60));
+        assertThat(hasEvent(aborted, "MIGRATION_ROLLED_BACK", "restored data of expense.created_at")).isTrue();
+        assertThat(hasEvent(aborted, "RESTORATION_VERIFIED", "")).isTrue();
+        assertThat(appDatabase.schema()).isEqualTo(schemaBefore);
+        assertThat(appDatabase.rowChecksums("expense")).isEqualTo(rowsBefore);
+
+        // and once the retention (zero here) has passed, the copy is removed from the app database
+        assertThat(appDatabase.tables()).anyMatch(t -> t.startsWith("rollguard_snap_"));
+        migrations.dropExpiredSnapshots();
+        assertThat(hasEvent(release(id), "DATA_SNAPSHOT_DROPPED", "")).isTrue();
+        assertThat(appDatabase.tables()).noneMatch(t -> t.startsWith("rollguard_snap_"));
+    }
+
+    @Test
+    void databaseThatDiffersAfterTheRollbackKeepsTheReleaseRollingBackWithAnIncident() throws Exception {
+        // given a schema change in its first canary step
+        baseline("1.0.0");
+        String id = submitSchemaChange("1.3.0", "changelog.yaml");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .until(() -> hasEvent(release(id), "TRAFFIC_SHIFTED", ""));
+
+        // when a row is written meanwhile and the release is then aborted
+        appDatabase.execute("insert into expense (description, amount) values ('Written during the canary', 1)");
+        assertThat(api.post("alice", "/api/releases/" + id + "/abort").status()).isEqualTo(200);
+
+        // then the migration is rolled back, but the verification finds the extra row: an incident
+        // names it and the release is not called aborted
+        String pi = release(id).path("processInstanceId").asText();
+        JsonNode incident = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> api.get("admin", "/engine-rest/incident?processInstanceId=" + pi).json(), i -> i.size() > 0)
+                .get(0);
+        assertThat(incident.path("activityId").asText()).isEqualTo("ServiceTask_VerifyRestoration");
+        assertThat(incident.path("incidentMessage").asText()).contains("database: table expense: 4 rows, were 3");
+        JsonNode stuck = release(id);
+        assertThat(stuck.path("state").asText()).isEqualTo("ROLLING_BACK");
+        assertThat(hasEvent(stuck, "MIGRATION_ROLLED_BACK", "rolled back")).isTrue();
+        assertThat(hasEvent(stuck, "RESTORATION_VERIFIED", "")).isFalse();
+    }
+
+    @Test
+    void goodSchemaReleaseIsPromotedAndItsBackfillIsServed() throws Exception {
+        // given
+        baseline("1.0.0");
+        try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(40))) {
+            // when
+            String id = submitSchemaChange("1.3.0", "changelog.yaml");
+
+            // then
+            JsonNode promoted = waitForState(id, "PROMOTED", Duration.ofSeconds(150));
+            assertThat(hasEvent(promoted, "MIGRATION_APPLIED", "expenses-1.3.0-backfill-category")).isTrue();
+            assertThat(traffic.hits()).anyMatch(h -> "1.3.0".equals(h.version()) && h.status() == 200);
+        }
+        assertThat(appDatabase.schema()).contains("expense.category character varying NO");
+        String body = get(routerUrl("/expenses"));
+        assertThat(body).contains("\"description\":\"Train ticket Berlin - Hamburg\",\"amount\":49.9,\"category\":\"travel\"")
+                .contains("\"category\":\"meals\"");
+    }
+
+    private static String get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
