@@ -58,6 +58,8 @@ abstract class AuthorizationMatrix extends EndToEndTest {
                  "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
                  "adminToken":"not-a-real-token","route":"expenses","currentVersion":"1.0.0"}""");
         assertThat(r.status()).as(r.body()).isIn(200, 201);
+        // a schema change needs the app's database: its changelog is checked at submission
+        registerAppDatabase();
     }
 
     record Submitted(String id, String processInstanceId) {

@@ -91,13 +91,18 @@ abstract class EndToEndTest {
         slots.deploy(slots.canary(), EXAMPLES.resolve(version + "/flows.json"));
         Api.Response put = api.registerExpenses(slots, List.of("alice"), version);
         assertThat(put.status()).as(put.body()).isIn(200, 201);
+        registerAppDatabase();
+        // the router caches routes for two seconds; the app may just have been (re)registered
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> TrafficGenerator.hit(routerUrl("/version")).version(), version::equals);
+    }
+
+    /** The sample app's own database (its records), as an admin registers it. */
+    void registerAppDatabase() {
         Api.Response db = api.putJson("admin", "/api/apps/expenses/database", """
                 {"jdbcUrl":"%s","username":"%s","password":"%s"}""".formatted(appDatabase.jdbcUrl(),
                 PostgresDatabase.USER, PostgresDatabase.PASSWORD));
         assertThat(db.status()).as(db.body()).isIn(200, 201);
-        // the router caches routes for two seconds; the app may just have been (re)registered
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                .until(() -> TrafficGenerator.hit(routerUrl("/version")).version(), version::equals);
     }
 
     /** Test fixture: ends every release still in flight, so the app is free for the next one. */
