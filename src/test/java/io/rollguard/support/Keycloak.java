@@ -29,7 +29,9 @@ public final class Keycloak {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    /** Tokens are reused while they have a minute left: a whole test run outlives Keycloak's 5 minutes. */
     private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
+    private static final Duration REUSE_MARGIN = Duration.ofSeconds(60);
 
     private Keycloak() {
     }
@@ -52,7 +54,18 @@ public final class Keycloak {
 
     /** An access token for a user of the realm (password = user name there), via the test-only client. */
     public static String userToken(String user) {
-        return CACHE.computeIfAbsent("user:" + user, u -> freshUserToken("rollguard-test", null, user));
+        return CACHE.compute("user:" + user, (key, cached) -> cached != null && !expiresSoon(cached) ? cached
+                : freshUserToken("rollguard-test", null, user));
+    }
+
+    private static boolean expiresSoon(String token) {
+        try {
+            JsonNode claims = new ObjectMapper().readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+            return java.time.Instant.ofEpochSecond(claims.path("exp").asLong()).minus(REUSE_MARGIN)
+                    .isBefore(java.time.Instant.now());
+        } catch (IOException e) {
+            throw new IllegalStateException("not a JWT from Keycloak: " + token, e);
+        }
     }
 
     public static String freshUserToken(String clientId, String clientSecret, String user) {
