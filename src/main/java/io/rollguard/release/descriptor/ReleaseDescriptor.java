@@ -43,7 +43,26 @@ public record ReleaseDescriptor(
     public record Analysis(Duration interval, int minSamples, List<Metric> metrics) {
     }
 
-    public record Metric(String name, String source, String query, FailIf failIf) {
+    /**
+     * One metric of the analysis. Each measurement within a step is judged by every comparison
+     * given ({@code failIf}, {@code mannWhitney}); the limits follow Argo Rollouts: the metric
+     * fails when more than {@code failureLimit} measurements failed, and errs (inconclusive) when
+     * more than {@code consecutiveErrorLimit} measurements in a row could not be taken.
+     */
+    public record Metric(String name, String source, String query, FailIf failIf, MannWhitney mannWhitney,
+            int minSamples, int failureLimit, int consecutiveErrorLimit) {
+
+        public static final int DEFAULT_FAILURE_LIMIT = 0;
+        public static final int DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
+
+        /** A metric judged by thresholds only, with the default limits. */
+        public Metric(String name, String source, String query, FailIf failIf, int minSamples) {
+            this(name, source, query, failIf, null, minSamples, DEFAULT_FAILURE_LIMIT, DEFAULT_CONSECUTIVE_ERROR_LIMIT);
+        }
+    }
+
+    /** Canary vs baseline samples: a significant rise by more than {@code tolerance} (metric unit) fails. */
+    public record MannWhitney(double confidence, double tolerance) {
     }
 
     /** A metric fails when the canary value is above a limit, or above the baseline by more than a margin. */
