@@ -12,7 +12,7 @@ import io.rollguard.app.App;
 import io.rollguard.app.SlotName;
 import io.rollguard.routing.builtin.SampleRecorder;
 
-/** The built-in router's own per-request samples: error ratio (5xx and unreachable) and latency percentiles. */
+/** The built-in router's own per-request samples: error ratio (5xx and unreachable), latency mean and percentiles. */
 @Component
 class BuiltinMetricSource implements MetricSource {
 
@@ -40,6 +40,7 @@ class BuiltinMetricSource implements MetricSource {
         return switch (query) {
             // one sample per request, 1 for an error: their mean is the error ratio
             case "error-ratio" -> samples(sent, rows.stream().mapToDouble(r -> r[0] >= 500 ? 1 : 0).toArray(), -1);
+            case "latency-mean" -> samples(sent, latencies(rows), -1);
             case "latency-p50" -> samples(sent, latencies(rows), 0.50);
             case "latency-p95" -> samples(sent, latencies(rows), 0.95);
             case "latency-p99" -> samples(sent, latencies(rows), 0.99);

@@ -63,17 +63,19 @@ public class CanaryAnalysis {
     }
 
     private MetricResult judge(App app, ReleaseDescriptor.Metric metric, List<Instant> bounds) {
-        MetricSource source = sources.get(metric.source());
+        // a metric without a source of its own is measured where the app's registration says
+        String sourceName = metric.source() != null ? metric.source() : app.dataPlane().metrics();
+        MetricSource source = sources.get(sourceName);
         if (source == null) {
-            return new MetricResult(metric.name(), metric.source(), Verdict.INCONCLUSIVE,
-                    "no metric source named " + metric.source() + " is configured", metric.failureLimit(),
+            return new MetricResult(metric.name(), sourceName, Verdict.INCONCLUSIVE,
+                    "no metric source named " + sourceName + " is configured", metric.failureLimit(),
                     metric.consecutiveErrorLimit(), 0, 0, 0, List.of());
         }
         List<Measurement> measurements = new ArrayList<>();
         for (int i = 0; i + 1 < bounds.size(); i++) {
             measurements.add(measure(app, source, metric, bounds.get(i), bounds.get(i + 1)));
         }
-        return assess(metric, measurements);
+        return assess(metric, sourceName, measurements);
     }
 
     private static Measurement measure(App app, MetricSource source, ReleaseDescriptor.Metric metric, Instant from,
@@ -108,7 +110,7 @@ public class CanaryAnalysis {
      * more consecutive errors than {@code consecutiveErrorLimit} make it err. Beyond Argo, an error
      * in the latest measurement or a thin-data measurement never lets the metric pass.
      */
-    static MetricResult assess(ReleaseDescriptor.Metric metric, List<Measurement> measurements) {
+    static MetricResult assess(ReleaseDescriptor.Metric metric, String sourceName, List<Measurement> measurements) {
         int failed = 0;
         int errors = 0;
         int consecutive = 0;
@@ -151,7 +153,7 @@ public class CanaryAnalysis {
                     + (errors > 0 ? " (" + errors + " measurement(s) could not be taken, within the error limit "
                             + metric.consecutiveErrorLimit() + ")" : "");
         }
-        return new MetricResult(metric.name(), metric.source(), verdict, reason, metric.failureLimit(),
+        return new MetricResult(metric.name(), sourceName, verdict, reason, metric.failureLimit(),
                 metric.consecutiveErrorLimit(), failed, errors, maxConsecutive, measurements);
     }
 

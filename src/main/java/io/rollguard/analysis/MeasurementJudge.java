@@ -63,6 +63,12 @@ final class MeasurementJudge {
         List<Check> failedChecks = checks.stream().filter(Check::failed).toList();
         String reason = (failedChecks.isEmpty() ? checks : failedChecks).stream().map(Check::detail)
                 .collect(Collectors.joining("; "));
+        if (canary.note() != null) {
+            reason += " (canary: " + canary.note() + ")";
+        }
+        if (baseline.note() != null) {
+            reason += " (baseline: " + baseline.note() + ")";
+        }
         return new Measurement(from, to, failedChecks.isEmpty() ? Outcome.PASSED : Outcome.FAILED, reason,
                 canary.query(), baseline.query(), c, b, checks);
     }

@@ -22,8 +22,13 @@ public interface MetricSource {
      * What a source answered: the query exactly as sent, the individual samples (one per request
      * or one per evaluation step) and the source's own aggregate of them (a ratio, a percentile,
      * a mean) used for threshold comparisons; the aggregate is NaN when there are no samples.
+     * {@code note} says what the source left out and why (NaN points), or is null.
      */
-    record Samples(String query, double[] values, double value) {
+    record Samples(String query, double[] values, double value, String note) {
+
+        public Samples(String query, double[] values, double value) {
+            this(query, values, value, null);
+        }
 
         public int count() {
             return values.length;

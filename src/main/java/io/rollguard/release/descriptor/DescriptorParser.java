@@ -148,7 +148,8 @@ public class DescriptorParser {
         int minSamples = analysis.path("minSamples").asInt(20);
         List<ReleaseDescriptor.Metric> metrics = new ArrayList<>();
         analysis.path("metrics").forEach(m -> metrics.add(new ReleaseDescriptor.Metric(
-                m.path("name").asText(), m.path("source").asText(), m.path("query").asText(),
+                m.path("name").asText(), m.hasNonNull("source") ? m.path("source").asText() : null,
+                m.path("query").asText(),
                 m.has("failIf") ? new ReleaseDescriptor.FailIf(number(m.path("failIf").path("above")),
                         number(m.path("failIf").path("aboveBaselineBy"))) : null,
                 m.has("mannWhitney") ? new ReleaseDescriptor.MannWhitney(

@@ -3,15 +3,21 @@ package io.rollguard.routing.builtin;
 import org.springframework.stereotype.Component;
 
 import io.rollguard.app.App;
-import io.rollguard.routing.TrafficRouter;
+import io.rollguard.app.App.DataPlane;
+import io.rollguard.routing.RouterAdapter;
 
 @Component
-class BuiltinTrafficRouter implements TrafficRouter {
+class BuiltinTrafficRouter implements RouterAdapter {
 
     private final RouteTable routes;
 
     BuiltinTrafficRouter(RouteTable routes) {
         this.routes = routes;
+    }
+
+    @Override
+    public String type() {
+        return DataPlane.BUILTIN_ROUTER;
     }
 
     @Override
