@@ -32,8 +32,9 @@ class HaproxyTrafficRouter implements RouterAdapter {
         return DataPlane.HAPROXY;
     }
 
+    /** Synchronized with {@link #reconcile}: the reconciler must never re-apply a weight older than this one. */
     @Override
-    public void setCanaryWeight(App app, int percent) {
+    public synchronized void setCanaryWeight(App app, int percent) {
         if (percent < 0 || percent > 100) {
             throw new IllegalArgumentException("canary weight must be 0..100, was " + percent);
         }
@@ -45,6 +46,22 @@ class HaproxyTrafficRouter implements RouterAdapter {
             throw new HaproxyException("HAProxy at " + app.dataPlane().runtimeApi() + " routes " + actual
                     + " % to canary after setting " + percent + " %");
         }
+    }
+
+    /**
+     * Re-applies the weight Rollguard last set when HAProxy applies another one (it forgets
+     * runtime weights when it restarts). Returns whether it had to.
+     */
+    synchronized boolean reconcile(App app) {
+        Integer wanted = desired.weight(app.key()).orElse(null);
+        if (wanted == null) {
+            return false;
+        }
+        if (weight(app, SlotName.CANARY) == wanted && weight(app, SlotName.STABLE) == 100 - wanted) {
+            return false;
+        }
+        apply(app, wanted);
+        return true;
     }
 
     /** Canary first: when traffic goes back to stable, the canary stops taking it at once. */
