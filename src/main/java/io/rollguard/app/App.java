@@ -27,14 +27,20 @@ public record App(
      * fork; the same descriptor and process run on either. For HAProxy, {@code runtimeApi} is the
      * host:port of its TCP stats socket and {@code backend} the backend whose servers are named
      * {@code stable} and {@code canary}; for Prometheus, {@code prometheusUrl} is its HTTP API base.
+     * {@code tenantHeader} names the request header that carries the tenant for tenant waves (on
+     * HAProxy it must match the one its configuration maps, see stack/haproxy/start.sh).
      */
-    public record DataPlane(String router, String runtimeApi, String backend, String metrics, String prometheusUrl) {
+    public record DataPlane(String router, String runtimeApi, String backend, String metrics, String prometheusUrl,
+            String tenantHeader) {
+
+        public static final String DEFAULT_TENANT_HEADER = "X-Tenant";
 
         public static final String BUILTIN_ROUTER = "builtin";
         public static final String HAPROXY = "haproxy";
         public static final String BUILTIN_METRICS = "builtin";
         public static final String PROMETHEUS = "prometheus";
-        public static final DataPlane BUILTIN = new DataPlane(BUILTIN_ROUTER, null, null, BUILTIN_METRICS, null);
+        public static final DataPlane BUILTIN = new DataPlane(BUILTIN_ROUTER, null, null, BUILTIN_METRICS, null,
+                DEFAULT_TENANT_HEADER);
     }
 
     /** A slot is reached twice: its Admin API (never exposed to users) and its app traffic base. */

@@ -58,14 +58,16 @@ class AppController {
             @Pattern(regexp = "^[A-Za-z0-9.-]+:\\d{1,5}$", message = "must be host:port of HAProxy's stats socket") String runtimeApi,
             @Pattern(regexp = "^[A-Za-z0-9_.:-]{1,64}$") String backend,
             @Pattern(regexp = "^(builtin|prometheus)$", message = "must be builtin or prometheus") String metrics,
-            @Pattern(regexp = URL, message = "must be an http(s) URL without trailing slash") String prometheusUrl) {
+            @Pattern(regexp = URL, message = "must be an http(s) URL without trailing slash") String prometheusUrl,
+            @Pattern(regexp = "^[A-Za-z0-9-]{1,64}$", message = "must be an HTTP header name") String tenantHeader) {
 
         App.DataPlane toDataPlane(String route) {
             String r = router == null ? App.DataPlane.BUILTIN_ROUTER : router;
             String m = metrics == null ? App.DataPlane.BUILTIN_METRICS : metrics;
             boolean haproxy = r.equals(App.DataPlane.HAPROXY);
             return new App.DataPlane(r, haproxy ? runtimeApi : null, haproxy ? (backend == null ? route : backend) : null,
-                    m, m.equals(App.DataPlane.PROMETHEUS) ? prometheusUrl : null);
+                    m, m.equals(App.DataPlane.PROMETHEUS) ? prometheusUrl : null,
+                    tenantHeader == null ? App.DataPlane.DEFAULT_TENANT_HEADER : tenantHeader);
         }
 
         List<ApiProblem.Violation> missing() {

@@ -42,22 +42,25 @@ public class AppRepository {
                 update rg_app set owners = ?, stable_admin_url = ?, stable_traffic_url = ?,
                   canary_admin_url = ?, canary_traffic_url = ?, admin_token = ?, route = ?,
                   current_version = coalesce(?, current_version), updated_at = ?,
-                  router = ?, router_runtime_api = ?, router_backend = ?, metric_source = ?, prometheus_url = ?
+                  router = ?, router_runtime_api = ?, router_backend = ?, metric_source = ?, prometheus_url = ?,
+                  tenant_header = ?
                 where app_key = ?""",
                 String.join(",", app.owners()), app.stable().adminUrl(), app.stable().trafficUrl(),
                 app.canary().adminUrl(), app.canary().trafficUrl(), app.adminToken(), app.route(),
                 app.currentVersion(), now, app.dataPlane().router(), app.dataPlane().runtimeApi(),
-                app.dataPlane().backend(), app.dataPlane().metrics(), app.dataPlane().prometheusUrl(), app.key());
+                app.dataPlane().backend(), app.dataPlane().metrics(), app.dataPlane().prometheusUrl(),
+                app.dataPlane().tenantHeader(), app.key());
         if (updated == 0) {
             jdbc.update("""
                     insert into rg_app (app_key, owners, stable_admin_url, stable_traffic_url, canary_admin_url,
                       canary_traffic_url, admin_token, route, current_version, updated_at,
-                      router, router_runtime_api, router_backend, metric_source, prometheus_url)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                      router, router_runtime_api, router_backend, metric_source, prometheus_url, tenant_header)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     app.key(), String.join(",", app.owners()), app.stable().adminUrl(), app.stable().trafficUrl(),
                     app.canary().adminUrl(), app.canary().trafficUrl(), app.adminToken(), app.route(),
                     app.currentVersion(), now, app.dataPlane().router(), app.dataPlane().runtimeApi(),
-                    app.dataPlane().backend(), app.dataPlane().metrics(), app.dataPlane().prometheusUrl());
+                    app.dataPlane().backend(), app.dataPlane().metrics(), app.dataPlane().prometheusUrl(),
+                    app.dataPlane().tenantHeader());
         }
     }
 
@@ -77,6 +80,7 @@ public class AppRepository {
                 rs.getString("route"),
                 rs.getString("current_version"),
                 new App.DataPlane(rs.getString("router"), rs.getString("router_runtime_api"),
-                        rs.getString("router_backend"), rs.getString("metric_source"), rs.getString("prometheus_url")));
+                        rs.getString("router_backend"), rs.getString("metric_source"), rs.getString("prometheus_url"),
+                        rs.getString("tenant_header")));
     }
 }

@@ -2,6 +2,7 @@ package io.rollguard.routing;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -32,6 +33,16 @@ class RouterSwitch implements TrafficRouter {
     @Override
     public int canaryWeight(App app) {
         return adapter(app).canaryWeight(app);
+    }
+
+    @Override
+    public void pinToCanary(App app, Set<String> tenants) {
+        adapter(app).pinToCanary(app, tenants);
+    }
+
+    @Override
+    public Set<String> pinnedToCanary(App app) {
+        return adapter(app).pinnedToCanary(app);
     }
 
     private TrafficRouter adapter(App app) {

@@ -102,9 +102,10 @@ class HaproxyPrometheusIT extends EndToEndTest {
     }
 
     @Test
-    void weightsOfAReleaseInFlightAreReappliedWhenHaproxyRestarts() {
-        // given a canary at 50 %
+    void weightsAndPinnedTenantsOfAReleaseInFlightAreReappliedWhenHaproxyRestarts() {
+        // given a canary at 50 % and a tenant pinned to it
         router.setCanaryWeight(app, 50);
+        router.pinToCanary(app, java.util.Set.of("acme"));
 
         // when HAProxy restarts and comes back with its configuration's weights
         stack.stopHaproxy();
@@ -113,17 +114,21 @@ class HaproxyPrometheusIT extends EndToEndTest {
 
         // then Rollguard puts the 50 % back
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-                .until(() -> stack.weight("canary") == 50 && stack.weight("stable") == 50);
+                .until(() -> stack.weight("canary") == 50 && stack.weight("stable") == 50
+                        && stack.runtime("show map " + stack.tenantMap()).contains("acme canary"));
         System.out.printf("MEASURE HAProxy restart to weights re-applied: %d ms%n",
                 Duration.between(restarted, Instant.now()).toMillis());
         assertThat(router.canaryWeight(app)).isEqualTo(50);
+        assertThat(router.pinnedToCanary(app)).containsExactly("acme");
+        router.pinToCanary(app, java.util.Set.of());
+        assertThat(stack.runtime("show map " + stack.tenantMap())).doesNotContain("acme");
     }
 
     @Test
     void aRefusedRuntimeCommandFailsLoudlyNamingIt() {
         App wrongBackend = new App(app.key(), app.owners(), app.stable(), app.canary(), app.adminToken(), app.route(),
                 app.currentVersion(), new App.DataPlane("haproxy", stack.runtimeApi(), "no-such-backend", "prometheus",
-                        stack.prometheusUrl()));
+                        stack.prometheusUrl(), "X-Tenant"));
 
         assertThatThrownBy(() -> router.setCanaryWeight(wrongBackend, 20))
                 .hasMessageContaining("set weight no-such-backend/canary 20").hasMessageContaining("No such");

@@ -109,7 +109,15 @@ public class DescriptorParser {
         List<Violation> violations = new ArrayList<>();
         int previous = 0;
         for (int i = 0; i < d.rollout().steps().size(); i++) {
-            int weight = d.rollout().steps().get(i).weight();
+            ReleaseDescriptor.Step step = d.rollout().steps().get(i);
+            if (d.rollout().byTenants() && step.weight() != 0) {
+                violations.add(new Violation("/rollout/steps/" + i + "/weight",
+                        "strategy tenants pins waves of tenants, it takes no weight"));
+            } else if (!d.rollout().byTenants() && !step.tenants().isEmpty()) {
+                violations.add(new Violation("/rollout/steps/" + i + "/tenants",
+                        "strategy canary shifts weights; tenants need strategy tenants"));
+            }
+            int weight = step.weight();
             if (weight < previous) {
                 violations.add(new Violation("/rollout/steps/" + i + "/weight",
                         "weights must not decrease: " + weight + " follows " + previous));
@@ -143,8 +151,11 @@ public class DescriptorParser {
         JsonNode rollout = tree.path("rollout");
         JsonNode analysis = tree.path("analysis");
         List<ReleaseDescriptor.Step> steps = new ArrayList<>();
-        rollout.path("steps").forEach(s -> steps.add(new ReleaseDescriptor.Step(s.path("weight").asInt(),
-                duration(s.path("pause")))));
+        rollout.path("steps").forEach(s -> {
+            List<String> tenants = new ArrayList<>();
+            s.path("tenants").forEach(t -> tenants.add(t.asText()));
+            steps.add(new ReleaseDescriptor.Step(s.path("weight").asInt(), duration(s.path("pause")), tenants));
+        });
         int minSamples = analysis.path("minSamples").asInt(20);
         List<ReleaseDescriptor.Metric> metrics = new ArrayList<>();
         analysis.path("metrics").forEach(m -> metrics.add(new ReleaseDescriptor.Metric(

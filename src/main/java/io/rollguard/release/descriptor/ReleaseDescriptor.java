@@ -33,9 +33,30 @@ public record ReleaseDescriptor(
     }
 
     public record Rollout(String strategy, List<Step> steps, OnFailure onFailure) {
+
+        public static final String CANARY = "canary";
+        public static final String TENANTS = "tenants";
+
+        public boolean byTenants() {
+            return TENANTS.equals(strategy);
+        }
+
+        /** Waves are cumulative: at a step, its wave and every earlier one are pinned to canary. */
+        public java.util.Set<String> tenantsPinnedAt(int stepIndex) {
+            java.util.Set<String> pinned = new java.util.TreeSet<>();
+            for (int i = 0; i <= stepIndex && byTenants(); i++) {
+                pinned.addAll(steps.get(i).tenants());
+            }
+            return pinned;
+        }
     }
 
-    public record Step(int weight, Duration pause) {
+    /** A step by weight (strategy canary) or by a wave of tenants (strategy tenants; weight 0). */
+    public record Step(int weight, Duration pause, List<String> tenants) {
+
+        public Step(int weight, Duration pause) {
+            this(weight, pause, List.of());
+        }
     }
 
     public enum OnFailure { ROLLBACK, HOLD }

@@ -1,5 +1,7 @@
 package io.rollguard.routing.builtin;
 
+import java.util.Set;
+
 import org.springframework.stereotype.Component;
 
 import io.rollguard.app.App;
@@ -31,5 +33,15 @@ class BuiltinTrafficRouter implements RouterAdapter {
     @Override
     public int canaryWeight(App app) {
         return routes.storedWeight(app.key());
+    }
+
+    @Override
+    public void pinToCanary(App app, Set<String> tenants) {
+        routes.setPinned(app.key(), tenants);
+    }
+
+    @Override
+    public Set<String> pinnedToCanary(App app) {
+        return routes.storedPinned(app.key());
     }
 }

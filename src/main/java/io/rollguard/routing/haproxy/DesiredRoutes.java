@@ -2,9 +2,9 @@ package io.rollguard.routing.haproxy;
 
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -35,14 +35,22 @@ class DesiredRoutes {
         }
     }
 
+    /** Committed on its own before HAProxy's map is changed, like {@link #saveWeight}. */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    void savePinned(String appKey, Set<String> tenants) {
+        jdbc.update("delete from rg_router_tenant where app_key = ?", appKey);
+        jdbc.batchUpdate("insert into rg_router_tenant (app_key, tenant, slot) values (?, ?, 'canary')",
+                tenants.stream().map(t -> new Object[] {appKey, t}).toList());
+    }
+
+    Set<String> pinned(String appKey) {
+        return new TreeSet<>(jdbc.queryForList(
+                "select tenant from rg_router_tenant where app_key = ? and slot = 'canary'", String.class, appKey));
+    }
+
     Optional<Integer> weight(String appKey) {
         return jdbc.queryForList("select canary_weight from rg_router_desired where app_key = ?", Integer.class, appKey)
                 .stream().findFirst();
     }
 
-    Map<String, Integer> weights() {
-        return jdbc.query("select app_key, canary_weight from rg_router_desired",
-                (rs, n) -> Map.entry(rs.getString(1), rs.getInt(2))).stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-    }
 }

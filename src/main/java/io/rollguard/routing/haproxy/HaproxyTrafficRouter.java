@@ -1,5 +1,9 @@
 package io.rollguard.routing.haproxy;
 
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,11 +19,14 @@ import io.rollguard.routing.haproxy.RuntimeApi.HaproxyException;
  * Canary weights on HAProxy 2.6 through its runtime API. HAProxy weights are relative (0–256)
  * between a backend's servers, so p % to canary is canary {@code p} and stable {@code 100 - p};
  * the weight read back is computed from both servers' current weights, never from our own record.
+ * Tenants are pinned with the runtime map {@code <backend>-tenants.map} (tenant → slot) that the
+ * backend's {@code use-server} rules consult (see stack/haproxy/start.sh).
  */
 @Component
 class HaproxyTrafficRouter implements RouterAdapter {
 
     private static final Pattern WEIGHT = Pattern.compile("^(\\d+) \\(initial \\d+\\)");
+    private static final Pattern MAP_LINE = Pattern.compile("(?m)^\\d+ \\(([^)]+)\\)");
 
     private final DesiredRoutes desired;
 
@@ -48,20 +55,99 @@ class HaproxyTrafficRouter implements RouterAdapter {
         }
     }
 
+    @Override
+    public synchronized void pinToCanary(App app, Set<String> tenants) {
+        desired.savePinned(app.key(), tenants);
+        applyPinned(app, tenants);
+        Set<String> actual = pinnedToCanary(app);
+        if (!actual.equals(tenants)) {
+            throw new HaproxyException("HAProxy at " + app.dataPlane().runtimeApi() + " pins " + actual
+                    + " to canary after pinning " + tenants);
+        }
+    }
+
+    @Override
+    public Set<String> pinnedToCanary(App app) {
+        Set<String> pinned = new TreeSet<>();
+        mapEntries(app).forEach((tenant, slot) -> {
+            if (slot.equals(SlotName.CANARY.id())) {
+                pinned.add(tenant);
+            }
+        });
+        return pinned;
+    }
+
+    /** Runtime map changes are not written to the map file: HAProxy restarted empties it, see {@link #reconcile}. */
+    private void applyPinned(App app, Set<String> tenants) {
+        String map = mapFile(app);
+        Map<String, String> current = mapEntries(app);
+        for (String tenant : tenants) {
+            String slot = current.get(tenant);
+            if (slot == null) {
+                command(app, "add map " + map + " " + tenant + " canary");
+            } else if (!slot.equals(SlotName.CANARY.id())) {
+                command(app, "set map " + map + " " + tenant + " canary");
+            }
+        }
+        for (String tenant : current.keySet()) {
+            if (!tenants.contains(tenant)) {
+                command(app, "del map " + map + " " + tenant);
+            }
+        }
+    }
+
+    /** Tenant → slot as HAProxy's runtime map holds it now. */
+    Map<String, String> mapEntries(App app) {
+        String answer = RuntimeApi.execute(app.dataPlane().runtimeApi(), "show map " + mapFile(app));
+        Map<String, String> entries = new TreeMap<>();
+        for (String line : answer.split("\n")) {
+            String[] parts = line.strip().split("\\s+");
+            if (parts.length == 3 && parts[0].startsWith("0x")) {
+                entries.put(parts[1], parts[2]);
+            }
+        }
+        return entries;
+    }
+
+    /** The map the backend's configuration loads for tenant pinning: {@code <backend>-tenants.map}. */
+    private String mapFile(App app) {
+        String answer = RuntimeApi.execute(app.dataPlane().runtimeApi(), "show map");
+        String suffix = "/" + app.dataPlane().backend() + "-tenants.map";
+        Matcher m = MAP_LINE.matcher(answer);
+        while (m.find()) {
+            if (m.group(1).endsWith(suffix) || m.group(1).equals(suffix.substring(1))) {
+                return m.group(1);
+            }
+        }
+        throw new HaproxyException("HAProxy at " + app.dataPlane().runtimeApi() + " loads no map " + suffix.substring(1)
+                + " for tenant pinning (see stack/haproxy/start.sh); it has: " + answer);
+    }
+
+    private void command(App app, String command) {
+        String answer = RuntimeApi.execute(app.dataPlane().runtimeApi(), command);
+        if (!answer.isEmpty()) {
+            throw new HaproxyException("HAProxy at " + app.dataPlane().runtimeApi() + " refused '" + command + "': "
+                    + answer);
+        }
+    }
+
     /**
      * Re-applies the weight Rollguard last set when HAProxy applies another one (it forgets
      * runtime weights when it restarts). Returns whether it had to.
      */
     synchronized boolean reconcile(App app) {
+        boolean changed = false;
         Integer wanted = desired.weight(app.key()).orElse(null);
-        if (wanted == null) {
-            return false;
+        if (wanted != null && (weight(app, SlotName.CANARY) != wanted || weight(app, SlotName.STABLE) != 100 - wanted)) {
+            apply(app, wanted);
+            changed = true;
         }
-        if (weight(app, SlotName.CANARY) == wanted && weight(app, SlotName.STABLE) == 100 - wanted) {
-            return false;
+        Set<String> pinned = desired.pinned(app.key());
+        if (!pinned.equals(pinnedToCanary(app))) {
+            applyPinned(app, pinned);
+            changed = true;
         }
-        apply(app, wanted);
-        return true;
+        return changed;
     }
 
     /** Canary first: when traffic goes back to stable, the canary stops taking it at once. */
@@ -93,12 +179,7 @@ class HaproxyTrafficRouter implements RouterAdapter {
     }
 
     private void set(App app, SlotName slot, int weight) {
-        String command = "set weight " + server(app, slot) + " " + weight;
-        String answer = RuntimeApi.execute(app.dataPlane().runtimeApi(), command);
-        if (!answer.isEmpty()) {
-            throw new HaproxyException("HAProxy at " + app.dataPlane().runtimeApi() + " refused '" + command + "': "
-                    + answer);
-        }
+        command(app, "set weight " + server(app, slot) + " " + weight);
     }
 
     private static String server(App app, SlotName slot) {
