@@ -51,6 +51,11 @@ public class RolloutService {
             throw new IllegalStateException("the canary slot of " + app.key() + " already takes " + weight
                     + " % of traffic; another rollout is not finished");
         }
+        Set<String> pinned = router.pinnedToCanary(app);
+        if (!pinned.isEmpty()) {
+            throw new IllegalStateException("tenants " + pinned + " of " + app.key()
+                    + " are still pinned to the canary slot; another rollout is not finished");
+        }
         Instant now = Instant.now();
         for (SlotName slot : SlotName.values()) {
             TargetPlatform.SlotContent content = target.read(app, slot);
