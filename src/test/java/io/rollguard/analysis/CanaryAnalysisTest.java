@@ -95,6 +95,69 @@ class CanaryAnalysisTest {
         return values;
     }
 
+    /** Column 0 (status, as 1 for a 5xx) or 1 (latency ms) of a recording in src/test/resources/analysis/. */
+    static double[] recorded(String version, int column) {
+        try (var in = CanaryAnalysisTest.class.getResourceAsStream("/analysis/recorded-" + version + ".csv")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.startsWith("#") && !l.isBlank()).map(l -> l.split(","))
+                    .mapToDouble(f -> column == 0 ? (Integer.parseInt(f[0]) >= 500 ? 1 : 0) : Double.parseDouble(f[1]))
+                    .toArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ recorded samples of the example versions
+
+    @Test
+    void recordedBadVersionFailsAgainstRecordedBaseline() {
+        // given 400 recorded responses of 1.2.0 (a third are 500s) and of 1.0.0
+        ScriptedSource source = new ScriptedSource().window(recorded("1.2.0", 0), recorded("1.0.0", 0));
+
+        // when judged by threshold and by rank test
+        AnalysisRun run = analyze(source, new Metric("errors", "builtin", "error-ratio", new FailIf(0.05, null),
+                new MannWhitney(0.99, 0.01), 20, 0, 4));
+
+        // then both comparisons fail it
+        assertThat(run.verdict()).isEqualTo(Verdict.FAILED);
+        AnalysisRun.Measurement m = run.metrics().get(0).measurements().get(0);
+        assertThat(m.checks()).allMatch(AnalysisRun.Check::failed);
+        assertThat(m.checks().get(1).pValue()).isLessThan(0.01);
+        assertThat(m.canary().n()).isEqualTo(400);
+    }
+
+    @Test
+    void recordedGoodVersionWithTheSameErrorDistributionPasses() {
+        ScriptedSource source = new ScriptedSource().window(recorded("1.1.0", 0), recorded("1.0.0", 0));
+
+        AnalysisRun run = analyze(source, new Metric("errors", "builtin", "error-ratio", new FailIf(0.05, null),
+                new MannWhitney(0.99, 0.01), 20, 0, 4));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.PASSED);
+    }
+
+    @Test
+    void recordedLatenciesOfTheGoodVersionPassWithinTheExamplesMargin() {
+        ScriptedSource source = new ScriptedSource().window(recorded("1.1.0", 1), recorded("1.0.0", 1));
+
+        AnalysisRun run = analyze(source, latencyTest(0.95, 500, 20));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(run.metrics().get(0).measurements().get(0).canary().n()).isEqualTo(400);
+    }
+
+    @Test
+    void aFewRecordedSamplesAreInconclusive() {
+        double[] few = java.util.Arrays.copyOf(recorded("1.2.0", 0), 12);
+        ScriptedSource source = new ScriptedSource().window(few, recorded("1.0.0", 0));
+
+        AnalysisRun run = analyze(source, new Metric("errors", "builtin", "error-ratio", new FailIf(0.05, null),
+                new MannWhitney(0.99, 0.01), 20, 0, 4));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(run.reason()).contains("only 12 canary samples, 20 needed");
+    }
+
     // ------------------------------------------------------------------ statistical comparison
 
     @Test
