@@ -139,6 +139,7 @@ class KeycloakAuthorizationIT {
         String id = submit(api, "alice").json().path("id").asText();
         for (String user : USERS) {
             assertThat(api.get(user, "/api/releases/" + id).status()).as(user).isEqualTo(200);
+            assertThat(api.get(user, "/api/releases/" + id + "/analysis").status()).as(user).isEqualTo(200);
         }
         assertThat(api.post("erin", "/api/releases/" + id + "/abort").status()).isEqualTo(403);
         assertThat(api.post("bob", "/api/releases/" + id + "/abort").status()).isEqualTo(403);
