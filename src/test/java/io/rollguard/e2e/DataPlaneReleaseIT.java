@@ -225,6 +225,10 @@ class DataPlaneReleaseIT extends EndToEndTest {
         JsonNode task = awaitTask("frank", release(id).path("processInstanceId").asText());
         assertThat(task.path("taskDefinitionKey").asText()).isEqualTo("UserTask_DecideAnalysis");
         assertThat(tasks("bob", release(id).path("processInstanceId").asText())).isEmpty();
+        // the release manager's form shows the evidence: verdict, query and why
+        Api.Response shown = api.get("frank", "/engine-rest/task/" + task.path("id").asText() + "/variables/analysisEvidence");
+        assertThat(shown.status()).as(shown.body()).isEqualTo(200);
+        assertThat(shown.json().path("value").asText()).contains("INCONCLUSIVE", "server=\"canary\"", why);
     }
 
     @Test
