@@ -153,7 +153,13 @@ class HaproxyPrometheusIT extends EndToEndTest {
 
     @Test
     void errorRatioFromPrometheusCountsEveryResponseOfTheWindow() throws Exception {
-        // given half the traffic on canary for a few seconds
+        // given Prometheus already has the canary's counter (it may just have been restarted by another test:
+        // responses before a series' first scrape cannot be counted, which makes a window thin, never passed)
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> prometheus().measure(app, SlotName.CANARY,
+                        "sum(haproxy_server_http_responses_total{proxy=\"{{backend}}\",server=\"{{slot}}\"})",
+                        Instant.now().minusSeconds(3), Instant.now()).count() >= 2);
+        // and half the traffic on canary for a few seconds
         router.setCanaryWeight(app, 50);
         Instant from = Instant.now();
         List<TrafficGenerator.Hit> hits;
@@ -180,6 +186,7 @@ class HaproxyPrometheusIT extends EndToEndTest {
     @Test
     void promqlFromTheDescriptorGetsItsPlaceholdersAndOneSamplePerStep() {
         router.setCanaryWeight(app, 30);
+        assertThat(stack.weight("stable")).isEqualTo(70);
         await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
         Instant to = Instant.now();
 

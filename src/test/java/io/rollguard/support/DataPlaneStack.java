@@ -36,6 +36,8 @@ public final class DataPlaneStack implements AutoCloseable {
 
     public static DataPlaneStack start(String name, String route, NodeRedSlots slots) {
         DataPlaneStack stack = new DataPlaneStack(name, route, slots);
+        // a TSDB left by an earlier run still answers for its (other-port) series within the lookback
+        deleteRecursively(stack.prometheusDir);
         stack.startHaproxy();
         stack.startPrometheus();
         return stack;
@@ -119,6 +121,17 @@ public final class DataPlaneStack implements AutoCloseable {
     public void close() {
         stopPrometheus();
         stopHaproxy();
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot clear " + dir, e);
+        }
     }
 
     private static void run(String... command) {
