@@ -155,10 +155,14 @@ class HaproxyPrometheusIT extends EndToEndTest {
     void errorRatioFromPrometheusCountsEveryResponseOfTheWindow() throws Exception {
         // given Prometheus already has the canary's counter (it may just have been restarted by another test:
         // responses before a series' first scrape cannot be counted, which makes a window thin, never passed)
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> prometheus().measure(app, SlotName.CANARY,
-                        "sum(haproxy_server_http_responses_total{proxy=\"{{backend}}\",server=\"{{slot}}\"})",
-                        Instant.now().minusSeconds(3), Instant.now()).count() >= 2);
+        // (a range query repeats a series' last sample for minutes, so ask when that sample was scraped)
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> {
+                    double[] scraped = prometheus().measure(app, SlotName.CANARY,
+                            "max(timestamp(haproxy_server_http_responses_total{proxy=\"{{backend}}\",server=\"{{slot}}\"}))",
+                            Instant.now().minusSeconds(1), Instant.now()).values();
+                    return scraped[scraped.length - 1] > Instant.now().minusSeconds(2).getEpochSecond();
+                });
         // and half the traffic on canary for a few seconds
         router.setCanaryWeight(app, 50);
         Instant from = Instant.now();
