@@ -2,6 +2,9 @@ package io.rollguard.analysis;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -24,12 +27,18 @@ class AnalysisDelegates {
     private final ReleaseContexts contexts;
     private final CanaryAnalysis analysis;
     private final ReleaseRepository releases;
+    private final AnalysisEvidence evidence;
     private final ObjectMapper json;
 
-    AnalysisDelegates(ReleaseContexts contexts, CanaryAnalysis analysis, ReleaseRepository releases, ObjectMapper json) {
+    /** Process variable with a readable summary of the latest run's evidence, shown in Form_DecideAnalysis. */
+    static final String EVIDENCE_SUMMARY = "analysisEvidence";
+
+    AnalysisDelegates(ReleaseContexts contexts, CanaryAnalysis analysis, ReleaseRepository releases,
+            AnalysisEvidence evidence, ObjectMapper json) {
         this.contexts = contexts;
         this.analysis = analysis;
         this.releases = releases;
+        this.evidence = evidence;
         this.json = json;
     }
 
@@ -42,9 +51,11 @@ class AnalysisDelegates {
             Instant from = ((Date) execution.getVariable(ReleaseVariables.STEP_STARTED_AT)).toInstant();
             int weight = ctx.descriptor().rollout().steps().get(step).weight();
             AnalysisRun run = analysis.analyze(ctx.app(), ctx.descriptor(), step + 1, weight, from, Instant.now());
-            releases.addEvent(ctx.release().id(), "ANALYSIS", null, evidence(run));
+            long runId = evidence.save(ctx.release().id(), run);
+            releases.addEvent(ctx.release().id(), "ANALYSIS", null, event(runId, run));
             execution.setVariable(ReleaseVariables.VERDICT, run.verdict().id());
             execution.setVariable(ReleaseVariables.VERDICT_REASON, run.reason());
+            execution.setVariable(EVIDENCE_SUMMARY, summary(run));
         };
     }
 
@@ -66,11 +77,43 @@ class AnalysisDelegates {
         };
     }
 
-    private String evidence(AnalysisRun run) {
+    /** The history entry points to the full evidence (GET /api/releases/{id}/analysis) by run id. */
+    private String event(long runId, AnalysisRun run) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("run", runId);
+        event.put("step", run.step());
+        event.put("weight", run.weight());
+        event.put("verdict", run.verdict());
+        event.put("reason", run.reason());
         try {
-            return json.writeValueAsString(run);
+            return json.writeValueAsString(event);
         } catch (JsonProcessingException e) {
             return run.verdict() + ": " + run.reason();
         }
+    }
+
+    static String summary(AnalysisRun run) {
+        StringBuilder text = new StringBuilder("Step ").append(run.step()).append(" at ").append(run.weight())
+                .append(" %: ").append(run.verdict()).append('\n');
+        for (AnalysisRun.MetricResult metric : run.metrics()) {
+            text.append("\n").append(metric.name()).append(" (").append(metric.source()).append("): ")
+                    .append(metric.verdict()).append(" - ").append(metric.reason()).append('\n');
+            if (!metric.measurements().isEmpty()) {
+                AnalysisRun.Measurement last = metric.measurements().get(metric.measurements().size() - 1);
+                text.append("  canary ").append(stats(last.canary())).append(" | baseline ")
+                        .append(stats(last.baseline())).append('\n');
+                text.append("  query: ").append(last.canaryQuery()).append('\n');
+                text.append("  measurements: ").append(metric.measurements().size()).append(", failed ")
+                        .append(metric.failed()).append(" (limit ").append(metric.failureLimit()).append("), errors ")
+                        .append(metric.errors()).append(" (consecutive limit ").append(metric.consecutiveErrorLimit())
+                        .append(")\n");
+            }
+        }
+        return text.toString();
+    }
+
+    private static String stats(SampleStats s) {
+        return s.n() == 0 ? "n=0" : String.format(Locale.ROOT, "n=%d mean=%.4g median=%.4g p95=%.4g", s.n(), s.mean(),
+                s.median(), s.p95());
     }
 }

@@ -12,7 +12,7 @@ import io.rollguard.app.App;
 import io.rollguard.app.SlotName;
 import io.rollguard.routing.builtin.SampleRecorder;
 
-/** The built-in router's own per-request samples: error ratio (5xx and unreachable) and latency percentiles. */
+/** The built-in router's own per-request samples: error ratio (5xx and unreachable), latency mean and percentiles. */
 @Component
 class BuiltinMetricSource implements MetricSource {
 
@@ -30,29 +30,40 @@ class BuiltinMetricSource implements MetricSource {
     }
 
     @Override
-    public Measurement measure(App app, SlotName slot, String query, Instant from, Instant to) {
+    public Samples measure(App app, SlotName slot, String query, Instant from, Instant to) {
+        String sent = query + " app=" + app.key() + " slot=" + slot.id() + " [" + from + ", " + to + ")";
         recorder.flush();
         List<double[]> rows = jdbc.query(
                 "select status, latency_ms from rg_router_sample where app_key = ? and slot = ? and at >= ? and at < ?",
                 (rs, n) -> new double[] {rs.getInt(1), rs.getDouble(2)},
                 app.key(), slot.id(), Timestamp.from(from), Timestamp.from(to));
-        long n = rows.size();
-        if (n == 0) {
-            return new Measurement(query, 0, Double.NaN);
-        }
-        double value = switch (query) {
-            case "error-ratio" -> rows.stream().filter(r -> r[0] >= 500).count() / (double) n;
-            case "latency-p50" -> percentile(rows, 0.50);
-            case "latency-p95" -> percentile(rows, 0.95);
-            case "latency-p99" -> percentile(rows, 0.99);
-            default -> throw new IllegalArgumentException("builtin metric source has no query '" + query + "'");
+        return switch (query) {
+            // one sample per request, 1 for an error: their mean is the error ratio
+            case "error-ratio" -> samples(sent, rows.stream().mapToDouble(r -> r[0] >= 500 ? 1 : 0).toArray(), -1);
+            case "latency-mean" -> samples(sent, latencies(rows), -1);
+            case "latency-p50" -> samples(sent, latencies(rows), 0.50);
+            case "latency-p95" -> samples(sent, latencies(rows), 0.95);
+            case "latency-p99" -> samples(sent, latencies(rows), 0.99);
+            default -> throw new MetricQueryException(sent, "the builtin metric source has no query '" + query + "'");
         };
-        return new Measurement(query, n, value);
+    }
+
+    /** The aggregate is the mean when {@code percentile} is negative, else that percentile. */
+    private static Samples samples(String sent, double[] values, double percentile) {
+        if (values.length == 0) {
+            return new Samples(sent, values, Double.NaN);
+        }
+        return new Samples(sent, values, percentile < 0 ? Arrays.stream(values).average().orElseThrow()
+                : percentile(values, percentile));
+    }
+
+    private static double[] latencies(List<double[]> rows) {
+        return rows.stream().mapToDouble(r -> r[1]).toArray();
     }
 
     /** Nearest-rank percentile of the latencies. */
-    static double percentile(List<double[]> rows, double p) {
-        double[] latencies = rows.stream().mapToDouble(r -> r[1]).toArray();
+    static double percentile(double[] values, double p) {
+        double[] latencies = values.clone();
         Arrays.sort(latencies);
         int rank = (int) Math.ceil(p * latencies.length);
         return latencies[Math.max(0, Math.min(latencies.length - 1, rank - 1))];

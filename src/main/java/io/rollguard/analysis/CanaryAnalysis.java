@@ -1,26 +1,33 @@
 package io.rollguard.analysis;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Service;
 
+import io.rollguard.analysis.AnalysisRun.Measurement;
+import io.rollguard.analysis.AnalysisRun.MetricResult;
+import io.rollguard.analysis.AnalysisRun.Outcome;
 import io.rollguard.app.App;
 import io.rollguard.app.SlotName;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
 
 /**
- * Judges a canary against the stable baseline over one window. Thin data never passes: a
- * metric with fewer canary samples than {@code minSamples}, or a source that cannot answer,
- * makes the run inconclusive so a person decides.
+ * Judges a canary against the stable baseline over one step. The step's window is cut into
+ * measurements of {@code analysis.interval} each; every metric is measured in each of them and
+ * judged with Argo Rollouts' limits. Thin data never passes: too few samples, a source that
+ * cannot answer, no series or NaN make the metric inconclusive so a person decides.
  */
 @Service
 public class CanaryAnalysis {
+
+    /** More measurements per step than this would only slice the samples thinner. */
+    static final int MAX_MEASUREMENTS = 60;
 
     private final Map<String, MetricSource> sources;
 
@@ -29,9 +36,10 @@ public class CanaryAnalysis {
     }
 
     public AnalysisRun analyze(App app, ReleaseDescriptor descriptor, int step, int weight, Instant from, Instant to) {
-        List<AnalysisRun.MetricResult> results = new ArrayList<>();
+        List<Instant> bounds = windows(from, to, descriptor.analysis().interval());
+        List<MetricResult> results = new ArrayList<>();
         for (ReleaseDescriptor.Metric metric : descriptor.analysis().metrics()) {
-            results.add(judge(app, metric, descriptor.analysis().minSamples(), from, to));
+            results.add(judge(app, metric, bounds));
         }
         Verdict verdict = results.stream().anyMatch(r -> r.verdict() == Verdict.FAILED) ? Verdict.FAILED
                 : results.stream().anyMatch(r -> r.verdict() == Verdict.INCONCLUSIVE) ? Verdict.INCONCLUSIVE
@@ -41,55 +49,115 @@ public class CanaryAnalysis {
         return new AnalysisRun(step, weight, from, to, verdict, reason, results);
     }
 
-    private AnalysisRun.MetricResult judge(App app, ReleaseDescriptor.Metric metric, int minSamples, Instant from,
-            Instant to) {
-        MetricSource source = sources.get(metric.source());
-        if (source == null) {
-            return result(metric, null, null, Verdict.INCONCLUSIVE, "no metric source named " + metric.source());
+    /** Boundaries of equal measurement windows covering {@code [from, to)}: one per whole interval, at least one. */
+    static List<Instant> windows(Instant from, Instant to, Duration interval) {
+        long total = Math.max(1, Duration.between(from, to).toMillis());
+        long n = interval == null || interval.isZero() ? 1 : Math.max(1, total / interval.toMillis());
+        n = Math.min(n, MAX_MEASUREMENTS);
+        List<Instant> bounds = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            bounds.add(from.plusMillis(total * i / n));
         }
-        MetricSource.Measurement canary;
-        MetricSource.Measurement baseline;
+        bounds.add(to);
+        return bounds;
+    }
+
+    private MetricResult judge(App app, ReleaseDescriptor.Metric metric, List<Instant> bounds) {
+        // a metric without a source of its own is measured where the app's registration says
+        String sourceName = metric.source() != null ? metric.source() : app.dataPlane().metrics();
+        MetricSource source = sources.get(sourceName);
+        if (source == null) {
+            return new MetricResult(metric.name(), sourceName, Verdict.INCONCLUSIVE,
+                    "no metric source named " + sourceName + " is configured", metric.failureLimit(),
+                    metric.consecutiveErrorLimit(), 0, 0, 0, List.of());
+        }
+        List<Measurement> measurements = new ArrayList<>();
+        for (int i = 0; i + 1 < bounds.size(); i++) {
+            measurements.add(measure(app, source, metric, bounds.get(i), bounds.get(i + 1)));
+        }
+        return assess(metric, sourceName, measurements);
+    }
+
+    private static Measurement measure(App app, MetricSource source, ReleaseDescriptor.Metric metric, Instant from,
+            Instant to) {
+        MetricSource.Samples canary;
+        MetricSource.Samples baseline;
         try {
             canary = source.measure(app, SlotName.CANARY, metric.query(), from, to);
+        } catch (RuntimeException e) {
+            return failedQuery(from, to, "canary", e, null);
+        }
+        try {
             baseline = source.measure(app, SlotName.STABLE, metric.query(), from, to);
         } catch (RuntimeException e) {
-            return result(metric, null, null, Verdict.INCONCLUSIVE, "source failed: " + e.getMessage());
+            return failedQuery(from, to, "baseline", e, canary);
         }
-        if (canary.samples() < minSamples) {
-            return result(metric, canary, baseline, Verdict.INCONCLUSIVE,
-                    "only " + canary.samples() + " canary samples, " + minSamples + " needed");
-        }
-        if (Double.isNaN(canary.value())) {
-            return result(metric, canary, baseline, Verdict.INCONCLUSIVE, "canary value is not a number");
-        }
-        ReleaseDescriptor.FailIf failIf = metric.failIf();
-        if (failIf.above() != null && canary.value() > failIf.above()) {
-            return result(metric, canary, baseline, Verdict.FAILED,
-                    "canary " + fmt(canary.value()) + " is above the limit " + fmt(failIf.above()));
-        }
-        if (failIf.aboveBaselineBy() != null) {
-            if (baseline.samples() < minSamples || Double.isNaN(baseline.value())) {
-                return result(metric, canary, baseline, Verdict.INCONCLUSIVE,
-                        "only " + baseline.samples() + " baseline samples, " + minSamples + " needed");
-            }
-            if (canary.value() - baseline.value() > failIf.aboveBaselineBy()) {
-                return result(metric, canary, baseline, Verdict.FAILED, "canary " + fmt(canary.value())
-                        + " exceeds baseline " + fmt(baseline.value()) + " by more than " + fmt(failIf.aboveBaselineBy()));
-            }
-        }
-        return result(metric, canary, baseline, Verdict.PASSED, "canary " + fmt(canary.value())
-                + (baseline.samples() > 0 ? " vs baseline " + fmt(baseline.value()) : "") + " within limits");
+        return MeasurementJudge.judge(metric, from, to, canary, baseline);
     }
 
-    private static AnalysisRun.MetricResult result(ReleaseDescriptor.Metric metric, MetricSource.Measurement canary,
-            MetricSource.Measurement baseline, Verdict verdict, String reason) {
-        return new AnalysisRun.MetricResult(metric.name(), metric.source(), metric.query(),
-                canary == null ? 0 : canary.samples(), canary == null ? Double.NaN : canary.value(),
-                baseline == null ? 0 : baseline.samples(), baseline == null ? Double.NaN : baseline.value(),
-                verdict, reason);
+    private static Measurement failedQuery(Instant from, Instant to, String slot, RuntimeException e,
+            MetricSource.Samples canary) {
+        String query = e instanceof MetricQueryException q ? q.query() : null;
+        String reason = slot + " query failed: " + e.getMessage();
+        return new Measurement(from, to, Outcome.ERROR, reason,
+                slot.equals("canary") ? query : canary.query(), slot.equals("canary") ? null : query,
+                canary == null ? SampleStats.of(new double[0]) : SampleStats.of(canary.values()),
+                SampleStats.of(new double[0]), List.of());
     }
 
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.4g", v);
+    /**
+     * Argo Rollouts' semantics: more failed measurements than {@code failureLimit} fail the metric;
+     * more consecutive errors than {@code consecutiveErrorLimit} make it err. Beyond Argo, an error
+     * in the latest measurement or a thin-data measurement never lets the metric pass.
+     */
+    static MetricResult assess(ReleaseDescriptor.Metric metric, String sourceName, List<Measurement> measurements) {
+        int failed = 0;
+        int errors = 0;
+        int consecutive = 0;
+        int maxConsecutive = 0;
+        for (Measurement m : measurements) {
+            failed += m.outcome() == Outcome.FAILED ? 1 : 0;
+            if (m.outcome() == Outcome.ERROR) {
+                errors++;
+                consecutive++;
+                maxConsecutive = Math.max(maxConsecutive, consecutive);
+            } else {
+                consecutive = 0;
+            }
+        }
+        int n = measurements.size();
+        Verdict verdict;
+        String reason;
+        if (n == 0) {
+            verdict = Verdict.INCONCLUSIVE;
+            reason = "no measurement was taken";
+        } else if (failed > metric.failureLimit()) {
+            verdict = Verdict.FAILED;
+            reason = failed + " of " + n + " measurements failed (failure limit " + metric.failureLimit() + "): "
+                    + first(measurements, Outcome.FAILED).reason();
+        } else if (maxConsecutive > metric.consecutiveErrorLimit()) {
+            verdict = Verdict.INCONCLUSIVE;
+            reason = maxConsecutive + " consecutive measurements could not be taken (limit "
+                    + metric.consecutiveErrorLimit() + "): " + first(measurements, Outcome.ERROR).reason();
+        } else if (measurements.get(n - 1).outcome() == Outcome.ERROR) {
+            verdict = Verdict.INCONCLUSIVE;
+            reason = "the latest measurement could not be taken: " + measurements.get(n - 1).reason();
+        } else if (measurements.stream().anyMatch(m -> m.outcome() == Outcome.INCONCLUSIVE)) {
+            verdict = Verdict.INCONCLUSIVE;
+            reason = first(measurements, Outcome.INCONCLUSIVE).reason();
+        } else {
+            verdict = Verdict.PASSED;
+            reason = measurements.get(n - 1).reason()
+                    + (failed > 0 ? " (" + failed + " of " + n + " measurements failed, within the failure limit "
+                            + metric.failureLimit() + ")" : "")
+                    + (errors > 0 ? " (" + errors + " measurement(s) could not be taken, within the error limit "
+                            + metric.consecutiveErrorLimit() + ")" : "");
+        }
+        return new MetricResult(metric.name(), sourceName, verdict, reason, metric.failureLimit(),
+                metric.consecutiveErrorLimit(), failed, errors, maxConsecutive, measurements);
+    }
+
+    private static Measurement first(List<Measurement> measurements, Outcome outcome) {
+        return measurements.stream().filter(m -> m.outcome() == outcome).findFirst().orElseThrow();
     }
 }

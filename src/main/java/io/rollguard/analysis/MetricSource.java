@@ -5,15 +5,33 @@ import java.time.Instant;
 import io.rollguard.app.App;
 import io.rollguard.app.SlotName;
 
-/** Measurements of one metric for one slot over a window. */
+/** Samples of one metric for one slot over a window. */
 public interface MetricSource {
 
     /** The source name used in descriptors ({@code source: builtin}). */
     String name();
 
-    Measurement measure(App app, SlotName slot, String query, Instant from, Instant to);
+    /**
+     * Samples of {@code query} for {@code slot} in {@code [from, to)}. No data at all is an empty
+     * sample set; a source that cannot answer (unreachable, bad query, no series, NaN) throws
+     * {@link MetricQueryException} naming the query as sent and why.
+     */
+    Samples measure(App app, SlotName slot, String query, Instant from, Instant to);
 
-    /** A value computed from {@code samples} requests; value is NaN when there were none. */
-    record Measurement(String query, long samples, double value) {
+    /**
+     * What a source answered: the query exactly as sent, the individual samples (one per request
+     * or one per evaluation step) and the source's own aggregate of them (a ratio, a percentile,
+     * a mean) used for threshold comparisons; the aggregate is NaN when there are no samples.
+     * {@code note} says what the source left out and why (NaN points), or is null.
+     */
+    record Samples(String query, double[] values, double value, String note) {
+
+        public Samples(String query, double[] values, double value) {
+            this(query, values, value, null);
+        }
+
+        public int count() {
+            return values.length;
+        }
     }
 }

@@ -3,8 +3,8 @@ package io.rollguard.app;
 import java.util.Set;
 
 /**
- * A registered low-code app: who owns it, where its two Node-RED slots run, and which router
- * route sends its users there.
+ * A registered low-code app: who owns it, where its two Node-RED slots run, which router route
+ * sends its users there, and which router and metric source its releases use.
  */
 public record App(
         String key,
@@ -13,7 +13,35 @@ public record App(
         Slot canary,
         String adminToken,
         String route,
-        String currentVersion) {
+        String currentVersion,
+        DataPlane dataPlane) {
+
+    /** An app on the embedded default: built-in router, built-in measurements. */
+    public App(String key, Set<String> owners, Slot stable, Slot canary, String adminToken, String route,
+            String currentVersion) {
+        this(key, owners, stable, canary, adminToken, route, currentVersion, DataPlane.BUILTIN);
+    }
+
+    /**
+     * Which {@code TrafficRouter} and which {@code MetricSource} serve the app: a switch, not a
+     * fork; the same descriptor and process run on either. For HAProxy, {@code runtimeApi} is the
+     * host:port of its TCP stats socket and {@code backend} the backend whose servers are named
+     * {@code stable} and {@code canary}; for Prometheus, {@code prometheusUrl} is its HTTP API base.
+     * {@code tenantHeader} names the request header that carries the tenant for tenant waves (on
+     * HAProxy it must match the one its configuration maps, see stack/haproxy/start.sh).
+     */
+    public record DataPlane(String router, String runtimeApi, String backend, String metrics, String prometheusUrl,
+            String tenantHeader) {
+
+        public static final String DEFAULT_TENANT_HEADER = "X-Tenant";
+
+        public static final String BUILTIN_ROUTER = "builtin";
+        public static final String HAPROXY = "haproxy";
+        public static final String BUILTIN_METRICS = "builtin";
+        public static final String PROMETHEUS = "prometheus";
+        public static final DataPlane BUILTIN = new DataPlane(BUILTIN_ROUTER, null, null, BUILTIN_METRICS, null,
+                DEFAULT_TENANT_HEADER);
+    }
 
     /** A slot is reached twice: its Admin API (never exposed to users) and its app traffic base. */
     public record Slot(String adminUrl, String trafficUrl) {
@@ -28,6 +56,6 @@ public record App(
     }
 
     public App withCurrentVersion(String version) {
-        return new App(key, owners, stable, canary, adminToken, route, version);
+        return new App(key, owners, stable, canary, adminToken, route, version, dataPlane);
     }
 }

@@ -48,15 +48,46 @@ class AppController {
             @NotNull @Valid SlotBody stable, @NotNull @Valid SlotBody canary,
             @NotBlank String adminToken,
             @NotBlank @Pattern(regexp = "^[a-z][a-z0-9-]{0,62}$") String route,
-            @Pattern(regexp = "^\\d+\\.\\d+\\.\\d+$") String currentVersion) {
+            @Pattern(regexp = "^\\d+\\.\\d+\\.\\d+$") String currentVersion,
+            @Valid DataPlaneBody dataPlane) {
+    }
+
+    /** Omitted: the embedded default (built-in router and measurements). */
+    record DataPlaneBody(
+            @Pattern(regexp = "^(builtin|haproxy)$", message = "must be builtin or haproxy") String router,
+            @Pattern(regexp = "^[A-Za-z0-9.-]+:\\d{1,5}$", message = "must be host:port of HAProxy's stats socket") String runtimeApi,
+            @Pattern(regexp = "^[A-Za-z0-9_.:-]{1,64}$") String backend,
+            @Pattern(regexp = "^(builtin|prometheus)$", message = "must be builtin or prometheus") String metrics,
+            @Pattern(regexp = URL, message = "must be an http(s) URL without trailing slash") String prometheusUrl,
+            @Pattern(regexp = "^[A-Za-z0-9-]{1,64}$", message = "must be an HTTP header name") String tenantHeader) {
+
+        App.DataPlane toDataPlane(String route) {
+            String r = router == null ? App.DataPlane.BUILTIN_ROUTER : router;
+            String m = metrics == null ? App.DataPlane.BUILTIN_METRICS : metrics;
+            boolean haproxy = r.equals(App.DataPlane.HAPROXY);
+            return new App.DataPlane(r, haproxy ? runtimeApi : null, haproxy ? (backend == null ? route : backend) : null,
+                    m, m.equals(App.DataPlane.PROMETHEUS) ? prometheusUrl : null,
+                    tenantHeader == null ? App.DataPlane.DEFAULT_TENANT_HEADER : tenantHeader);
+        }
+
+        List<ApiProblem.Violation> missing() {
+            List<ApiProblem.Violation> violations = new java.util.ArrayList<>();
+            if (App.DataPlane.HAPROXY.equals(router) && (runtimeApi == null || runtimeApi.isBlank())) {
+                violations.add(new ApiProblem.Violation("/dataPlane/runtimeApi", "is required for router haproxy"));
+            }
+            if (App.DataPlane.PROMETHEUS.equals(metrics) && (prometheusUrl == null || prometheusUrl.isBlank())) {
+                violations.add(new ApiProblem.Violation("/dataPlane/prometheusUrl", "is required for metrics prometheus"));
+            }
+            return violations;
+        }
     }
 
     /** The admin token is write-only: reading an app tells whether one is set, never what it is. */
     record AppView(String key, Set<String> owners, App.Slot stable, App.Slot canary, boolean adminTokenSet,
-            String route, String currentVersion) {
+            String route, String currentVersion, App.DataPlane dataPlane) {
         static AppView of(App app) {
             return new AppView(app.key(), app.owners(), app.stable(), app.canary(), !app.adminToken().isBlank(),
-                    app.route(), app.currentVersion());
+                    app.route(), app.currentVersion(), app.dataPlane());
         }
     }
 
@@ -76,9 +107,11 @@ class AppController {
     ResponseEntity<AppView> put(@PathVariable String key, @RequestBody AppBody body) {
         // who may comes before what is wrong with the body: a non-admin learns nothing from it
         requireAdmin();
-        List<ApiProblem.Violation> violations = validator.validate(body).stream()
+        List<ApiProblem.Violation> violations = java.util.stream.Stream.concat(validator.validate(body).stream()
                 .map(v -> new ApiProblem.Violation("/" + v.getPropertyPath().toString().replace('.', '/')
-                        .replaceAll("<[^>]*>", "").replaceAll("\\[(\\d*)]", "/$1").replaceAll("/+$", ""), v.getMessage()))
+                        .replaceAll("<[^>]*>", "").replaceAll("\\[(\\d*)]", "/$1").replaceAll("/+$", ""), v.getMessage())),
+                        body.dataPlane() == null ? java.util.stream.Stream.<ApiProblem.Violation>empty()
+                                : body.dataPlane().missing().stream())
                 .sorted(java.util.Comparator.comparing(ApiProblem.Violation::path))
                 .toList();
         if (!violations.isEmpty()) {
@@ -95,7 +128,8 @@ class AppController {
         apps.save(new App(key, new LinkedHashSet<>(body.owners()),
                 new App.Slot(body.stable().adminUrl(), body.stable().trafficUrl()),
                 new App.Slot(body.canary().adminUrl(), body.canary().trafficUrl()),
-                body.adminToken(), body.route(), body.currentVersion()));
+                body.adminToken(), body.route(), body.currentVersion(),
+                body.dataPlane() == null ? App.DataPlane.BUILTIN : body.dataPlane().toDataPlane(body.route())));
         AppView view = AppView.of(apps.find(key).orElseThrow());
         return created ? ResponseEntity.status(201).body(view) : ResponseEntity.ok(view);
     }

@@ -41,19 +41,26 @@ public class AppRepository {
         int updated = jdbc.update("""
                 update rg_app set owners = ?, stable_admin_url = ?, stable_traffic_url = ?,
                   canary_admin_url = ?, canary_traffic_url = ?, admin_token = ?, route = ?,
-                  current_version = coalesce(?, current_version), updated_at = ?
+                  current_version = coalesce(?, current_version), updated_at = ?,
+                  router = ?, router_runtime_api = ?, router_backend = ?, metric_source = ?, prometheus_url = ?,
+                  tenant_header = ?
                 where app_key = ?""",
                 String.join(",", app.owners()), app.stable().adminUrl(), app.stable().trafficUrl(),
                 app.canary().adminUrl(), app.canary().trafficUrl(), app.adminToken(), app.route(),
-                app.currentVersion(), now, app.key());
+                app.currentVersion(), now, app.dataPlane().router(), app.dataPlane().runtimeApi(),
+                app.dataPlane().backend(), app.dataPlane().metrics(), app.dataPlane().prometheusUrl(),
+                app.dataPlane().tenantHeader(), app.key());
         if (updated == 0) {
             jdbc.update("""
                     insert into rg_app (app_key, owners, stable_admin_url, stable_traffic_url, canary_admin_url,
-                      canary_traffic_url, admin_token, route, current_version, updated_at)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                      canary_traffic_url, admin_token, route, current_version, updated_at,
+                      router, router_runtime_api, router_backend, metric_source, prometheus_url, tenant_header)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     app.key(), String.join(",", app.owners()), app.stable().adminUrl(), app.stable().trafficUrl(),
                     app.canary().adminUrl(), app.canary().trafficUrl(), app.adminToken(), app.route(),
-                    app.currentVersion(), now);
+                    app.currentVersion(), now, app.dataPlane().router(), app.dataPlane().runtimeApi(),
+                    app.dataPlane().backend(), app.dataPlane().metrics(), app.dataPlane().prometheusUrl(),
+                    app.dataPlane().tenantHeader());
         }
     }
 
@@ -71,6 +78,9 @@ public class AppRepository {
                 new App.Slot(rs.getString("canary_admin_url"), rs.getString("canary_traffic_url")),
                 rs.getString("admin_token"),
                 rs.getString("route"),
-                rs.getString("current_version"));
+                rs.getString("current_version"),
+                new App.DataPlane(rs.getString("router"), rs.getString("router_runtime_api"),
+                        rs.getString("router_backend"), rs.getString("metric_source"), rs.getString("prometheus_url"),
+                        rs.getString("tenant_header")));
     }
 }

@@ -2,6 +2,7 @@ package io.rollguard.rollback;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.springframework.stereotype.Service;
 
@@ -33,6 +34,10 @@ public class RestorationCheck {
     public List<String> differences(ReleaseContext ctx) {
         List<String> differences = new ArrayList<>();
         int weight = router.canaryWeight(ctx.app());
+        Set<String> pinned = router.pinnedToCanary(ctx.app());
+        if (!pinned.isEmpty()) {
+            differences.add("tenants still pinned to canary: " + String.join(", ", pinned));
+        }
         for (SlotName slot : SlotName.values()) {
             SlotSnapshot before = snapshots.find(ctx.release().id(), slot).orElse(null);
             if (before == null) {

@@ -1,6 +1,7 @@
 package io.rollguard.rollout;
 
 import java.time.Instant;
+import java.util.Set;
 
 import org.springframework.stereotype.Service;
 
@@ -50,6 +51,11 @@ public class RolloutService {
             throw new IllegalStateException("the canary slot of " + app.key() + " already takes " + weight
                     + " % of traffic; another rollout is not finished");
         }
+        Set<String> pinned = router.pinnedToCanary(app);
+        if (!pinned.isEmpty()) {
+            throw new IllegalStateException("tenants " + pinned + " of " + app.key()
+                    + " are still pinned to the canary slot; another rollout is not finished");
+        }
         Instant now = Instant.now();
         for (SlotName slot : SlotName.values()) {
             TargetPlatform.SlotContent content = target.read(app, slot);
@@ -74,6 +80,14 @@ public class RolloutService {
     }
 
     public void shiftTraffic(ReleaseContext ctx, int stepIndex) {
+        if (ctx.descriptor().rollout().byTenants()) {
+            Set<String> tenants = ctx.descriptor().rollout().tenantsPinnedAt(stepIndex);
+            router.pinToCanary(ctx.app(), tenants);
+            releases.updateStep(ctx.release().id(), stepIndex + 1, 0);
+            releases.addEvent(ctx.release().id(), "TRAFFIC_SHIFTED", null,
+                    "step " + (stepIndex + 1) + ": tenants " + String.join(", ", tenants) + " pinned to canary");
+            return;
+        }
         int weight = ctx.descriptor().rollout().steps().get(stepIndex).weight();
         router.setCanaryWeight(ctx.app(), weight);
         releases.updateStep(ctx.release().id(), stepIndex + 1, weight);
@@ -83,6 +97,7 @@ public class RolloutService {
 
     public void restoreStableTraffic(ReleaseContext ctx) {
         router.setCanaryWeight(ctx.app(), 0);
+        router.pinToCanary(ctx.app(), Set.of());
         releases.updateStep(ctx.release().id(), ctx.release().currentStep(), 0);
         releases.addEvent(ctx.release().id(), "TRAFFIC_RESTORED", null, "100 % to stable");
     }
@@ -92,6 +107,7 @@ public class RolloutService {
         App app = ctx.app();
         target.deploy(app, SlotName.STABLE, ctx.release().artifact());
         router.setCanaryWeight(app, 0);
+        router.pinToCanary(app, Set.of());
         apps.updateCurrentVersion(app.key(), ctx.release().version());
         releases.updatePreviousVersion(ctx.release().id(), ctx.release().previousVersion());
         releases.updateStep(ctx.release().id(), ctx.release().currentStep(), 0);
@@ -103,6 +119,7 @@ public class RolloutService {
         App app = ctx.app();
         String releaseId = ctx.release().id();
         router.setCanaryWeight(app, 0);
+        router.pinToCanary(app, Set.of());
         for (SlotName slot : SlotName.values()) {
             SlotSnapshot before = snapshots.find(releaseId, slot)
                     .orElseThrow(() -> new IllegalStateException("no record of the " + slot.id() + " slot before release "

@@ -1,5 +1,7 @@
 package io.rollguard.routing;
 
+import java.util.Set;
+
 import io.rollguard.app.App;
 
 /** Splits an app's user traffic between its stable and canary slots. Idempotent. */
@@ -10,4 +12,13 @@ public interface TrafficRouter {
 
     /** The weight the router really applies now, read back from the router itself. */
     int canaryWeight(App app);
+
+    /**
+     * Pins exactly these tenants (by the app's tenant header) to the canary slot; every other
+     * request follows the weights. An empty set unpins everyone.
+     */
+    void pinToCanary(App app, Set<String> tenants);
+
+    /** The tenants the router really pins to canary now, read back from the router itself. */
+    Set<String> pinnedToCanary(App app);
 }

@@ -4,117 +4,397 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import io.rollguard.analysis.AnalysisRun.Outcome;
 import io.rollguard.app.App;
 import io.rollguard.app.SlotName;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
+import io.rollguard.release.descriptor.ReleaseDescriptor.FailIf;
+import io.rollguard.release.descriptor.ReleaseDescriptor.MannWhitney;
+import io.rollguard.release.descriptor.ReleaseDescriptor.Metric;
 
 class CanaryAnalysisTest {
 
     static final App APP = new App("expenses", Set.of("alice"), new App.Slot("http://s/admin", "http://s/app"),
             new App.Slot("http://c/admin", "http://c/app"), "t", "expenses", "1.0.0");
     static final Instant FROM = Instant.parse("2026-01-01T00:00:00Z");
-    static final Instant TO = FROM.plusSeconds(8);
 
-    /** A metric source that answers from a table: per slot, (samples, value); null means it fails. */
-    record TableSource(Map<SlotName, MetricSource.Measurement> answers) implements MetricSource {
+    /** Answers per slot and per 2 s measurement window, in order; {@code null} means the source fails. */
+    static final class ScriptedSource implements MetricSource {
+        final List<double[]> canary = new ArrayList<>();
+        final List<double[]> baseline = new ArrayList<>();
+
+        ScriptedSource window(double[] canarySamples, double[] baselineSamples) {
+            canary.add(canarySamples);
+            baseline.add(baselineSamples);
+            return this;
+        }
+
         @Override
         public String name() {
             return "builtin";
         }
 
         @Override
-        public Measurement measure(App app, SlotName slot, String query, Instant from, Instant to) {
-            Measurement m = answers.get(slot);
-            if (m == null) {
-                throw new IllegalStateException("connection refused");
+        public Samples measure(App app, SlotName slot, String query, Instant from, Instant to) {
+            int window = (int) (Duration.between(FROM, from).toMillis() / 2000);
+            double[] values = slot == SlotName.CANARY ? canary.get(window) : baseline.get(window);
+            String sent = query + "{slot=\"" + slot.id() + "\"}";
+            if (values == null) {
+                throw new MetricQueryException(sent, "connection refused");
             }
-            return m;
+            double value = values.length == 0 ? Double.NaN : java.util.Arrays.stream(values).average().orElseThrow();
+            return new Samples(sent, values, value);
         }
     }
 
-    static ReleaseDescriptor descriptor(ReleaseDescriptor.FailIf failIf, int minSamples) {
+    static ReleaseDescriptor descriptor(Duration interval, Metric metric) {
         return new ReleaseDescriptor("expenses", "1.1.0", null, null, null, List.of(), List.of(),
                 new ReleaseDescriptor.Rollout("canary", List.of(new ReleaseDescriptor.Step(20, Duration.ofSeconds(8))),
                         ReleaseDescriptor.OnFailure.ROLLBACK),
-                new ReleaseDescriptor.Analysis(Duration.ofSeconds(8), minSamples,
-                        List.of(new ReleaseDescriptor.Metric("error-rate", "builtin", "error-ratio", failIf))),
+                new ReleaseDescriptor.Analysis(interval, 20, List.of(metric)),
                 new ReleaseDescriptor.Smoke("/health", 200));
     }
 
-    static AnalysisRun analyze(MetricSource.Measurement canary, MetricSource.Measurement baseline,
-            ReleaseDescriptor.FailIf failIf) {
-        Map<SlotName, MetricSource.Measurement> answers = new java.util.EnumMap<>(SlotName.class);
-        if (canary != null) {
-            answers.put(SlotName.CANARY, canary);
+    static AnalysisRun analyze(ScriptedSource source, Metric metric) {
+        int windows = source.canary.size();
+        return new CanaryAnalysis(List.of(source)).analyze(APP, descriptor(Duration.ofSeconds(2), metric), 1, 20,
+                FROM, FROM.plusSeconds(2L * windows));
+    }
+
+    static Metric thresholds(FailIf failIf) {
+        return new Metric("error-rate", "builtin", "error-ratio", failIf, 20);
+    }
+
+    static Metric latencyTest(double confidence, double tolerance, int minSamples) {
+        return new Metric("latency", "builtin", "latency", null, new MannWhitney(confidence, tolerance), minSamples, 0, 4);
+    }
+
+    /** n request outcomes of which {@code errors} failed (1) and the rest succeeded (0). */
+    static double[] outcomes(int n, int errors) {
+        double[] values = new double[n];
+        for (int i = 0; i < errors; i++) {
+            values[i * n / errors] = 1;
         }
-        if (baseline != null) {
-            answers.put(SlotName.STABLE, baseline);
+        return values;
+    }
+
+    /** Latency-like samples: log-normal around {@code medianMs}, fixed seed so every run sees the same data. */
+    static double[] latencies(long seed, int n, double medianMs, double spread) {
+        Random random = new Random(seed);
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = medianMs * Math.exp(spread * random.nextGaussian());
         }
-        return new CanaryAnalysis(List.of(new TableSource(answers)))
-                .analyze(APP, descriptor(failIf, 20), 1, 20, FROM, TO);
+        return values;
     }
 
-    static MetricSource.Measurement m(long samples, double value) {
-        return new MetricSource.Measurement("error-ratio", samples, value);
+    /** Column 0 (status, as 1 for a 5xx) or 1 (latency ms) of a recording in src/test/resources/analysis/. */
+    static double[] recorded(String version, int column) {
+        try (var in = CanaryAnalysisTest.class.getResourceAsStream("/analysis/recorded-" + version + ".csv")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.startsWith("#") && !l.isBlank()).map(l -> l.split(","))
+                    .mapToDouble(f -> column == 0 ? (Integer.parseInt(f[0]) >= 500 ? 1 : 0) : Double.parseDouble(f[1]))
+                    .toArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ recorded samples of the example versions
+
+    @Test
+    void recordedBadVersionFailsAgainstRecordedBaseline() {
+        // given 400 recorded responses of 1.2.0 (a third are 500s) and of 1.0.0
+        ScriptedSource source = new ScriptedSource().window(recorded("1.2.0", 0), recorded("1.0.0", 0));
+
+        // when judged by threshold and by rank test
+        AnalysisRun run = analyze(source, new Metric("errors", "builtin", "error-ratio", new FailIf(0.05, null),
+                new MannWhitney(0.99, 0.01), 20, 0, 4));
+
+        // then both comparisons fail it
+        assertThat(run.verdict()).isEqualTo(Verdict.FAILED);
+        AnalysisRun.Measurement m = run.metrics().get(0).measurements().get(0);
+        assertThat(m.checks()).allMatch(AnalysisRun.Check::failed);
+        assertThat(m.checks().get(1).pValue()).isLessThan(0.01);
+        assertThat(m.canary().n()).isEqualTo(400);
     }
 
     @Test
-    void thinDataIsInconclusiveNeverPassed() {
-        AnalysisRun run = analyze(m(19, 0.0), m(500, 0.0), new ReleaseDescriptor.FailIf(0.05, null));
-        assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
-        assertThat(run.reason()).contains("only 19 canary samples, 20 needed");
+    void recordedGoodVersionWithTheSameErrorDistributionPasses() {
+        ScriptedSource source = new ScriptedSource().window(recorded("1.1.0", 0), recorded("1.0.0", 0));
+
+        AnalysisRun run = analyze(source, new Metric("errors", "builtin", "error-ratio", new FailIf(0.05, null),
+                new MannWhitney(0.99, 0.01), 20, 0, 4));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.PASSED);
     }
 
     @Test
-    void noDataAtAllIsInconclusive() {
-        AnalysisRun run = analyze(m(0, Double.NaN), m(0, Double.NaN), new ReleaseDescriptor.FailIf(0.05, null));
-        assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    void recordedLatenciesOfTheGoodVersionPassWithinTheExamplesMargin() {
+        ScriptedSource source = new ScriptedSource().window(recorded("1.1.0", 1), recorded("1.0.0", 1));
+
+        AnalysisRun run = analyze(source, latencyTest(0.95, 500, 20));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(run.metrics().get(0).measurements().get(0).canary().n()).isEqualTo(400);
     }
 
     @Test
-    void aSourceThatFailsIsInconclusiveAndSaysWhy() {
-        AnalysisRun run = analyze(null, null, new ReleaseDescriptor.FailIf(0.05, null));
+    void aFewRecordedSamplesAreInconclusive() {
+        double[] few = java.util.Arrays.copyOf(recorded("1.2.0", 0), 12);
+        ScriptedSource source = new ScriptedSource().window(few, recorded("1.0.0", 0));
+
+        AnalysisRun run = analyze(source, new Metric("errors", "builtin", "error-ratio", new FailIf(0.05, null),
+                new MannWhitney(0.99, 0.01), 20, 0, 4));
+
         assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
-        assertThat(run.reason()).contains("connection refused");
+        assertThat(run.reason()).contains("only 12 canary samples, 20 needed");
     }
+
+    // ------------------------------------------------------------------ statistical comparison
+
+    @Test
+    void clearLatencyRegressionFailsWithStatisticAndPValueInTheEvidence() {
+        // given canary latencies about 40 % above the baseline's
+        ScriptedSource source = new ScriptedSource().window(latencies(1, 200, 14, 0.3), latencies(2, 400, 10, 0.3));
+
+        // when judged at 95 % confidence with a 1 ms tolerance
+        AnalysisRun run = analyze(source, latencyTest(0.95, 1, 20));
+
+        // then it fails and the evidence carries U, p and both sample summaries
+        assertThat(run.verdict()).isEqualTo(Verdict.FAILED);
+        AnalysisRun.Measurement m = run.metrics().get(0).measurements().get(0);
+        AnalysisRun.Check check = m.checks().get(0);
+        assertThat(check.kind()).isEqualTo("mannWhitney");
+        assertThat(check.pValue()).isLessThan(0.001);
+        assertThat(check.statistic()).isPositive();
+        assertThat(m.canary().n()).isEqualTo(200);
+        assertThat(m.baseline().n()).isEqualTo(400);
+        assertThat(m.canary().median()).isGreaterThan(m.baseline().median());
+        assertThat(m.canaryQuery()).isEqualTo("latency{slot=\"canary\"}");
+        assertThat(run.reason()).contains("significantly above baseline", "p=");
+    }
+
+    @Test
+    void equalDistributionsPass() {
+        // given canary and baseline drawn from the same distribution
+        ScriptedSource source = new ScriptedSource().window(latencies(3, 200, 10, 0.3), latencies(4, 400, 10, 0.3));
+
+        // when judged
+        AnalysisRun run = analyze(source, latencyTest(0.95, 1, 20));
+
+        // then no significant difference is found
+        assertThat(run.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(run.metrics().get(0).measurements().get(0).checks().get(0).pValue()).isGreaterThanOrEqualTo(0.05);
+        assertThat(run.reason()).contains("no significant difference");
+    }
+
+    @Test
+    void tooFewSamplesAreInconclusiveEvenWhenTheyLookFine() {
+        // given only 12 canary samples, identical to the baseline
+        ScriptedSource source = new ScriptedSource().window(latencies(5, 12, 10, 0.3), latencies(6, 400, 10, 0.3));
+
+        // when a metric needs 20
+        AnalysisRun run = analyze(source, latencyTest(0.95, 1, 20));
+
+        // then thin data never passes
+        assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(run.reason()).contains("only 12 canary samples, 20 needed");
+    }
+
+    @Test
+    void tooFewBaselineSamplesAreInconclusiveForAComparisonWithTheBaseline() {
+        ScriptedSource source = new ScriptedSource().window(latencies(5, 200, 10, 0.3), latencies(6, 3, 10, 0.3));
+
+        AnalysisRun run = analyze(source, latencyTest(0.95, 1, 20));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(run.reason()).contains("only 3 baseline samples");
+    }
+
+    @Test
+    void tinySignificantDifferenceInsideTheTolerancePasses() {
+        // given many samples where the canary is 0.3 ms slower than a tight 10 ms baseline: significant, harmless
+        ScriptedSource source = new ScriptedSource().window(latencies(7, 3000, 10.3, 0.05),
+                latencies(8, 3000, 10.0, 0.05));
+
+        // when the tolerance is 2 ms
+        AnalysisRun run = analyze(source, latencyTest(0.95, 2, 20));
+
+        // then the test is significant but the canary passes, and the reason says so
+        AnalysisRun.Check check = run.metrics().get(0).measurements().get(0).checks().get(0);
+        assertThat(check.pValue()).isLessThan(0.05);
+        assertThat(check.failed()).isFalse();
+        assertThat(run.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(run.reason()).contains("within the tolerance 2.000");
+    }
+
+    @Test
+    void thirtyPercentErrorsFailTheRankTestOnRequestOutcomes() {
+        // given one sample per request: 30 % of canary requests failed, none of the baseline's
+        ScriptedSource source = new ScriptedSource().window(outcomes(60, 18), outcomes(240, 0));
+
+        AnalysisRun run = analyze(source, new Metric("errors", "builtin", "error-ratio", null,
+                new MannWhitney(0.99, 0.01), 20, 0, 4));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(run.metrics().get(0).measurements().get(0).canary().mean()).isEqualTo(0.3);
+    }
+
+    @Test
+    void canaryBetterThanBaselinePasses() {
+        ScriptedSource source = new ScriptedSource().window(latencies(9, 200, 7, 0.3), latencies(10, 400, 10, 0.3));
+
+        AnalysisRun run = analyze(source, latencyTest(0.95, 0, 20));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(run.reason()).contains("is not above baseline");
+    }
+
+    // ------------------------------------------------------------------ thresholds
 
     @Test
     void canaryAboveTheAbsoluteLimitFails() {
-        AnalysisRun run = analyze(m(40, 0.33), m(160, 0.0), new ReleaseDescriptor.FailIf(0.05, null));
+        ScriptedSource source = new ScriptedSource().window(outcomes(40, 13), outcomes(160, 0));
+
+        AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
+
         assertThat(run.verdict()).isEqualTo(Verdict.FAILED);
-        assertThat(run.reason()).contains("0.3300 is above the limit 0.05000");
-        assertThat(run.metrics().get(0).canarySamples()).isEqualTo(40);
-        assertThat(run.metrics().get(0).baselineSamples()).isEqualTo(160);
+        assertThat(run.reason()).contains("0.3250 is above the limit 0.05000");
+        AnalysisRun.Check check = run.metrics().get(0).measurements().get(0).checks().get(0);
+        assertThat(check.observed()).isEqualTo(0.325);
+        assertThat(check.limit()).isEqualTo(0.05);
     }
 
     @Test
     void canaryWorseThanBaselineByMoreThanTheMarginFails() {
-        AnalysisRun run = analyze(m(40, 0.10), m(160, 0.02), new ReleaseDescriptor.FailIf(null, 0.05));
+        ScriptedSource source = new ScriptedSource().window(outcomes(40, 4), outcomes(160, 3));
+
+        AnalysisRun run = analyze(source, thresholds(new FailIf(null, 0.05)));
+
         assertThat(run.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(run.reason()).contains("exceeds the margin");
     }
 
     @Test
     void canaryWithinTheMarginOfBaselinePasses() {
-        AnalysisRun run = analyze(m(40, 0.03), m(160, 0.02), new ReleaseDescriptor.FailIf(null, 0.05));
+        ScriptedSource source = new ScriptedSource().window(outcomes(40, 1), outcomes(160, 3));
+
+        AnalysisRun run = analyze(source, thresholds(new FailIf(null, 0.05)));
+
         assertThat(run.verdict()).isEqualTo(Verdict.PASSED);
     }
 
     @Test
-    void relativeComparisonNeedsEnoughBaselineSamplesToo() {
-        AnalysisRun run = analyze(m(40, 0.03), m(3, 0.02), new ReleaseDescriptor.FailIf(null, 0.05));
+    void healthyCanaryPassesTheAbsoluteLimit() {
+        ScriptedSource source = new ScriptedSource().window(outcomes(40, 0), outcomes(160, 0));
+
+        AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(run.metrics().get(0).measurements()).hasSize(1);
+    }
+
+    @Test
+    void noDataAtAllIsInconclusive() {
+        ScriptedSource source = new ScriptedSource().window(new double[0], new double[0]);
+
+        AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
+
         assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
-        assertThat(run.reason()).contains("baseline samples");
+        assertThat(run.reason()).contains("only 0 canary samples");
+    }
+
+    // ------------------------------------------------------------------ errors and limits (Argo Rollouts)
+
+    @Test
+    void aSourceThatFailsIsInconclusiveAndTheEvidenceNamesTheQuery() {
+        ScriptedSource source = new ScriptedSource().window(null, outcomes(160, 0));
+
+        AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(run.reason()).contains("canary query failed: connection refused");
+        AnalysisRun.Measurement m = run.metrics().get(0).measurements().get(0);
+        assertThat(m.outcome()).isEqualTo(Outcome.ERROR);
+        assertThat(m.canaryQuery()).isEqualTo("error-ratio{slot=\"canary\"}");
     }
 
     @Test
-    void healthyCanaryPasses() {
-        AnalysisRun run = analyze(m(40, 0.0), m(160, 0.0), new ReleaseDescriptor.FailIf(0.05, null));
+    void moreConsecutiveErrorsThanTheLimitAreInconclusiveEvenIfLaterMeasurementsPass() {
+        // given three measurements in a row that could not be taken, then a good one
+        ScriptedSource source = new ScriptedSource().window(null, null).window(null, null).window(null, null)
+                .window(outcomes(40, 0), outcomes(160, 0));
+
+        AnalysisRun run = analyze(source, new Metric("error-rate", "builtin", "error-ratio", new FailIf(0.05, null),
+                null, 20, 0, 2));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(run.reason()).contains("3 consecutive measurements could not be taken (limit 2)");
+        assertThat(run.metrics().get(0).maxConsecutiveErrors()).isEqualTo(3);
+    }
+
+    @Test
+    void aTransientErrorWithinTheLimitFollowedByGoodMeasurementsPassesAndSaysSo() {
+        ScriptedSource source = new ScriptedSource().window(outcomes(40, 0), outcomes(160, 0)).window(null, null)
+                .window(outcomes(40, 0), outcomes(160, 0));
+
+        AnalysisRun run = analyze(source, new Metric("error-rate", "builtin", "error-ratio", new FailIf(0.05, null),
+                null, 20, 0, 2));
+
         assertThat(run.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(run.reason()).contains("1 measurement(s) could not be taken");
+    }
+
+    @Test
+    void anErrorInTheLatestMeasurementNeverPasses() {
+        ScriptedSource source = new ScriptedSource().window(outcomes(40, 0), outcomes(160, 0)).window(null, null);
+
+        AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(run.reason()).contains("latest measurement could not be taken");
+    }
+
+    @Test
+    void failuresWithinTheFailureLimitPassAndMoreFail() {
+        Metric tolerant = new Metric("error-rate", "builtin", "error-ratio", new FailIf(0.05, null), null, 20, 1, 4);
+        ScriptedSource oneBad = new ScriptedSource().window(outcomes(40, 10), outcomes(160, 0))
+                .window(outcomes(40, 0), outcomes(160, 0)).window(outcomes(40, 0), outcomes(160, 0));
+        ScriptedSource twoBad = new ScriptedSource().window(outcomes(40, 10), outcomes(160, 0))
+                .window(outcomes(40, 0), outcomes(160, 0)).window(outcomes(40, 10), outcomes(160, 0));
+
+        AnalysisRun passed = analyze(oneBad, tolerant);
+        AnalysisRun failed = analyze(twoBad, tolerant);
+
+        assertThat(passed.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(passed.reason()).contains("1 of 3 measurements failed, within the failure limit 1");
+        assertThat(failed.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(failed.reason()).contains("2 of 3 measurements failed (failure limit 1)");
+    }
+
+    @Test
+    void aMetricWithAnUnknownSourceIsInconclusive() {
+        AnalysisRun run = new CanaryAnalysis(List.of()).analyze(APP,
+                descriptor(null, thresholds(new FailIf(0.05, null))), 1, 20, FROM, FROM.plusSeconds(8));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(run.reason()).contains("no metric source named builtin");
+    }
+
+    @Test
+    void theStepIsCutIntoOneMeasurementPerWholeInterval() {
+        assertThat(CanaryAnalysis.windows(FROM, FROM.plusMillis(8300), Duration.ofSeconds(8))).hasSize(2);
+        assertThat(CanaryAnalysis.windows(FROM, FROM.plusMillis(7900), Duration.ofSeconds(8))).hasSize(2);
+        assertThat(CanaryAnalysis.windows(FROM, FROM.plusSeconds(8), Duration.ofSeconds(2)))
+                .containsExactly(FROM, FROM.plusSeconds(2), FROM.plusSeconds(4), FROM.plusSeconds(6), FROM.plusSeconds(8));
+        assertThat(CanaryAnalysis.windows(FROM, FROM.plusSeconds(8), null)).hasSize(2);
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import io.rollguard.support.Api;
+import io.rollguard.support.DataPlaneStack;
 import io.rollguard.support.ExpensesDatabase;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.RollguardProcess;
@@ -25,8 +26,8 @@ import io.rollguard.support.RollguardProcess;
  * on its embedded defaults (H2 in memory) and one Node-RED slot pair, then measures
  * <ul>
  * <li>start-up time and resident memory of the app,</li>
- * <li>latency of GET /expenses at 50 concurrent clients, straight to Node-RED and through the
- * built-in router (median, p99, throughput).</li>
+ * <li>latency of GET /expenses at 50 concurrent clients, straight to Node-RED, through the
+ * built-in router and through HAProxy 2.6 (median, p99, throughput, added latency), in one run.</li>
  * </ul>
  * Prints lines starting with {@code BENCH}.
  */
@@ -38,7 +39,8 @@ class RouterBenchmark {
 
     @Test
     void measure() throws Exception {
-        try (NodeRedSlots slots = NodeRedSlots.start("bench", ExpensesDatabase.create("rollguard_bench_app").slotEnvironment())) {
+        try (NodeRedSlots slots = NodeRedSlots.start("bench", ExpensesDatabase.create("rollguard_bench_app").slotEnvironment());
+                DataPlaneStack haproxy = DataPlaneStack.start("bench", "expenses", slots)) {
             slots.deploy(slots.stable(), NodeRedSlots.PROJECT.resolve("examples/expenses/1.0.0/flows.json"));
             slots.deploy(slots.canary(), NodeRedSlots.PROJECT.resolve("examples/expenses/1.0.0/flows.json"));
             RollguardProcess app = new RollguardProcess("rollguard-bench", List.of(
@@ -52,13 +54,20 @@ class RouterBenchmark {
                 api.registerExpenses(slots, List.of("alice"), "1.0.0");
                 String direct = slots.stable().baseUrl() + "/app/expenses";
                 String routed = app.routerUrl("/expenses/expenses");
+                // HAProxy as configured for the app: all traffic on stable, like the built-in router here
+                String viaHaproxy = haproxy.trafficUrl("/expenses");
                 load(direct, WARMUP, CONCURRENCY);
                 load(routed, WARMUP, CONCURRENCY);
-                report("direct to Node-RED", load(direct, REQUESTS, CONCURRENCY));
-                report("through built-in router", load(routed, REQUESTS, CONCURRENCY));
+                load(viaHaproxy, WARMUP, CONCURRENCY);
+                Result directRun = report("direct to Node-RED", load(direct, REQUESTS, CONCURRENCY));
+                overhead("through built-in router", report("through built-in router", load(routed, REQUESTS, CONCURRENCY)),
+                        directRun);
+                overhead("through HAProxy", report("through HAProxy", load(viaHaproxy, REQUESTS, CONCURRENCY)), directRun);
                 // one client at a time: the latency one hop adds, without CPU contention
-                report("direct to Node-RED", load(direct, 2_000, 1));
-                report("through built-in router", load(routed, 2_000, 1));
+                Result directSingle = report("direct to Node-RED", load(direct, 2_000, 1));
+                overhead("through built-in router", report("through built-in router", load(routed, 2_000, 1)),
+                        directSingle);
+                overhead("through HAProxy", report("through HAProxy", load(viaHaproxy, 2_000, 1)), directSingle);
                 System.out.printf("BENCH RSS after load: %d MiB%n", app.rssMiB());
             } finally {
                 app.stop();
@@ -67,6 +76,20 @@ class RouterBenchmark {
     }
 
     record Result(List<Long> nanos, long wallNanos, int errors, int concurrency) {
+
+        double median() {
+            return sorted().get(nanos.size() / 2) / 1e6;
+        }
+
+        double p99() {
+            return sorted().get((int) Math.ceil(nanos.size() * 0.99) - 1) / 1e6;
+        }
+
+        private List<Long> sorted() {
+            List<Long> sorted = new ArrayList<>(nanos);
+            Collections.sort(sorted);
+            return sorted;
+        }
     }
 
     static Result load(String url, int requests, int concurrency) throws Exception {
@@ -104,13 +127,16 @@ class RouterBenchmark {
         return new Result(new ArrayList<>(latencies), wall, errors.get(), concurrency);
     }
 
-    static void report(String what, Result r) {
-        List<Long> sorted = new ArrayList<>(r.nanos());
-        Collections.sort(sorted);
-        double p50 = sorted.get(sorted.size() / 2) / 1e6;
-        double p99 = sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1) / 1e6;
-        double rps = sorted.size() / (r.wallNanos() / 1e9);
+    static Result report(String what, Result r) {
+        double rps = r.nanos().size() / (r.wallNanos() / 1e9);
         System.out.printf("BENCH %-24s %d requests, %d concurrent: median %.2f ms, p99 %.2f ms, %.0f req/s, %d errors%n",
-                what, sorted.size(), r.concurrency(), p50, p99, rps, r.errors());
+                what, r.nanos().size(), r.concurrency(), r.median(), r.p99(), rps, r.errors());
+        return r;
+    }
+
+    /** Added latency of a router against the direct run of the same size, measured in the same run. */
+    static void overhead(String what, Result routed, Result direct) {
+        System.out.printf("BENCH %-24s added latency at %d concurrent: median %+.2f ms, p99 %+.2f ms%n", what,
+                routed.concurrency(), routed.median() - direct.median(), routed.p99() - direct.p99());
     }
 }

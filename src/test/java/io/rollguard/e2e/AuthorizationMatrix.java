@@ -109,6 +109,8 @@ abstract class AuthorizationMatrix extends EndToEndTest {
         for (String user : USERS) {
             assertThat(api.get(user, "/api/releases/" + release.id()).status()).as(user + " reads").isEqualTo(200);
             assertThat(api.get(user, "/api/releases?app=expenses").status()).as(user + " lists").isEqualTo(200);
+            assertThat(api.get(user, "/api/releases/" + release.id() + "/analysis").status()).as(user + " reads evidence")
+                    .isEqualTo(200);
             if (!user.equals("alice")) {
                 assertThat(api.post(user, "/api/releases/" + release.id() + "/abort").status()).as(user + " aborts")
                         .isEqualTo(403);

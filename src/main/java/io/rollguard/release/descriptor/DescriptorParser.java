@@ -109,7 +109,15 @@ public class DescriptorParser {
         List<Violation> violations = new ArrayList<>();
         int previous = 0;
         for (int i = 0; i < d.rollout().steps().size(); i++) {
-            int weight = d.rollout().steps().get(i).weight();
+            ReleaseDescriptor.Step step = d.rollout().steps().get(i);
+            if (d.rollout().byTenants() && step.weight() != 0) {
+                violations.add(new Violation("/rollout/steps/" + i + "/weight",
+                        "strategy tenants pins waves of tenants, it takes no weight"));
+            } else if (!d.rollout().byTenants() && !step.tenants().isEmpty()) {
+                violations.add(new Violation("/rollout/steps/" + i + "/tenants",
+                        "strategy canary shifts weights; tenants need strategy tenants"));
+            }
+            int weight = step.weight();
             if (weight < previous) {
                 violations.add(new Violation("/rollout/steps/" + i + "/weight",
                         "weights must not decrease: " + weight + " follows " + previous));
@@ -118,6 +126,13 @@ public class DescriptorParser {
             if (d.stepDuration(i) == null) {
                 violations.add(new Violation("/rollout/steps/" + i + "/pause",
                         "a step needs a pause, or analysis.interval must be set"));
+            }
+        }
+        for (int i = 0; i < d.analysis().metrics().size(); i++) {
+            ReleaseDescriptor.Metric metric = d.analysis().metrics().get(i);
+            if (metric.failIf() == null && metric.mannWhitney() == null) {
+                violations.add(new Violation("/analysis/metrics/" + i,
+                        "a metric needs a comparison: failIf (thresholds), mannWhitney (statistical test) or both"));
             }
         }
         if (d.flags() != null) {
@@ -136,13 +151,24 @@ public class DescriptorParser {
         JsonNode rollout = tree.path("rollout");
         JsonNode analysis = tree.path("analysis");
         List<ReleaseDescriptor.Step> steps = new ArrayList<>();
-        rollout.path("steps").forEach(s -> steps.add(new ReleaseDescriptor.Step(s.path("weight").asInt(),
-                duration(s.path("pause")))));
+        rollout.path("steps").forEach(s -> {
+            List<String> tenants = new ArrayList<>();
+            s.path("tenants").forEach(t -> tenants.add(t.asText()));
+            steps.add(new ReleaseDescriptor.Step(s.path("weight").asInt(), duration(s.path("pause")), tenants));
+        });
+        int minSamples = analysis.path("minSamples").asInt(20);
         List<ReleaseDescriptor.Metric> metrics = new ArrayList<>();
         analysis.path("metrics").forEach(m -> metrics.add(new ReleaseDescriptor.Metric(
-                m.path("name").asText(), m.path("source").asText(), m.path("query").asText(),
-                new ReleaseDescriptor.FailIf(number(m.path("failIf").path("above")),
-                        number(m.path("failIf").path("aboveBaselineBy"))))));
+                m.path("name").asText(), m.hasNonNull("source") ? m.path("source").asText() : null,
+                m.path("query").asText(),
+                m.has("failIf") ? new ReleaseDescriptor.FailIf(number(m.path("failIf").path("above")),
+                        number(m.path("failIf").path("aboveBaselineBy"))) : null,
+                m.has("mannWhitney") ? new ReleaseDescriptor.MannWhitney(
+                        m.path("mannWhitney").path("confidence").asDouble(),
+                        m.path("mannWhitney").path("tolerance").asDouble(0)) : null,
+                m.path("minSamples").asInt(minSamples),
+                m.path("failureLimit").asInt(ReleaseDescriptor.Metric.DEFAULT_FAILURE_LIMIT),
+                m.path("consecutiveErrorLimit").asInt(ReleaseDescriptor.Metric.DEFAULT_CONSECUTIVE_ERROR_LIMIT))));
         List<ReleaseDescriptor.Integration> integrations = new ArrayList<>();
         tree.path("integrations").forEach(i -> integrations.add(
                 new ReleaseDescriptor.Integration(i.path("name").asText(), i.path("settings"))));
@@ -168,7 +194,7 @@ public class DescriptorParser {
                         "hold".equals(rollout.path("onFailure").asText("rollback"))
                                 ? ReleaseDescriptor.OnFailure.HOLD : ReleaseDescriptor.OnFailure.ROLLBACK),
                 new ReleaseDescriptor.Analysis(duration(analysis.path("interval")),
-                        analysis.path("minSamples").asInt(20), metrics),
+                        minSamples, metrics),
                 tree.has("smoke") ? new ReleaseDescriptor.Smoke(smoke.path("path").asText(),
                         smoke.path("expectStatus").asInt(200)) : new ReleaseDescriptor.Smoke("/", 200));
     }

@@ -33,9 +33,30 @@ public record ReleaseDescriptor(
     }
 
     public record Rollout(String strategy, List<Step> steps, OnFailure onFailure) {
+
+        public static final String CANARY = "canary";
+        public static final String TENANTS = "tenants";
+
+        public boolean byTenants() {
+            return TENANTS.equals(strategy);
+        }
+
+        /** Waves are cumulative: at a step, its wave and every earlier one are pinned to canary. */
+        public java.util.Set<String> tenantsPinnedAt(int stepIndex) {
+            java.util.Set<String> pinned = new java.util.TreeSet<>();
+            for (int i = 0; i <= stepIndex && byTenants(); i++) {
+                pinned.addAll(steps.get(i).tenants());
+            }
+            return pinned;
+        }
     }
 
-    public record Step(int weight, Duration pause) {
+    /** A step by weight (strategy canary) or by a wave of tenants (strategy tenants; weight 0). */
+    public record Step(int weight, Duration pause, List<String> tenants) {
+
+        public Step(int weight, Duration pause) {
+            this(weight, pause, List.of());
+        }
     }
 
     public enum OnFailure { ROLLBACK, HOLD }
@@ -43,7 +64,26 @@ public record ReleaseDescriptor(
     public record Analysis(Duration interval, int minSamples, List<Metric> metrics) {
     }
 
-    public record Metric(String name, String source, String query, FailIf failIf) {
+    /**
+     * One metric of the analysis. Each measurement within a step is judged by every comparison
+     * given ({@code failIf}, {@code mannWhitney}); the limits follow Argo Rollouts: the metric
+     * fails when more than {@code failureLimit} measurements failed, and errs (inconclusive) when
+     * more than {@code consecutiveErrorLimit} measurements in a row could not be taken.
+     */
+    public record Metric(String name, String source, String query, FailIf failIf, MannWhitney mannWhitney,
+            int minSamples, int failureLimit, int consecutiveErrorLimit) {
+
+        public static final int DEFAULT_FAILURE_LIMIT = 0;
+        public static final int DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
+
+        /** A metric judged by thresholds only, with the default limits. */
+        public Metric(String name, String source, String query, FailIf failIf, int minSamples) {
+            this(name, source, query, failIf, null, minSamples, DEFAULT_FAILURE_LIMIT, DEFAULT_CONSECUTIVE_ERROR_LIMIT);
+        }
+    }
+
+    /** Canary vs baseline samples: a significant rise by more than {@code tolerance} (metric unit) fails. */
+    public record MannWhitney(double confidence, double tolerance) {
     }
 
     /** A metric fails when the canary value is above a limit, or above the baseline by more than a margin. */

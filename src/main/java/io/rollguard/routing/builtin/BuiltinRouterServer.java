@@ -172,7 +172,9 @@ public class BuiltinRouterServer implements SmartLifecycle {
      * per request (java.net.http.HttpClient costs about three times the latency here).
      */
     private void forward(HttpExchange exchange, App app, String rest) throws IOException {
-        SlotName slot = ThreadLocalRandom.current().nextInt(100) < routes.weight(app.key()) ? SlotName.CANARY
+        String tenant = exchange.getRequestHeaders().getFirst(app.dataPlane().tenantHeader());
+        SlotName slot = routes.pinnedToCanary(app.key(), tenant)
+                || ThreadLocalRandom.current().nextInt(100) < routes.weight(app.key()) ? SlotName.CANARY
                 : SlotName.STABLE;
         String query = exchange.getRequestURI().getRawQuery();
         URL target = URI.create(app.slot(slot).trafficUrl() + rest + (query == null ? "" : "?" + query)).toURL();

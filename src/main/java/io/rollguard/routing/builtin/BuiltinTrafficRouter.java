@@ -1,17 +1,25 @@
 package io.rollguard.routing.builtin;
 
+import java.util.Set;
+
 import org.springframework.stereotype.Component;
 
 import io.rollguard.app.App;
-import io.rollguard.routing.TrafficRouter;
+import io.rollguard.app.App.DataPlane;
+import io.rollguard.routing.RouterAdapter;
 
 @Component
-class BuiltinTrafficRouter implements TrafficRouter {
+class BuiltinTrafficRouter implements RouterAdapter {
 
     private final RouteTable routes;
 
     BuiltinTrafficRouter(RouteTable routes) {
         this.routes = routes;
+    }
+
+    @Override
+    public String type() {
+        return DataPlane.BUILTIN_ROUTER;
     }
 
     @Override
@@ -25,5 +33,15 @@ class BuiltinTrafficRouter implements TrafficRouter {
     @Override
     public int canaryWeight(App app) {
         return routes.storedWeight(app.key());
+    }
+
+    @Override
+    public void pinToCanary(App app, Set<String> tenants) {
+        routes.setPinned(app.key(), tenants);
+    }
+
+    @Override
+    public Set<String> pinnedToCanary(App app) {
+        return routes.storedPinned(app.key());
     }
 }

@@ -2,16 +2,21 @@ package io.rollguard.routing.builtin;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Canary weights per app. The database is the truth (so a restarted or second node routes the
+ * Canary weights and tenants pinned to canary per app. The database is the truth (so a restarted or second node routes the
  * same way); the router reads a copy refreshed every second so requests never wait on SQL.
  */
 @Component
@@ -19,6 +24,7 @@ class RouteTable {
 
     private final JdbcTemplate jdbc;
     private final Map<String, Integer> weights = new ConcurrentHashMap<>();
+    private volatile Map<String, Set<String>> pinned = Map.of();
 
     RouteTable(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -44,11 +50,39 @@ class RouteTable {
         return found.isEmpty() ? 0 : found.get(0);
     }
 
+    boolean pinnedToCanary(String appKey, String tenant) {
+        return tenant != null && pinned.getOrDefault(appKey, Set.of()).contains(tenant);
+    }
+
+    /** Replaces the app's pinned tenants in one transaction; the router's copy follows at once. */
+    @Transactional
+    void setPinned(String appKey, Set<String> tenants) {
+        jdbc.update("delete from rg_router_tenant where app_key = ?", appKey);
+        jdbc.batchUpdate("insert into rg_router_tenant (app_key, tenant, slot) values (?, ?, 'canary')",
+                tenants.stream().map(t -> new Object[] {appKey, t}).toList());
+        refreshPinned();
+    }
+
+    Set<String> storedPinned(String appKey) {
+        return new TreeSet<>(jdbc.queryForList(
+                "select tenant from rg_router_tenant where app_key = ? and slot = 'canary'", String.class, appKey));
+    }
+
     @Scheduled(fixedDelay = 1000)
     void refresh() {
         jdbc.query("select app_key, canary_weight from rg_route",
                 rs -> {
                     weights.put(rs.getString(1), rs.getInt(2));
                 });
+        refreshPinned();
+    }
+
+    private void refreshPinned() {
+        Map<String, Set<String>> fresh = new HashMap<>();
+        jdbc.query("select app_key, tenant from rg_router_tenant where slot = 'canary'",
+                rs -> {
+                    fresh.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(2));
+                });
+        pinned = fresh;
     }
 }

@@ -1,0 +1,97 @@
+package io.rollguard.analysis;
+
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Every analysis run with its per-metric evidence, in the shared database so any node and any auditor sees it. */
+@Repository
+class AnalysisEvidence {
+
+    /** A stored run as the API returns it. */
+    record StoredRun(long id, Instant recordedAt, int step, int weight, Instant from, Instant to, Verdict verdict,
+            String reason, List<AnalysisRun.MetricResult> metrics) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    AnalysisEvidence(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    @Transactional
+    long save(String releaseId, AnalysisRun run) {
+        GeneratedKeyHolder key = new GeneratedKeyHolder();
+        jdbc.update(con -> {
+            PreparedStatement ps = con.prepareStatement("insert into rg_analysis_run (release_id, step, weight, "
+                    + "window_from, window_to, verdict, reason, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    new String[] {"id"});
+            ps.setString(1, releaseId);
+            ps.setInt(2, run.step());
+            ps.setInt(3, run.weight());
+            ps.setTimestamp(4, Timestamp.from(run.from()));
+            ps.setTimestamp(5, Timestamp.from(run.to()));
+            ps.setString(6, run.verdict().name());
+            ps.setString(7, clip(run.reason()));
+            ps.setTimestamp(8, Timestamp.from(Instant.now()));
+            return ps;
+        }, key);
+        long runId = key.getKey().longValue();
+        for (AnalysisRun.MetricResult metric : run.metrics()) {
+            jdbc.update("insert into rg_analysis_metric (run_id, metric_name, source, verdict, reason, evidence) "
+                    + "values (?, ?, ?, ?, ?, ?)", runId, metric.name(), metric.source(), metric.verdict().name(),
+                    clip(metric.reason()), write(metric));
+        }
+        return runId;
+    }
+
+    List<StoredRun> runs(String releaseId) {
+        Map<Long, List<AnalysisRun.MetricResult>> metrics = jdbc.query(
+                "select m.run_id, m.evidence from rg_analysis_metric m join rg_analysis_run r on r.id = m.run_id "
+                        + "where r.release_id = ? order by m.id",
+                (rs, n) -> Map.entry(rs.getLong(1), read(rs.getString(2))), releaseId).stream()
+                .collect(Collectors.groupingBy(Map.Entry::getKey,
+                        Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+        return jdbc.query("select id, recorded_at, step, weight, window_from, window_to, verdict, reason "
+                + "from rg_analysis_run where release_id = ? order by id",
+                (rs, n) -> new StoredRun(rs.getLong("id"), rs.getTimestamp("recorded_at").toInstant(), rs.getInt("step"),
+                        rs.getInt("weight"), rs.getTimestamp("window_from").toInstant(),
+                        rs.getTimestamp("window_to").toInstant(), Verdict.valueOf(rs.getString("verdict")),
+                        rs.getString("reason"), metrics.getOrDefault(rs.getLong("id"), List.of())),
+                releaseId);
+    }
+
+    private String write(AnalysisRun.MetricResult metric) {
+        try {
+            return json.writeValueAsString(metric);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Analysis evidence of " + metric.name() + " cannot be written", e);
+        }
+    }
+
+    private AnalysisRun.MetricResult read(String text) {
+        try {
+            return json.readValue(text, AnalysisRun.MetricResult.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored analysis evidence cannot be read: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String clip(String text) {
+        return text.length() > 4000 ? text.substring(0, 3997) + "..." : text;
+    }
+}

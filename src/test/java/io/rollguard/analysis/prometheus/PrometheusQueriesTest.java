@@ -1,0 +1,45 @@
+package io.rollguard.analysis.prometheus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.rollguard.analysis.MetricQueryException;
+import io.rollguard.app.App;
+import io.rollguard.app.SlotName;
+
+class PrometheusQueriesTest {
+
+    static final App APP = new App("expenses", Set.of("alice"), new App.Slot("http://s/admin", "http://s/app"),
+            new App.Slot("http://c/admin", "http://c/app"), "t", "expenses-route", "1.0.0",
+            new App.DataPlane("haproxy", "127.0.0.1:1", "be_expenses", "prometheus", "http://127.0.0.1:2", "X-Tenant"));
+
+    @Test
+    void placeholdersNameTheSlotsServerTheBackendAndTheApp() {
+        String q = PrometheusMetricSource.expand(
+                "sum(rate(x{proxy=\"{{backend}}\",server=\"{{ slot }}\",app=\"{{app}}\"}[10s]))", APP, SlotName.CANARY);
+
+        assertThat(q).isEqualTo("sum(rate(x{proxy=\"be_expenses\",server=\"canary\",app=\"expenses\"}[10s]))");
+    }
+
+    @Test
+    void anUnknownPlaceholderIsAnErrorNotAQueryWithBracesInIt() {
+        assertThatThrownBy(() -> PrometheusMetricSource.expand("x{tenant=\"{{tenant}}\"}", APP, SlotName.STABLE))
+                .isInstanceOf(MetricQueryException.class).hasMessageContaining("unknown placeholder {{tenant}}");
+    }
+
+    @Test
+    void counterGrowthSurvivesAResetAndSkipsNaN() throws Exception {
+        // given a counter that grows to 130, resets (HAProxy restarted) and grows to 25 again
+        var points = new ObjectMapper().readTree("""
+                [[1,"100"],[2,"120"],[3,"NaN"],[4,"130"],[5,"10"],[6,"25"]]""");
+
+        // then the window saw 30 + 10 + 15 responses
+        assertThat(PrometheusMetricSource.increase(points)).isEqualTo(55);
+    }
+}
