@@ -27,6 +27,7 @@ import io.rollguard.routing.TrafficRouter;
 import io.rollguard.routing.builtin.BuiltinRouterServer;
 import io.rollguard.support.Api;
 import io.rollguard.support.DataPlaneStack;
+import io.rollguard.support.ExpensesDatabase;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
 import io.rollguard.support.TrafficGenerator;
@@ -50,7 +51,9 @@ class DetectionBenchmark {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        slots = NodeRedSlots.start("bench-detection");
+        // the sample app keeps its records in a database of its own
+        slots = NodeRedSlots.start("bench-detection",
+                ExpensesDatabase.create("rollguard_bench_detection_app").slotEnvironment());
         stack = DataPlaneStack.start("bench-detection", "expenses", slots);
         PostgresDatabase.register(registry, "rollguard_bench_detection");
     }

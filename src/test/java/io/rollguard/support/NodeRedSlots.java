@@ -41,10 +41,6 @@ public final class NodeRedSlots implements AutoCloseable {
         this.token = token;
     }
 
-    public static NodeRedSlots start(String prefix) {
-        return start(prefix, Map.of());
-    }
-
     /** Slots whose Node-RED processes get {@code environment} too (the app's APP_DATABASE_URL). */
     public static NodeRedSlots start(String prefix, Map<String, String> environment) {
         if (!Files.exists(STACK.resolve("node_modules/node-red/red.js")) || !Files.exists(STACK.resolve("node_modules/pg"))) {
