@@ -83,6 +83,9 @@ class AnalysisDelegates {
         event.put("run", runId);
         event.put("step", run.step());
         event.put("weight", run.weight());
+        // the window the run judged: the portal charts canary vs baseline over it
+        event.put("from", run.from().toString());
+        event.put("to", run.to().toString());
         event.put("verdict", run.verdict());
         event.put("reason", run.reason());
         try {
