@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,7 +25,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rollguard.app.AppRepository;
 import io.rollguard.routing.TrafficRouter;
 import io.rollguard.support.Api;
-import io.rollguard.support.DataPlaneStack;
 import io.rollguard.support.TrafficGenerator;
 
 /**
@@ -36,19 +34,9 @@ import io.rollguard.support.TrafficGenerator;
  */
 class DataPlaneReleaseIT extends EndToEndTest {
 
-    static DataPlaneStack stack;
-
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        startInfrastructure(registry, "rollguard_it_data_plane_release");
-        stack = DataPlaneStack.start("release", "expenses", slots);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
+        startInfrastructureWithDataPlane(registry, "rollguard_it_data_plane_release", "release");
     }
 
     @Autowired

@@ -24,6 +24,7 @@ import org.awaitility.core.ConditionTimeoutException;
 
 import io.rollguard.routing.builtin.BuiltinRouterServer;
 import io.rollguard.support.Api;
+import io.rollguard.support.DataPlaneStack;
 import io.rollguard.support.ExpensesDatabase;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
@@ -43,6 +44,7 @@ abstract class EndToEndTest {
 
     static final Path EXAMPLES = NodeRedSlots.PROJECT.resolve("examples/expenses");
     static NodeRedSlots slots;
+    static DataPlaneStack stack;
     static ExpensesDatabase appDatabase;
 
     @LocalServerPort
@@ -62,8 +64,18 @@ abstract class EndToEndTest {
         PostgresDatabase.register(registry, database);
     }
 
+    /** For the tests of the production data plane: HAProxy and Prometheus in front of the slots. */
+    static void startInfrastructureWithDataPlane(DynamicPropertyRegistry registry, String database, String name) {
+        startInfrastructure(registry, database);
+        stack = DataPlaneStack.start(name, "expenses", slots);
+    }
+
     @AfterAll
     static void stopSlots() {
+        if (stack != null) {
+            stack.close();
+            stack = null;
+        }
         if (slots != null) {
             slots.close();
         }

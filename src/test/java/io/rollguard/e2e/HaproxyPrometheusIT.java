@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,7 +25,6 @@ import io.rollguard.app.AppRepository;
 import io.rollguard.app.SlotName;
 import io.rollguard.routing.TrafficRouter;
 import io.rollguard.support.Api;
-import io.rollguard.support.DataPlaneStack;
 import io.rollguard.support.TrafficGenerator;
 
 /**
@@ -36,19 +34,9 @@ import io.rollguard.support.TrafficGenerator;
  */
 class HaproxyPrometheusIT extends EndToEndTest {
 
-    static DataPlaneStack stack;
-
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        startInfrastructure(registry, "rollguard_it_data_plane");
-        stack = DataPlaneStack.start("adapters", "expenses", slots);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
+        startInfrastructureWithDataPlane(registry, "rollguard_it_data_plane", "adapters");
     }
 
     @Autowired
@@ -156,13 +144,7 @@ class HaproxyPrometheusIT extends EndToEndTest {
         // given Prometheus already has the canary's counter (it may just have been restarted by another test:
         // responses before a series' first scrape cannot be counted, which makes a window thin, never passed)
         // (a range query repeats a series' last sample for minutes, so ask when that sample was scraped)
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> {
-                    double[] scraped = prometheus().measure(app, SlotName.CANARY,
-                            "max(timestamp(haproxy_server_http_responses_total{proxy=\"{{backend}}\",server=\"{{slot}}\"}))",
-                            Instant.now().minusSeconds(1), Instant.now()).values();
-                    return scraped[scraped.length - 1] > Instant.now().minusSeconds(2).getEpochSecond();
-                });
+        awaitScrapeAfter(Instant.now().minusSeconds(2));
         // and half the traffic on canary for a few seconds
         router.setCanaryWeight(app, 50);
         Instant from = Instant.now();
@@ -172,8 +154,8 @@ class HaproxyPrometheusIT extends EndToEndTest {
             traffic.close();
             hits = traffic.hits();
         }
-        // two scrapes after the last response, so the window holds all of it
-        Thread.sleep(2500);
+        // two scrapes after the last response (1 s apart), so the window holds all of it
+        awaitScrapeAfter(Instant.now().plusSeconds(2));
         Instant to = Instant.now();
 
         // when
@@ -240,5 +222,16 @@ class HaproxyPrometheusIT extends EndToEndTest {
         } finally {
             stack.startPrometheus();
         }
+    }
+
+    /** Waits until Prometheus has scraped the canary's counters later than {@code instant}. */
+    private void awaitScrapeAfter(Instant instant) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> {
+                    double[] scraped = prometheus().measure(app, SlotName.CANARY,
+                            "max(timestamp(haproxy_server_http_responses_total{proxy=\"{{backend}}\",server=\"{{slot}}\"}))",
+                            Instant.now().minusSeconds(1), Instant.now()).values();
+                    return scraped[scraped.length - 1] > instant.getEpochSecond();
+                });
     }
 }

@@ -18,7 +18,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -29,7 +28,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rollguard.app.AppRepository;
 import io.rollguard.routing.TrafficRouter;
 import io.rollguard.support.Api;
-import io.rollguard.support.DataPlaneStack;
 import io.rollguard.support.TrafficGenerator;
 
 /**
@@ -39,19 +37,9 @@ import io.rollguard.support.TrafficGenerator;
  */
 class TenantWavesIT extends EndToEndTest {
 
-    static DataPlaneStack stack;
-
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        startInfrastructure(registry, "rollguard_it_tenant_waves");
-        stack = DataPlaneStack.start("tenants", "expenses", slots);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
+        startInfrastructureWithDataPlane(registry, "rollguard_it_tenant_waves", "tenants");
     }
 
     @Autowired
