@@ -9,6 +9,7 @@ import java.util.Map;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.delegate.TaskListener;
+import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -69,7 +70,8 @@ class AnalysisDelegates {
             }
             String decision = (String) task.getVariable(ReleaseVariables.DECISION);
             if (!"continue".equals(decision) && !"rollback".equals(decision)) {
-                throw new ProcessEngineException("decision must be 'continue' or 'rollback', was " + decision);
+                throw new FormFieldValidationException(ReleaseVariables.DECISION,
+                        "decision must be 'continue' or 'rollback', was " + decision);
             }
             String comment = (String) task.getVariable(ReleaseVariables.COMMENT);
             releases.addEvent((String) task.getVariable(ReleaseVariables.RELEASE_ID), "ANALYSIS_DECIDED", user,

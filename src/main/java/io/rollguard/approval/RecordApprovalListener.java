@@ -3,6 +3,7 @@ package io.rollguard.approval;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
+import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
 import org.springframework.stereotype.Component;
 
 import io.rollguard.release.ReleaseRepository;
@@ -35,7 +36,8 @@ class RecordApprovalListener implements TaskListener {
         String decision = (String) task.getVariable(ReleaseVariables.DECISION);
         String comment = (String) task.getVariable(ReleaseVariables.COMMENT);
         if (!"approve".equals(decision) && !"reject".equals(decision)) {
-            throw new ProcessEngineException("decision must be 'approve' or 'reject', was " + decision);
+            throw new FormFieldValidationException(ReleaseVariables.DECISION,
+                    "decision must be 'approve' or 'reject', was " + decision);
         }
         String group = (String) task.getVariable(ReleaseVariables.APPROVER_GROUP);
         String releaseId = (String) task.getVariable(ReleaseVariables.RELEASE_ID);

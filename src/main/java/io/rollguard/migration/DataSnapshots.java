@@ -121,6 +121,55 @@ final class DataSnapshots {
         }
     }
 
+    /**
+     * After a restore, every copied value that is not back in its row, named per table or column;
+     * rows written since the copy was taken are no one's business here.
+     */
+    static List<String> unrestored(AppDatabase db, List<Snapshot> snapshots) throws SQLException {
+        List<String> differences = new ArrayList<>();
+        if (snapshots.isEmpty()) {
+            return differences;
+        }
+        try (Connection c = connect(db); Statement s = c.createStatement()) {
+            String schema = PostgresCatalog.currentSchema(c);
+            for (Snapshot snap : snapshots) {
+                if (!PostgresCatalog.tableExists(c, schema, snap.table())) {
+                    differences.add("table " + snap.table() + " is missing; its data is kept in " + snap.copy());
+                    continue;
+                }
+                String table = quote(schema) + "." + quote(snap.table());
+                String copy = quote(schema) + "." + quote(snap.copy());
+                String sql;
+                if (snap.kind() == DestructiveChange.Kind.DROP_TABLE) {
+                    List<String> columns = PostgresCatalog.columns(c, schema, snap.copy()).stream()
+                            .map(PostgresCatalog::quote).toList();
+                    String list = String.join(", ", columns);
+                    sql = "select count(*) from (select " + list + " from " + copy + " except all select " + list
+                            + " from " + table + ") missing";
+                } else if (!PostgresCatalog.columnExists(c, schema, snap.table(), snap.column())) {
+                    differences.add("column " + snap.table() + "." + snap.column() + " is missing; its values are kept in "
+                            + snap.copy());
+                    continue;
+                } else {
+                    String match = String.join(" and ", snap.key().stream()
+                            .map(k -> "t." + quote(k) + " = s." + quote(k)).toList());
+                    sql = "select count(*) from " + copy + " s join " + table + " t on " + match + " where t."
+                            + quote(snap.column()) + " is distinct from s." + quote(snap.column());
+                }
+                try (var rs = s.executeQuery(sql)) {
+                    rs.next();
+                    long n = rs.getLong(1);
+                    if (n > 0) {
+                        differences.add((snap.column() == null ? "table " + snap.table() + ": " + n + " copied rows are"
+                                : "column " + snap.table() + "." + snap.column() + ": " + n + " copied values are")
+                                + " not back (the copy is kept in " + snap.copy() + ")");
+                    }
+                }
+            }
+        }
+        return differences;
+    }
+
     static void drop(AppDatabase db, List<Snapshot> snapshots) throws SQLException {
         try (Connection c = connect(db); Statement s = c.createStatement()) {
             for (Snapshot snap : snapshots) {

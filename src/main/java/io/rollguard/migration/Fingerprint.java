@@ -27,6 +27,11 @@ public record Fingerprint(SortedMap<String, SortedSet<String>> structure, Sorted
 
     /** Every way {@code now} differs from this fingerprint, named so that a person can act on it. */
     public List<String> differencesTo(Fingerprint now) {
+        return differencesTo(now, true);
+    }
+
+    /** As above, leaving out row counts and contents when {@code compareData} is false. */
+    public List<String> differencesTo(Fingerprint now, boolean compareData) {
         List<String> differences = new ArrayList<>();
         TreeSet<String> tables = new TreeSet<>(structure.keySet());
         tables.addAll(now.structure.keySet());
@@ -53,7 +58,7 @@ public record Fingerprint(SortedMap<String, SortedSet<String>> structure, Sorted
             }
             TableData d0 = data.get(table);
             TableData d1 = now.data.get(table);
-            if (d0 != null && d1 != null) {
+            if (compareData && d0 != null && d1 != null) {
                 if (d0.rows() != d1.rows()) {
                     differences.add("table " + table + ": " + d1.rows() + " rows, were " + d0.rows());
                 } else if (!Objects.equals(d0.checksum(), d1.checksum())) {

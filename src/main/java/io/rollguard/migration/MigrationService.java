@@ -33,7 +33,6 @@ import io.rollguard.web.ApiProblem.Violation;
 public class MigrationService {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationService.class);
-    private static final int EVENT_DETAIL_MAX = 4000;
 
     private final MigrationEngine engine;
     private final ReleaseMigrations migrations;
@@ -115,8 +114,7 @@ public class MigrationService {
         String scratch = "rollguard_scratch_" + releaseId.replaceAll("[^a-z0-9]", "").substring(0, 12);
         ReversibilityProof proof = engine.prove(db, migration.changelog(), scratch, sampleRows);
         migrations.setPreflightReport(releaseId, proof.report());
-        releases.addEvent(releaseId, "MIGRATION_DRY_RUN", null, truncate((proof.passed() ? "PASSED in " : "FAILED in ")
-                + proof.millis() + " ms\n" + proof.report()));
+        releases.addEvent(releaseId, "MIGRATION_DRY_RUN", null, proof.summary());
         return proof;
     }
 
@@ -188,21 +186,51 @@ public class MigrationService {
     /**
      * After a rollback: how the app's database differs from the state recorded before the
      * migration. Nothing to compare when the release's migration was never applied or is live.
+     * <p>
+     * Before promotion only the canary met the new data model, and every row must be as it was.
+     * After promotion users kept working for hours or days: their records stay, so only the
+     * structure is compared with before, and the data copied aside must be back in its rows.
      */
-    public List<String> differencesAfterRollback(ReleaseContext ctx) {
+    public List<String> differencesAfterRollback(ReleaseContext ctx, boolean afterPromotion) {
         ReleaseMigration migration = migrations.find(ctx.release().id()).orElse(null);
         if (migration == null || migration.fingerprintBefore() == null || migration.rolledBackAt() == null) {
             return List.of();
         }
         Fingerprint before = read(migration.fingerprintBefore(), new TypeReference<>() { });
-        return before.differencesTo(engine.fingerprint(database(ctx))).stream().map(d -> "database: " + d).toList();
+        AppDatabase db = database(ctx);
+        List<String> differences = new ArrayList<>(before.differencesTo(engine.fingerprint(db), !afterPromotion));
+        if (afterPromotion) {
+            try {
+                differences.addAll(DataSnapshots.unrestored(db, snapshots(migration)));
+            } catch (SQLException e) {
+                throw new MigrationException("Comparing the restored data with its copies failed: " + e.getMessage(), e);
+            }
+        }
+        return differences.stream().map(d -> "database: " + d).toList();
+    }
+
+    /**
+     * Why a promoted release's data change can no longer be undone, or null when it can: once the
+     * copies of what it destroyed are dropped, a rollback would bring the columns back empty.
+     */
+    public String whyNotUndoable(String releaseId) {
+        ReleaseMigration migration = migrations.find(releaseId).orElse(null);
+        if (migration == null || migration.snapshots() == null || migration.snapshotsDroppedAt() == null
+                || snapshots(migration).isEmpty()) {
+            return null;
+        }
+        return "the copies of the data its destructive changes removed (" + migration.destructiveChanges()
+                + ") were dropped at " + migration.snapshotsDroppedAt() + " after the retention of " + snapshotRetention
+                + "; rolling its data change back would bring them back empty. Release a new version that restores "
+                + "what is needed instead";
     }
 
     /**
      * Snapshots are kept for the retention period after a release ended: after promotion they are
      * the only copy of what the destructive change removed; after a verified rollback, a spare one.
      */
-    @Scheduled(fixedDelayString = "${rollguard.migration.snapshot-sweep:PT10M}", initialDelayString = "PT1M")
+    @Scheduled(fixedDelayString = "${rollguard.migration.snapshot-sweep:PT10M}",
+            initialDelayString = "${rollguard.migration.snapshot-sweep-initial-delay:PT1M}")
     public void dropExpiredSnapshots() {
         for (String releaseId : migrations.snapshotsDueForRemoval(Instant.now().minus(snapshotRetention))) {
             try {
@@ -241,9 +269,5 @@ public class MigrationService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String truncate(String s) {
-        return s.length() <= EVENT_DETAIL_MAX ? s : s.substring(0, EVENT_DETAIL_MAX - 3) + "...";
     }
 }

@@ -9,6 +9,15 @@ public record ReversibilityProof(List<String> differences, List<String> steps, l
         return differences.isEmpty();
     }
 
+    /**
+     * Verdict, time and report in at most 4000 characters: what the release's history and a
+     * process variable (the approval form reads it) can hold.
+     */
+    public String summary() {
+        String s = (passed() ? "PASSED in " : "FAILED in ") + millis + " ms\n" + report();
+        return s.length() <= 4000 ? s : s.substring(0, 3997) + "...";
+    }
+
     public String report() {
         StringBuilder sb = new StringBuilder();
         steps.forEach(s -> sb.append(s).append('\n'));

@@ -69,7 +69,11 @@ class PreflightDelegates {
         };
     }
 
-    /** Apply, roll back, compare, apply again, on a scratch copy of the app's schema; never the live one. */
+    /**
+     * Apply, roll back, compare, apply again, on a scratch copy of the app's schema; never the live
+     * one. Runs before the approvals (see the lifecycle), so the schema approver decides on the
+     * report, which is kept in a variable of its own for the approval form.
+     */
     @Bean
     JavaDelegate proveMigrationReversibleDelegate() {
         return execution -> {
@@ -83,8 +87,10 @@ class PreflightDelegates {
                 ReversibilityProof proof = migrations.prove(ctx);
                 problems.addAll(proof.differences());
                 name += " (" + String.join("; ", proof.steps()) + ")";
+                execution.setVariable(ReleaseVariables.REVERSIBILITY_REPORT, proof.summary());
             } catch (MigrationException e) {
                 problems.add(e.getMessage());
+                execution.setVariable(ReleaseVariables.REVERSIBILITY_REPORT, "FAILED: " + e.getMessage());
             }
             check(execution, ctx, name, problems);
         };

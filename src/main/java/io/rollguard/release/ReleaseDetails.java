@@ -23,7 +23,8 @@ record ReleaseDetails(List<Approval> approvals, List<ReleaseEvent> preflight, Li
     }
 
     static final Set<String> ROLLBACK_TYPES = Set.of("ABORT_REQUESTED", "ROLLBACK_REQUESTED", "TRAFFIC_RESTORED",
-            "CANARY_RESTORED", "RESTORATION_VERIFIED", "PREVIOUS_VERSION_RESTORED");
+            "CANARY_RESTORED", "PREVIOUS_VERSION_RESTORED", "MIGRATION_ROLLED_BACK", "RESTORATION_MISMATCH",
+            "RESTORATION_REPAIRED", "RESTORATION_VERIFIED");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -208,17 +208,28 @@ public class ReleaseService {
         if (release.state() != ReleaseState.PROMOTED) {
             throw ApiProblem.conflict("Release " + id + " is " + release.state() + "; only a PROMOTED release can be rolled back");
         }
+        // serialized with submissions: a rollback must not start beside a new release of the app
+        releases.lockApp(release.appKey());
         App app = apps.find(release.appKey()).orElseThrow();
         if (!release.version().equals(app.currentVersion())) {
             throw ApiProblem.conflict("Release " + id + " is no longer the live version of " + app.key()
                     + " (" + app.currentVersion() + " is)");
+        }
+        releases.findInFlight(app.key()).ifPresent(other -> {
+            throw ApiProblem.conflict("Release " + other.id() + " (" + other.version() + ") of " + app.key()
+                    + " is " + other.state() + "; roll back after it has ended");
+        });
+        String notUndoable = migrations.whyNotUndoable(id);
+        if (notUndoable != null) {
+            throw ApiProblem.conflict("Release " + id + " cannot be rolled back: " + notUndoable);
         }
         releases.addEvent(id, "ROLLBACK_REQUESTED", user.id(), null);
         runtime.startProcessInstanceByKey(ReleaseVariables.PROCESS_ROLLBACK, id,
                 Variables.createVariables().putValue(ReleaseVariables.RELEASE_ID, id)
                         .putValue(ReleaseVariables.APP, app.key())
                         .putValue(ReleaseVariables.VERSION, release.version())
-                        .putValue(ReleaseVariables.FINAL_STATE, ReleaseState.ROLLED_BACK.name()));
+                        .putValue(ReleaseVariables.FINAL_STATE, ReleaseState.ROLLED_BACK.name())
+                        .putValue(ReleaseVariables.AFTER_PROMOTION, true));
         return releases.get(id);
     }
 }

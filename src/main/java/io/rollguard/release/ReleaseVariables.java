@@ -27,9 +27,18 @@ public final class ReleaseVariables {
     public static final String FINAL_STATE = "finalState";
     public static final String RISK = "risk";
     public static final String DESTRUCTIVE_CHANGES = "destructiveChanges";
+    /** The dry run's report on the scratch copy, shown to the approvers of a data model change. */
+    public static final String REVERSIBILITY_REPORT = "reversibilityReport";
+    /** What a verification after a rollback found different, shown to the release manager who repairs it. */
+    public static final String RESTORATION_DIFFERENCES = "restorationDifferences";
+    /** Set on the rollback of a promoted release: data written while it was live is not compared with before. */
+    public static final String AFTER_PROMOTION = "afterPromotion";
 
     public static final String MESSAGE_ABORT = "Message_AbortRelease";
     public static final String PREFLIGHT_CHECK_FAILED = "PreflightCheckFailed";
+    public static final String RESTORATION_MISMATCH = "RestorationMismatch";
+    /** The type of the incident that stays open while a restoration differs from the state before. */
+    public static final String INCIDENT_RESTORATION_MISMATCH = "restorationMismatch";
 
     public static final String PROCESS_LIFECYCLE = "releaseLifecycle";
     public static final String PROCESS_ROLLBACK = "releaseRollback";

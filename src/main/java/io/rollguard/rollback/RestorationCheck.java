@@ -30,8 +30,11 @@ public class RestorationCheck {
         this.snapshots = snapshots;
     }
 
-    /** Every difference found; empty when the world is as it was. */
-    public List<String> differences(ReleaseContext ctx) {
+    /**
+     * Every difference found; empty when the world is as it was. After a promotion the app's data
+     * lived on, so only its structure and the restored copies are compared (see MigrationService).
+     */
+    public List<String> differences(ReleaseContext ctx, boolean afterPromotion) {
         List<String> differences = new ArrayList<>();
         int weight = router.canaryWeight(ctx.app());
         Set<String> pinned = router.pinnedToCanary(ctx.app());
@@ -53,7 +56,7 @@ public class RestorationCheck {
             }
         }
         // the app's schema and every table's rows, against the record taken before the migration
-        differences.addAll(migrations.differencesAfterRollback(ctx));
+        differences.addAll(migrations.differencesAfterRollback(ctx, afterPromotion));
         return differences;
     }
 }

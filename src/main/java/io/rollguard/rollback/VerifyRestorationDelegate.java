@@ -2,6 +2,7 @@ package io.rollguard.rollback;
 
 import java.util.List;
 
+import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
@@ -15,8 +16,10 @@ import io.rollguard.release.ReleaseVariables;
 
 /**
  * A release is only called rolled back (or aborted) when the world really is as before. A
- * difference fails the job: after its retries it becomes a Camunda incident that names what did
- * not match, and the release stays ROLLING_BACK.
+ * difference is a BPMN error: the diagram hands the release to a release manager (a task, with an
+ * incident open meanwhile) and verifies again once they have repaired it; the release stays
+ * ROLLING_BACK until nothing differs. A check that cannot be made at all (a slot unreachable)
+ * is an ordinary failure: retried, then an incident on this step.
  */
 @Component("verifyRestorationDelegate")
 class VerifyRestorationDelegate implements JavaDelegate {
@@ -37,20 +40,26 @@ class VerifyRestorationDelegate implements JavaDelegate {
     @Override
     public void execute(DelegateExecution execution) {
         ReleaseContext ctx = contexts.of(execution);
-        List<String> differences = check.differences(ctx);
+        boolean afterPromotion = Boolean.TRUE.equals(execution.getVariable(ReleaseVariables.AFTER_PROMOTION));
+        List<String> differences = check.differences(ctx, afterPromotion);
         if (!differences.isEmpty()) {
-            throw new RestorationMismatchException("Restoration of release " + ctx.release().id()
+            String found = clip(String.join("\n", differences));
+            execution.setVariable(ReleaseVariables.RESTORATION_DIFFERENCES, found);
+            releases.addEvent(ctx.release().id(), "RESTORATION_MISMATCH", null, found);
+            throw new BpmnError(ReleaseVariables.RESTORATION_MISMATCH, "Restoration of release " + ctx.release().id()
                     + " is incomplete: " + String.join("; ", differences));
         }
-        releases.addEvent(ctx.release().id(), "RESTORATION_VERIFIED", null,
-                "slots run what they ran before the release; all traffic on stable");
+        execution.removeVariable(ReleaseVariables.RESTORATION_DIFFERENCES);
+        releases.addEvent(ctx.release().id(), "RESTORATION_VERIFIED", null, afterPromotion
+                ? "slots run what they ran before the release; all traffic on stable; the app database has its "
+                        + "structure from before, with the data copied aside back in place"
+                : "slots run what they ran before the release; all traffic on stable");
         ReleaseState finalState = ReleaseState.valueOf((String) execution.getVariable(ReleaseVariables.FINAL_STATE));
         states.enter(ctx.release().id(), finalState, null);
     }
 
-    static class RestorationMismatchException extends RuntimeException {
-        RestorationMismatchException(String message) {
-            super(message);
-        }
+    /** Process variables and history entries hold 4000 characters. */
+    private static String clip(String text) {
+        return text.length() <= 4000 ? text : text.substring(0, 3997) + "...";
     }
 }

@@ -191,17 +191,19 @@ class MigrationApiIT {
         assertThat(r.json().path("violations").get(0).path("message").asText()).contains("has no database registered");
     }
 
-    /** Approves as carol and waits for the release to end its preflight; returns its history. */
-    JsonNode approveAndAwaitPreflightFailed(Api.Response submitted) {
+    /**
+     * Waits for the release to fail its dry run, which comes before any approval: no approver was
+     * ever asked (no task in Camunda's history either). Returns the release with its history.
+     */
+    JsonNode awaitFailedBeforeApproval(Api.Response submitted) {
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
         String id = submitted.json().path("id").asText();
         String pi = submitted.json().path("processInstanceId").asText();
-        JsonNode task = api.get("carol", "/engine-rest/task?processInstanceId=" + pi).json().get(0);
-        assertThat(api.postJson("carol", "/engine-rest/task/" + task.path("id").asText() + "/complete",
-                "{\"variables\":{\"decision\":{\"value\":\"approve\"}}}").status()).isEqualTo(204);
-        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        JsonNode release = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                 .until(() -> api.get("erin", "/api/releases/" + id).json(),
                         r -> r.path("state").asText().equals("PREFLIGHT_FAILED"));
+        assertThat(api.get("erin", "/engine-rest/history/task?processInstanceId=" + pi).json()).isEmpty();
+        return release;
     }
 
     static String dryRunReport(JsonNode release) {
@@ -220,7 +222,7 @@ class MigrationApiIT {
         String liveBefore = APP.schema();
 
         // when a changeset's rollback forgets the index it created
-        JsonNode release = approveAndAwaitPreflightFailed(submitWithChangelog("changelog.yaml", """
+        JsonNode release = awaitFailedBeforeApproval(submitWithChangelog("changelog.yaml", """
                 databaseChangeLog:
                   - changeSet:
                       id: index-amount
@@ -245,7 +247,7 @@ class MigrationApiIT {
         var rowsBefore = APP.rowChecksums("expense");
 
         // when a changeset's rollback does not undo what it did to the rows
-        JsonNode release = approveAndAwaitPreflightFailed(submitWithChangelog("changelog.yaml", """
+        JsonNode release = awaitFailedBeforeApproval(submitWithChangelog("changelog.yaml", """
                 databaseChangeLog:
                   - changeSet:
                       id: round-amounts
@@ -271,18 +273,28 @@ class MigrationApiIT {
                 --liquibase formatted sql
                 --changeset alice:drop-created-at
                 alter table expense drop column created_at;
-                --rollback alter table expense add column created_at timestamp with time zone;
+                --rollback alter table expense add column created_at timestamp with time zone not null default now();
                 """);
 
-        // then it waits for a schema approver who sees the risk
+        // then, once proven reversible on a scratch copy, it waits for a schema approver who sees the
+        // risk and the dry run's report
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         String pi = r.json().path("processInstanceId").asText();
         assertThat(runtime.getVariable(pi, "changeClasses")).isEqualTo("schema");
         assertThat(runtime.getVariable(pi, "risk")).isEqualTo("high");
         assertThat((String) runtime.getVariable(pi, "destructiveChanges"))
                 .isEqualTo("changeset drop-created-at drops column expense.created_at");
-        assertThat(api.get("carol", "/engine-rest/task?processInstanceId=" + pi).json().get(0).path("name").asText())
-                .contains("schema-approver");
+        JsonNode task = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> api.get("carol", "/engine-rest/task?processInstanceId=" + pi).json(), t -> t.size() > 0)
+                .get(0);
+        assertThat(task.path("name").asText()).contains("schema-approver");
+        Api.Response report = api.get("carol", "/engine-rest/task/" + task.path("id").asText()
+                + "/form-variables?variableNames=reversibilityReport,risk");
+        assertThat(report.status()).as(report.body()).isEqualTo(200);
+        assertThat(report.json().path("risk").path("value").asText()).isEqualTo("high");
+        assertThat(report.json().path("reversibilityReport").path("value").asText()).startsWith("PASSED in ")
+                .contains("copied aside what destructive changes remove: [expense.created_at]")
+                .contains("schema and data after the rollback equal the copy before it");
         assertThat(List.of(jdbc.queryForObject("select file_name from rg_release_migration where release_id = ?",
                 String.class, r.json().path("id").asText()))).containsExactly("changelog.sql");
     }

@@ -29,7 +29,9 @@ import io.rollguard.support.TrafficGenerator;
  * platform and for the app, real Node-RED slots whose flows read and write the app database,
  * real traffic through the built-in router.
  */
-@TestPropertySource(properties = "rollguard.migration.snapshot-retention=PT0S")
+@TestPropertySource(properties = {"rollguard.migration.snapshot-retention=PT0S",
+        // the tests sweep expired snapshots themselves, when they mean to
+        "rollguard.migration.snapshot-sweep-initial-delay=PT10H", "rollguard.migration.snapshot-sweep=PT10H"})
 class SchemaReleaseIT extends EndToEndTest {
 
     @DynamicPropertySource
@@ -53,6 +55,11 @@ class SchemaReleaseIT extends EndToEndTest {
         assertThat(tasks("bob", pi)).isEmpty();
         JsonNode task = awaitTask("carol", pi);
         assertThat(task.path("name").asText()).contains("schema-approver");
+        // she decides on the dry run's report: proven reversible on a scratch copy before she was asked
+        Api.Response report = api.get("carol", "/engine-rest/task/" + task.path("id").asText()
+                + "/form-variables?variableNames=reversibilityReport");
+        assertThat(report.json().path("reversibilityReport").path("value").asText()).as(report.body())
+                .startsWith("PASSED in ").contains("rolled back in").contains("applied again in");
         assertThat(complete("carol", task.path("id").asText(), "approve", "").status()).isEqualTo(204);
         return submitted.json().path("id").asText();
     }
@@ -130,7 +137,8 @@ class SchemaReleaseIT extends EndToEndTest {
     }
 
     @Test
-    void databaseThatDiffersAfterTheRollbackKeepsTheReleaseRollingBackWithAnIncident() throws Exception {
+    void databaseThatDiffersAfterTheRollbackKeepsTheReleaseRollingBackWithAnIncidentAndATaskForTheReleaseManager()
+            throws Exception {
         // given a schema change in its first canary step
         baseline("1.0.0");
         String id = submitSchemaChange("1.3.0", "changelog.yaml");
@@ -142,17 +150,56 @@ class SchemaReleaseIT extends EndToEndTest {
         assertThat(api.post("alice", "/api/releases/" + id + "/abort").status()).isEqualTo(200);
 
         // then the migration is rolled back, but the verification finds the extra row: an incident
-        // names it and the release is not called aborted
+        // names it, a release manager gets a task, and the release is not called aborted
         String pi = release(id).path("processInstanceId").asText();
         JsonNode incident = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> api.get("admin", "/engine-rest/incident?processInstanceId=" + pi).json(), i -> i.size() > 0)
                 .get(0);
-        assertThat(incident.path("activityId").asText()).isEqualTo("ServiceTask_VerifyRestoration");
+        assertThat(incident.path("activityId").asText()).isEqualTo("UserTask_RepairRestoration");
+        assertThat(incident.path("incidentType").asText()).isEqualTo("restorationMismatch");
         assertThat(incident.path("incidentMessage").asText()).contains("database: table expense: 4 rows, were 3");
+        JsonNode task = awaitTask("frank", pi);
+        assertThat(task.path("name").asText()).isEqualTo("Repair the restoration of expenses 1.3.0");
+        assertThat(api.get("frank", "/engine-rest/task/" + task.path("id").asText()
+                + "/form-variables?variableNames=restorationDifferences").json().path("restorationDifferences")
+                .path("value").asText()).isEqualTo("database: table expense: 4 rows, were 3");
+        // it is release managers' work (in frank's Tasklist); nobody else has it in Tasklist or may complete it
+        // (auditors and admins read every task, as they read everything)
+        assertThat(tasksInMyGroupTasksFilter("frank")).contains(task.path("id").asText());
+        for (String other : new String[] {"alice", "bob", "carol", "dave", "erin", "admin", "zoe", "ada"}) {
+            assertThat(tasksInMyGroupTasksFilter(other)).as(other).doesNotContain(task.path("id").asText());
+            assertThat(api.postJson(other, "/engine-rest/task/" + task.path("id").asText() + "/complete",
+                    "{\"variables\":{\"comment\":{\"value\":\"done\"}}}").status()).as(other).isEqualTo(403);
+        }
         JsonNode stuck = release(id);
         assertThat(stuck.path("state").asText()).isEqualTo("ROLLING_BACK");
         assertThat(hasEvent(stuck, "MIGRATION_ROLLED_BACK", "rolled back")).isTrue();
+        assertThat(hasEvent(stuck, "RESTORATION_MISMATCH", "4 rows, were 3")).isTrue();
         assertThat(hasEvent(stuck, "RESTORATION_VERIFIED", "")).isFalse();
+
+        // when frank says he repaired it but has not, the verification finds it again: a new task
+        Api.Response refused = api.postJson("frank", "/engine-rest/task/" + task.path("id").asText() + "/complete",
+                "{\"variables\":{\"comment\":{\"value\":\"\"}}}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.json().path("message").asText()).contains("comment is required");
+        assertThat(api.postJson("frank", "/engine-rest/task/" + task.path("id").asText() + "/complete",
+                "{\"variables\":{\"comment\":{\"value\":\"looked at it\"}}}").status()).isEqualTo(204);
+        JsonNode again = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> tasks("frank", pi), t -> !t.isEmpty() && !t.get(0).path("id").equals(task.path("id")))
+                .get(0);
+        assertThat(release(id).path("state").asText()).isEqualTo("ROLLING_BACK");
+
+        // when he removes the row written during the canary and says so
+        appDatabase.execute("delete from expense where description = 'Written during the canary'");
+        assertThat(api.postJson("frank", "/engine-rest/task/" + again.path("id").asText() + "/complete",
+                "{\"variables\":{\"comment\":{\"value\":\"deleted the row written during the canary\"}}}")
+                .status()).isEqualTo(204);
+
+        // then the release is verified and ends aborted, with his word in its history and no incident left
+        JsonNode aborted = waitForState(id, "ABORTED", Duration.ofSeconds(30));
+        assertThat(hasEvent(aborted, "RESTORATION_REPAIRED", "deleted the row written during the canary")).isTrue();
+        assertThat(hasEvent(aborted, "RESTORATION_VERIFIED", "")).isTrue();
+        assertThat(api.get("admin", "/engine-rest/incident?processInstanceId=" + pi).json()).isEmpty();
     }
 
     @Test
@@ -172,6 +219,76 @@ class SchemaReleaseIT extends EndToEndTest {
         String body = get(routerUrl("/expenses"));
         assertThat(body).contains("\"description\":\"Train ticket Berlin - Hamburg\",\"amount\":49.9,\"category\":\"travel\"")
                 .contains("\"category\":\"meals\"");
+    }
+
+    @Test
+    void promotedDestructiveReleaseRolledBackByTheReleaseManagerGetsItsColumnBackAndKeepsNewRecords()
+            throws Exception {
+        // given 1.5.0, which drops created_at, promoted over records with distinct creation times
+        baseline("1.0.0");
+        appDatabase.execute("insert into expense (description, amount, created_at) select 'Expense ' || i, i, "
+                + "timestamp with time zone '2025-04-01 08:00+00' + i * interval '13 minutes' from generate_series(1, 100) i");
+        String schemaBefore = appDatabase.schema();
+        Map<Long, String> rowsBefore = appDatabase.rowChecksums("expense");
+        String id;
+        try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(40))) {
+            id = submitSchemaChange("1.5.0", "changelog.sql");
+            waitForState(id, "PROMOTED", Duration.ofSeconds(150));
+        }
+        assertThat(appDatabase.schema()).doesNotContain("expense.created_at");
+        // and a user records an expense through the live 1.5.0
+        assertThat(post(routerUrl("/expenses"), "{\"description\":\"Written while 1.5.0 was live\",\"amount\":7}"))
+                .isEqualTo(201);
+
+        // when the release manager rolls it back
+        Api.Response rollback = api.post("frank", "/api/releases/" + id + "/rollback");
+        assertThat(rollback.status()).as(rollback.body()).isEqualTo(200);
+
+        // then the app goes back to 1.0.0 first, then its data model, and both are verified
+        JsonNode rolledBack = waitForState(id, "ROLLED_BACK", Duration.ofSeconds(60));
+        assertThat(hasEvent(rolledBack, "MIGRATION_ROLLED_BACK", "rolled back expenses-1.5.0-drop-created-at")).isTrue();
+        assertThat(hasEvent(rolledBack, "MIGRATION_ROLLED_BACK", "restored data of expense.created_at")).isTrue();
+        assertThat(eventTime(rolledBack, "MIGRATION_ROLLED_BACK")).isAfter(eventTime(rolledBack, "PREVIOUS_VERSION_RESTORED"));
+        assertThat(hasEvent(rolledBack, "RESTORATION_VERIFIED", "with the data copied aside back in place")).isTrue();
+        assertThat(appDatabase.schema()).isEqualTo(schemaBefore);
+        // every record from before has its creation time back, identical; the new one is kept
+        Map<Long, String> rowsAfter = appDatabase.rowChecksums("expense");
+        assertThat(rowsAfter).containsAllEntriesOf(rowsBefore).hasSize(rowsBefore.size() + 1);
+        String body = get(routerUrl("/expenses"));
+        assertThat(body).contains("\"description\":\"Expense 100\",\"amount\":100,\"createdAt\":\"2025-04-02T05:40:00.000Z\"")
+                .contains("Written while 1.5.0 was live");
+        assertThat(TrafficGenerator.hit(routerUrl("/expenses")).version()).isEqualTo("1.0.0");
+    }
+
+    @Test
+    void promotedDestructiveReleaseWhoseDataCopiesWereDroppedIsNotRolledBack() throws Exception {
+        // given 1.5.0 promoted, and its retention (zero here) passed: the copy of created_at is gone
+        baseline("1.0.0");
+        String id;
+        try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(40))) {
+            id = submitSchemaChange("1.5.0", "changelog.sql");
+            waitForState(id, "PROMOTED", Duration.ofSeconds(150));
+        }
+        migrations.dropExpiredSnapshots();
+        assertThat(hasEvent(release(id), "DATA_SNAPSHOT_DROPPED", "")).isTrue();
+        String schemaPromoted = appDatabase.schema();
+
+        // when the release manager asks for a rollback
+        Api.Response rollback = api.post("frank", "/api/releases/" + id + "/rollback");
+
+        // then it is refused with the reason, and nothing changes
+        assertThat(rollback.status()).as(rollback.body()).isEqualTo(409);
+        assertThat(rollback.json().path("detail").asText()).contains("were dropped")
+                .contains("changeset expenses-1.5.0-drop-created-at drops column expense.created_at");
+        assertThat(release(id).path("state").asText()).isEqualTo("PROMOTED");
+        assertThat(appDatabase.schema()).isEqualTo(schemaPromoted);
+        assertThat(TrafficGenerator.hit(routerUrl("/expenses")).version()).isEqualTo("1.5.0");
+    }
+
+    private static int post(String url, String json) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     private static String get(String url) throws Exception {

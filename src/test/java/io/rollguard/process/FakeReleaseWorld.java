@@ -47,6 +47,10 @@ public final class FakeReleaseWorld {
     public final Map<String, String> failingChecks = new HashMap<>();
     /** How many more calls of the restoration check find a difference. */
     public int restorationMismatches;
+    /** How many more calls of the restoration check cannot be made at all (a slot unreachable). */
+    public int restorationCheckFailures;
+    /** Stands in for RestorationRepair: raises the same custom incident. */
+    public final IncidentRaiser restorationRepair = new IncidentRaiser();
 
     /** What the descriptor of the release under test says; read by the validate fake. */
     public boolean schemaChange;
@@ -74,6 +78,8 @@ public final class FakeReleaseWorld {
         // like the real delegates, the migration steps do nothing for a release without a schema change
         Mocks.register("proveMigrationReversibleDelegate", (JavaDelegate) e -> {
             if (schemaChange) {
+                String problem = failingChecks.get("proveMigrationReversibleDelegate");
+                e.setVariable(ReleaseVariables.REVERSIBILITY_REPORT, problem == null ? "PASSED in 42 ms" : "FAILED: " + problem);
                 check("proveMigrationReversibleDelegate", "migration reversible on a scratch copy").execute(e);
             }
         });
@@ -95,6 +101,8 @@ public final class FakeReleaseWorld {
         Mocks.register("promoteReleaseDelegate", (JavaDelegate) e -> journal.add("promote"));
         Mocks.register("restorePreviousVersionDelegate", (JavaDelegate) e -> journal.add("restorePreviousVersion"));
         Mocks.register("verifyRestorationDelegate", (JavaDelegate) this::verifyRestoration);
+        Mocks.register("restorationRepair", restorationRepair);
+        Mocks.register("recordRestorationRepairListener", (TaskListener) this::recordRestorationRepair);
         return this;
     }
 
@@ -201,11 +209,46 @@ public final class FakeReleaseWorld {
     }
 
     private void verifyRestoration(DelegateExecution execution) {
+        if (restorationCheckFailures > 0) {
+            restorationCheckFailures--;
+            throw new IllegalStateException("Cannot read the canary slot: connection refused");
+        }
         if (restorationMismatches > 0) {
             restorationMismatches--;
-            throw new IllegalStateException("Restoration is incomplete: canary slot still runs 1.1.0");
+            journal.add("verifyRestoration found differences");
+            execution.setVariable(ReleaseVariables.RESTORATION_DIFFERENCES, "canary slot runs 1.1.0, was 1.0.0");
+            throw new BpmnError(ReleaseVariables.RESTORATION_MISMATCH, "Restoration is incomplete: canary slot still runs 1.1.0");
         }
-        journal.add("verifyRestoration " + execution.getVariable(ReleaseVariables.FINAL_STATE));
+        journal.add("verifyRestoration " + execution.getVariable(ReleaseVariables.FINAL_STATE)
+                + (Boolean.TRUE.equals(execution.getVariable(ReleaseVariables.AFTER_PROMOTION)) ? " after promotion" : ""));
+    }
+
+    /** Same rules as the real listener: an identified user who says what they did; closes the incident. */
+    private void recordRestorationRepair(DelegateTask task) {
+        String user = completingUser(task);
+        if (user == null) {
+            throw new ProcessEngineException("A repair must be reported by an identified user");
+        }
+        String comment = (String) task.getVariable(ReleaseVariables.COMMENT);
+        if (comment == null || comment.isBlank()) {
+            throw new ProcessEngineException("comment is required: say what you did to repair the restoration");
+        }
+        decisions.add(user + " repaired: " + comment);
+        var runtime = task.getProcessEngineServices().getRuntimeService();
+        runtime.createIncidentQuery().processInstanceId(task.getProcessInstanceId())
+                .incidentType(ReleaseVariables.INCIDENT_RESTORATION_MISMATCH).list()
+                .forEach(i -> runtime.resolveIncident(i.getId()));
+        task.getExecution().getProcessInstance().removeVariable(ReleaseVariables.COMMENT);
+    }
+
+    /** Public so JUEL can call {@code raiseIncident} reflectively. */
+    public static final class IncidentRaiser {
+        public void raiseIncident(DelegateExecution execution) {
+            execution.createIncident(ReleaseVariables.INCIDENT_RESTORATION_MISMATCH,
+                    (String) execution.getVariable(ReleaseVariables.RELEASE_ID),
+                    "Restoration differs from the state before the release: "
+                            + execution.getVariable(ReleaseVariables.RESTORATION_DIFFERENCES));
+        }
     }
 
     /** Stands in for ReleaseStates; public so JUEL can call {@code enter} reflectively. */

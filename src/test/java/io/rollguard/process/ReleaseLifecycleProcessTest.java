@@ -34,7 +34,7 @@ import io.rollguard.release.ReleaseVariables;
  */
 @Deployment(resources = {
         "bpmn/release-lifecycle.bpmn", "bpmn/release-preflight.bpmn", "bpmn/approval-policy.dmn",
-        "forms/approve-change.form", "forms/decide-analysis.form" })
+        "forms/approve-change.form", "forms/decide-analysis.form", "forms/repair-restoration.form" })
 class ReleaseLifecycleProcessTest extends ProcessTestSupport {
 
     @RegisterExtension
@@ -244,7 +244,6 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         ProcessInstance pi = submitAndApprove();
 
         // when the preflight runs
-        driver.executeJob("ServiceTask_ProveMigrationReversible");
         driver.executeJob("ServiceTask_RecordSlotState");
         driver.executeJob("ServiceTask_DeployToCanarySlot");
         driver.executeJob("ServiceTask_SmokeTestCanary");
@@ -265,7 +264,6 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
     void abortDuringPreflightCancelsItAndRestoresTheCanarySlot() {
         // given an approved release whose preflight has deployed the canary
         ProcessInstance pi = submitAndApprove();
-        driver.executeJob("ServiceTask_ProveMigrationReversible");
         driver.executeJob("ServiceTask_RecordSlotState");
         driver.executeJob("ServiceTask_DeployToCanarySlot");
         ProcessInstance preflight = driver.calledPreflight(pi);
@@ -451,35 +449,72 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
     }
 
     @Test
-    void restorationThatCannotBeVerifiedStaysAtVerificationAndRaisesAnIncident() {
-        // given a release that was rolled back but whose canary slot still runs the new version
+    void restorationThatDiffersGoesToTheReleaseManagerWithAnIncidentUntilItIsVerified() {
+        // given a release that was rolled back but whose canary slot still runs the new version, twice
         world.verdicts.add("failed");
-        world.restorationMismatches = Integer.MAX_VALUE;
+        world.restorationMismatches = 2;
         ProcessInstance pi = startRollout();
         driver.executeJob("ServiceTask_DeployCanary");
         runStepUntilVerdict();
         driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
 
-        // when the verification fails once
-        assertThatThrownBy(() -> driver.executeJob("ServiceTask_VerifyRestoration"))
-                .hasMessageContaining("Restoration is incomplete");
+        // when the verification finds the difference
+        driver.executeJob("ServiceTask_VerifyRestoration");
 
-        // then the job keeps the exception and retries, and the release stays at the verification
+        // then a release manager has a task naming it, an incident is open, and the release is not called rolled back
+        assertThat(pi).isWaitingAt("UserTask_RepairRestoration").isNotEnded();
+        Task task = driver.tasks(pi).get(0);
+        assertThat(task).hasCandidateGroup("release-manager");
+        assertThat(extension.getProcessEngine().getTaskService().getVariables(task.getId()))
+                .containsEntry(ReleaseVariables.RESTORATION_DIFFERENCES, "canary slot runs 1.1.0, was 1.0.0");
+        Incident incident = openIncident(pi);
+        assertThat(incident.getIncidentType()).isEqualTo(ReleaseVariables.INCIDENT_RESTORATION_MISMATCH);
+        assertThat(incident.getActivityId()).isEqualTo("UserTask_RepairRestoration");
+        assertThat(incident.getIncidentMessage()).contains("canary slot runs 1.1.0, was 1.0.0");
+        assertThat(world.releaseStates.entered()).last().isEqualTo("ROLLING_BACK");
+
+        // when the release manager says what they repaired, the verification runs again and still differs
+        assertThatThrownBy(() -> driver.complete(task, RELEASE_MANAGER, withVariables("comment", " ")))
+                .hasMessageContaining("comment is required");
+        driver.complete(task, RELEASE_MANAGER, withVariables("comment", "redeployed 1.0.0 to the canary slot"));
+        assertThat(openIncident(pi)).isNull();
+        driver.executeJob("ServiceTask_VerifyRestoration");
+
+        // then a new task and a new incident; after the second repair the release is verified and ends
+        assertThat(pi).isWaitingAt("UserTask_RepairRestoration");
+        assertThat(openIncident(pi)).isNotNull();
+        driver.complete(driver.tasks(pi).get(0), RELEASE_MANAGER, withVariables("comment", "and restarted it"));
+        driver.executeJob("ServiceTask_VerifyRestoration");
+        assertThat(pi).isEnded().hasPassed("EndEvent_ReleaseRolledBack");
+        assertThat(openIncident(pi)).isNull();
+        assertThat(world.decisions).endsWith(RELEASE_MANAGER + " repaired: redeployed 1.0.0 to the canary slot",
+                RELEASE_MANAGER + " repaired: and restarted it");
+        assertThat(world.journal).endsWith("verifyRestoration found differences", "verifyRestoration found differences",
+                "verifyRestoration ROLLED_BACK");
+    }
+
+    @Test
+    void restorationThatCannotBeCheckedIsRetriedAndThenRaisesAnIncidentOnTheVerification() {
+        // given a rolled-back release whose slots cannot be read
+        world.verdicts.add("failed");
+        world.restorationCheckFailures = Integer.MAX_VALUE;
+        ProcessInstance pi = startRollout();
+        driver.executeJob("ServiceTask_DeployCanary");
+        runStepUntilVerdict();
+        driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
+
+        // when every retry fails
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertThatThrownBy(() -> driver.executeJob("ServiceTask_VerifyRestoration"))
+                    .hasMessageContaining("connection refused");
+        }
+
+        // then the step keeps an incident (no repair task: nothing is known to differ) and nothing ends
         Job job = driver.job("ServiceTask_VerifyRestoration");
-        assertThat(job.getExceptionMessage()).contains("Restoration is incomplete");
-        assertThat(job.getRetries()).isEqualTo(2);
-        assertThat(pi).isWaitingAt("ServiceTask_VerifyRestoration").isNotEnded();
-
-        // when the retries are used up, an incident names the problem
-        assertThatThrownBy(() -> driver.executeJob("ServiceTask_VerifyRestoration"));
-        assertThatThrownBy(() -> driver.executeJob("ServiceTask_VerifyRestoration"));
-        Incident incident = extension.getProcessEngine().getRuntimeService().createIncidentQuery()
-                .processInstanceId(pi.getId()).singleResult();
-        assertThat(incident).isNotNull();
-        assertThat(incident.getActivityId()).isEqualTo("ServiceTask_VerifyRestoration");
-        assertThat(incident.getIncidentMessage()).contains("Restoration is incomplete");
+        assertThat(job.getRetries()).isZero();
+        assertThat(openIncident(pi).getActivityId()).isEqualTo("ServiceTask_VerifyRestoration");
         assertThat(pi).isWaitingAt("ServiceTask_VerifyRestoration");
-        assertThat(world.journal).doesNotContain("verifyRestoration ROLLED_BACK");
+        assertThat(driver.tasks(pi)).isEmpty();
     }
 
     // ---------------------------------------------------------------- data model changes
@@ -573,11 +608,84 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         assertThat(world.journal).contains("applyMigration").doesNotContain("rollBackMigration");
     }
 
+    @Test
+    void dataModelChangeIsProvenReversibleBeforeItsApproversDecideAndTheyGetTheReport() {
+        // given a schema change
+        world.schemaChange = true;
+
+        // when it is submitted
+        ProcessInstance pi = extension.getProcessEngine().getRuntimeService()
+                .startProcessInstanceByKey(ReleaseVariables.PROCESS_LIFECYCLE, "rel-1", FakeReleaseWorld.submittedRelease());
+
+        // then the dry run comes first, no approver has a task yet
+        assertThat(pi).isWaitingAt("ServiceTask_ProveMigrationReversible");
+        assertThat(driver.tasks(pi)).isEmpty();
+        driver.executeJob("ServiceTask_ProveMigrationReversible");
+
+        // and the schema approver's task carries its report
+        Task task = driver.tasks(pi).get(0);
+        assertThat(task).hasCandidateGroup("schema-approver");
+        assertThat(extension.getProcessEngine().getTaskService().getVariables(task.getId()))
+                .containsEntry(ReleaseVariables.REVERSIBILITY_REPORT, "PASSED in 42 ms");
+        // and the preflight after approval does not prove it again, its report starts from the dry run
+        driver.complete(task, APPROVER, withVariables("decision", "approve"));
+        passPreflight(pi);
+        assertThat((String) driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_REPORT))
+                .startsWith("PASSED migration reversible on a scratch copy\nPASSED descriptor matches app");
+    }
+
+    @Test
+    void dataModelChangeThatIsNotReversibleFailsBeforeAnyoneIsAskedToApprove() {
+        // given a schema change whose rollback loses data on the scratch copy
+        world.schemaChange = true;
+        world.failingChecks.put("proveMigrationReversibleDelegate", "table expense: row contents differ");
+        ProcessInstance pi = extension.getProcessEngine().getRuntimeService()
+                .startProcessInstanceByKey(ReleaseVariables.PROCESS_LIFECYCLE, "rel-1", FakeReleaseWorld.submittedRelease());
+
+        // when the dry run runs
+        driver.executeJob("ServiceTask_ProveMigrationReversible");
+
+        // then the release ends as preflight failed, with no approval task ever created and nothing touched
+        assertThat(pi).isEnded().hasPassed("BoundaryEvent_NotReversible", "EndEvent_NotReversible")
+                .hasNotPassed("UserTask_ApproveChange", "CallActivity_Preflight");
+        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT_FAILED");
+        assertThat((String) driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_REPORT))
+                .isEqualTo("FAILED migration reversible on a scratch copy: table expense: row contents differ");
+        assertThat(world.journal).isEmpty();
+    }
+
+    @Test
+    void abortDuringTheDryRunEndsTheReleaseBeforeApproval() {
+        // given a schema change waiting for its dry run
+        world.schemaChange = true;
+        ProcessInstance pi = extension.getProcessEngine().getRuntimeService()
+                .startProcessInstanceByKey(ReleaseVariables.PROCESS_LIFECYCLE, "rel-1", FakeReleaseWorld.submittedRelease());
+
+        // when the requester aborts
+        driver.abort(pi);
+
+        // then it ends aborted and the dry run's job is gone
+        assertThat(pi).isEnded().hasPassed("BoundaryEvent_AbortDuringDryRun", "EndEvent_AbortedDuringDryRun");
+        assertThat(world.releaseStates.entered()).containsExactly("ABORTED");
+        assertThat(extension.getProcessEngine().getManagementService().createJobQuery()
+                .processInstanceId(pi.getId()).count()).isZero();
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    private Incident openIncident(ProcessInstance pi) {
+        return extension.getProcessEngine().getRuntimeService().createIncidentQuery().processInstanceId(pi.getId())
+                .singleResult();
+    }
 
     private ProcessInstance submit() {
         ProcessInstance pi = extension.getProcessEngine().getRuntimeService()
                 .startProcessInstanceByKey(ReleaseVariables.PROCESS_LIFECYCLE, "rel-1", FakeReleaseWorld.submittedRelease());
+        if (world.schemaChange) {
+            // a data model change is proven reversible first, so its approvers see the report
+            assertThat(pi).isWaitingAt("ServiceTask_ProveMigrationReversible");
+            driver.executeJob("ServiceTask_ProveMigrationReversible");
+        }
         // classification and approval policy run in the submitting transaction: the approval
         // tasks exist as soon as the release does, so it can be aborted right away
         assertThat(pi).isWaitingAt("UserTask_ApproveChange");
@@ -594,7 +702,6 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
     }
 
     private void passPreflight(ProcessInstance pi) {
-        driver.executeJob("ServiceTask_ProveMigrationReversible");
         driver.executeJob("ServiceTask_RecordSlotState");
         driver.executeJob("ServiceTask_DeployToCanarySlot");
         driver.executeJob("ServiceTask_SmokeTestCanary");

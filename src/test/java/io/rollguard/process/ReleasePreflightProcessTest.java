@@ -38,7 +38,6 @@ class ReleasePreflightProcessTest extends ProcessTestSupport {
         // given a preflight where every check passes
         // when it runs
         ProcessInstance pi = startPreflight();
-        driver.executeJob("ServiceTask_ProveMigrationReversible");
         driver.executeJob("ServiceTask_RecordSlotState");
         driver.executeJob("ServiceTask_DeployToCanarySlot");
         driver.executeJob("ServiceTask_SmokeTestCanary");
@@ -81,7 +80,6 @@ class ReleasePreflightProcessTest extends ProcessTestSupport {
         ProcessInstance pi = startPreflight();
 
         // when the slot state is recorded
-        driver.executeJob("ServiceTask_ProveMigrationReversible");
         driver.executeJob("ServiceTask_RecordSlotState");
         driver.executeJob("ServiceTask_RestoreCanaryAfterFailedCheck");
 
@@ -98,7 +96,6 @@ class ReleasePreflightProcessTest extends ProcessTestSupport {
         ProcessInstance pi = startPreflight();
 
         // when the smoke test runs after the deployment
-        driver.executeJob("ServiceTask_ProveMigrationReversible");
         driver.executeJob("ServiceTask_RecordSlotState");
         driver.executeJob("ServiceTask_DeployToCanarySlot");
         driver.executeJob("ServiceTask_SmokeTestCanary");
@@ -110,46 +107,6 @@ class ReleasePreflightProcessTest extends ProcessTestSupport {
         assertThat(world.journal).containsExactly("deployCanary", "restoreCanarySlot");
         assertThat((String) driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_REPORT))
                 .endsWith("FAILED smoke request GET /health -> 200: GET /health answered HTTP 500, expected 200");
-    }
-
-    @Test
-    void migrationThatIsNotReversibleOnTheScratchCopyFailsThePreflightBeforeAnySlotIsTouched() {
-        // given a schema change whose rollback leaves an index behind on the scratch copy
-        world.schemaChange = true;
-        world.failingChecks.put("proveMigrationReversibleDelegate",
-                "table expense: index ix_expense_amount CREATE INDEX ix_expense_amount ON expense USING btree (amount) is new");
-        ProcessInstance pi = startPreflight();
-
-        // when the dry run runs
-        driver.executeJob("ServiceTask_ProveMigrationReversible");
-        driver.executeJob("ServiceTask_RestoreCanaryAfterFailedCheck");
-
-        // then the preflight fails with a report naming the difference, and no slot was recorded or deployed
-        assertThat(pi).isEnded().hasPassed("EndEvent_PreflightFailed")
-                .hasNotPassed("ServiceTask_RecordSlotState", "ServiceTask_DeployToCanarySlot");
-        assertThat((String) driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_REPORT))
-                .endsWith("FAILED migration reversible on a scratch copy: table expense: index ix_expense_amount "
-                        + "CREATE INDEX ix_expense_amount ON expense USING btree (amount) is new");
-        assertThat(world.journal).containsExactly("restoreCanarySlot");
-    }
-
-    @Test
-    void reversibleMigrationIsReportedAndThePreflightGoesOn() {
-        // given a schema change that is reversible on the scratch copy
-        world.schemaChange = true;
-        ProcessInstance pi = startPreflight();
-
-        // when the preflight runs
-        driver.executeJob("ServiceTask_ProveMigrationReversible");
-        driver.executeJob("ServiceTask_RecordSlotState");
-        driver.executeJob("ServiceTask_DeployToCanarySlot");
-        driver.executeJob("ServiceTask_SmokeTestCanary");
-
-        // then the dry run is a line of the report, between the descriptor and the slot checks
-        assertThat(pi).isEnded().hasPassedInOrder("ServiceTask_ProveMigrationReversible", "ServiceTask_RecordSlotState",
-                "EndEvent_PreflightPassed");
-        assertThat((String) driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_REPORT))
-                .contains("PASSED descriptor matches app\nPASSED migration reversible on a scratch copy\nPASSED both slots");
     }
 
     private ProcessInstance startPreflight() {

@@ -3,6 +3,7 @@ package io.rollguard.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.withVariables;
 
 import java.time.Instant;
 import java.util.Date;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.rollguard.release.ReleaseVariables;
 
 /** Rolling back a promoted release ({@code releaseRollback}). */
-@Deployment(resources = "bpmn/release-rollback.bpmn")
+@Deployment(resources = {"bpmn/release-rollback.bpmn", "forms/repair-restoration.form"})
 class ReleaseRollbackProcessTest extends ProcessTestSupport {
 
     @RegisterExtension
@@ -35,8 +36,9 @@ class ReleaseRollbackProcessTest extends ProcessTestSupport {
     }
 
     @Test
-    void rollbackRestoresThePreviousVersionThenVerifiesIt() {
-        // given a rollback requested for a promoted release
+    void rollbackRestoresThePreviousVersionThenItsDataChangeThenVerifiesBoth() {
+        // given a rollback requested for a promoted release that changed the data model
+        world.schemaChange = true;
         ProcessInstance pi = startRollback();
         assertThat(world.releaseStates.entered()).containsExactly("ROLLING_BACK");
 
@@ -44,35 +46,49 @@ class ReleaseRollbackProcessTest extends ProcessTestSupport {
         driver.executeJob("StartEvent_RollbackRequested");
         assertThat(pi).isWaitingAt("ServiceTask_RestorePreviousVersion");
         driver.executeJob("ServiceTask_RestorePreviousVersion");
+        assertThat(pi).isWaitingAt("ServiceTask_RollBackMigration");
+        driver.executeJob("ServiceTask_RollBackMigration");
         assertThat(pi).isWaitingAt("ServiceTask_VerifyRollback");
         driver.executeJob("ServiceTask_VerifyRollback");
 
-        // then the previous version is restored before the restoration is verified, and it ends
-        assertThat(pi).isEnded().hasPassedInOrder("ServiceTask_RestorePreviousVersion", "ServiceTask_VerifyRollback",
-                "EndEvent_ReleaseRolledBack");
-        assertThat(world.journal).containsExactly("restorePreviousVersion", "verifyRestoration ROLLED_BACK");
+        // then the app goes back first (it still runs on the new data model's superset), the data model
+        // after it, and the verification knows users kept working while the release was live
+        assertThat(pi).isEnded().hasPassedInOrder("ServiceTask_RestorePreviousVersion", "ServiceTask_RollBackMigration",
+                "ServiceTask_VerifyRollback", "EndEvent_ReleaseRolledBack");
+        assertThat(world.journal).containsExactly("restorePreviousVersion", "rollBackMigration",
+                "verifyRestoration ROLLED_BACK after promotion");
     }
 
     @Test
-    void rollbackThatCannotBeVerifiedStaysAtVerificationWithAnIncident() {
-        // given a rollback whose restoration check keeps finding a difference
-        world.restorationMismatches = 3;
+    void rollbackThatDiffersGoesToTheReleaseManagerWithAnIncidentAndIsVerifiedAgain() {
+        // given a rollback whose restoration check finds a difference once
+        world.restorationMismatches = 1;
         ProcessInstance pi = startRollback();
         driver.executeJob("StartEvent_RollbackRequested");
         driver.executeJob("ServiceTask_RestorePreviousVersion");
+        driver.executeJob("ServiceTask_RollBackMigration");
 
-        // when the verification fails on every retry
-        for (int attempt = 0; attempt < 3; attempt++) {
-            assertThatThrownBy(() -> driver.executeJob("ServiceTask_VerifyRollback"))
-                    .hasMessageContaining("Restoration is incomplete");
-        }
+        // when the verification finds it
+        driver.executeJob("ServiceTask_VerifyRollback");
 
-        // then the rollback stays at the verification with an incident and does not end
-        assertThat(pi).isWaitingAt("ServiceTask_VerifyRollback").isNotEnded();
-        assertThat(driver.job("ServiceTask_VerifyRollback").getRetries()).isZero();
-        assertThat(extension.getProcessEngine().getRuntimeService().createIncidentQuery()
-                .processInstanceId(pi.getId()).activityId("ServiceTask_VerifyRollback").count()).isEqualTo(1);
-        assertThat(world.journal).containsExactly("restorePreviousVersion");
+        // then the release manager has a repair task, an incident is open, the rollback has not ended
+        assertThat(pi).isWaitingAt("UserTask_RepairRestoration").isNotEnded();
+        var task = driver.tasks(pi).get(0);
+        assertThat(task).hasCandidateGroup("release-manager");
+        var runtime = extension.getProcessEngine().getRuntimeService();
+        assertThat(runtime.createIncidentQuery().processInstanceId(pi.getId())
+                .incidentType(ReleaseVariables.INCIDENT_RESTORATION_MISMATCH).count()).isEqualTo(1);
+
+        // when they report the repair without saying what they did, it is refused; then with it
+        assertThatThrownBy(() -> driver.complete(task, "frank", withVariables("comment", "")))
+                .hasMessageContaining("comment is required");
+        driver.complete(task, "frank", withVariables("comment", "redeployed the stable slot"));
+        driver.executeJob("ServiceTask_VerifyRollback");
+
+        // then the incident is resolved and the rollback is verified
+        assertThat(pi).isEnded().hasPassed("UserTask_RepairRestoration", "EndEvent_ReleaseRolledBack");
+        assertThat(runtime.createIncidentQuery().processInstanceId(pi.getId()).count()).isZero();
+        assertThat(world.decisions).containsExactly("frank repaired: redeployed the stable slot");
     }
 
     private ProcessInstance startRollback() {
@@ -80,6 +96,7 @@ class ReleaseRollbackProcessTest extends ProcessTestSupport {
         return extension.getProcessEngine().getRuntimeService().startProcessInstanceByKey(
                 ReleaseVariables.PROCESS_ROLLBACK, "rel-1",
                 Map.of(ReleaseVariables.RELEASE_ID, "rel-1", ReleaseVariables.APP, "expenses",
-                        ReleaseVariables.VERSION, "1.1.0", ReleaseVariables.FINAL_STATE, "ROLLED_BACK"));
+                        ReleaseVariables.VERSION, "1.1.0", ReleaseVariables.FINAL_STATE, "ROLLED_BACK",
+                        ReleaseVariables.AFTER_PROMOTION, true));
     }
 }

@@ -1,0 +1,65 @@
+package io.rollguard.rollback;
+
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.TaskListener;
+import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
+import org.camunda.bpm.engine.runtime.Incident;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.rollguard.approval.Approvers;
+import io.rollguard.release.ReleaseRepository;
+import io.rollguard.release.ReleaseVariables;
+
+/**
+ * The release manager's side of a restoration that does not match: while their repair task is
+ * open, an incident says in Cockpit what differs (operators watch incidents, not task lists);
+ * completing the task records who repaired what and closes the incident before the verification
+ * runs again. Called from the BPMN ({@code ${restorationRepair.raiseIncident(execution)}}).
+ */
+@Configuration("restorationRepair")
+public class RestorationRepair {
+
+    private final ReleaseRepository releases;
+    private final RuntimeService runtime;
+
+    RestorationRepair(ReleaseRepository releases, RuntimeService runtime) {
+        this.releases = releases;
+        this.runtime = runtime;
+    }
+
+    public void raiseIncident(DelegateExecution execution) {
+        String differences = (String) execution.getVariable(ReleaseVariables.RESTORATION_DIFFERENCES);
+        String message = "Restoration differs from the state before the release: "
+                + (differences == null ? "(not recorded)" : differences.replace("\n", "; "));
+        // the incident message column holds 4000 characters; the task form shows the whole list
+        execution.createIncident(ReleaseVariables.INCIDENT_RESTORATION_MISMATCH,
+                (String) execution.getVariable(ReleaseVariables.RELEASE_ID),
+                message.length() <= 4000 ? message : message.substring(0, 3997) + "...");
+    }
+
+    /** The repair is a person's word: identified, and saying what they did. */
+    @Bean
+    TaskListener recordRestorationRepairListener() {
+        return task -> {
+            String user = Approvers.completingUser(task);
+            if (user == null) {
+                throw new ProcessEngineException("A repair must be reported by an identified user");
+            }
+            String comment = (String) task.getVariable(ReleaseVariables.COMMENT);
+            if (comment == null || comment.isBlank()) {
+                throw new FormFieldValidationException(ReleaseVariables.COMMENT,
+                        "comment is required: say what you did to repair the restoration");
+            }
+            releases.addEvent((String) task.getVariable(ReleaseVariables.RELEASE_ID), "RESTORATION_REPAIRED", user,
+                    comment.strip());
+            for (Incident incident : runtime.createIncidentQuery().processInstanceId(task.getProcessInstanceId())
+                    .incidentType(ReleaseVariables.INCIDENT_RESTORATION_MISMATCH).list()) {
+                runtime.resolveIncident(incident.getId());
+            }
+            task.getExecution().getProcessInstance().removeVariable(ReleaseVariables.COMMENT);
+        };
+    }
+}
