@@ -53,7 +53,7 @@ class AnalysisDelegates {
             int weight = ctx.descriptor().rollout().steps().get(step).weight();
             AnalysisRun run = analysis.analyze(ctx.app(), ctx.descriptor(), step + 1, weight, from, Instant.now());
             long runId = evidence.save(ctx.release().id(), run);
-            releases.addEvent(ctx.release().id(), "ANALYSIS", null, event(runId, run));
+            releases.addEvent(ctx.release().id(), "ANALYSIS", null, historyEntry(json, runId, run));
             execution.setVariable(ReleaseVariables.VERDICT, run.verdict().id());
             execution.setVariable(ReleaseVariables.VERDICT_REASON, run.reason());
             execution.setVariable(EVIDENCE_SUMMARY, summary(run));
@@ -79,13 +79,16 @@ class AnalysisDelegates {
         };
     }
 
-    /** The history entry points to the full evidence (GET /api/releases/{id}/analysis) by run id. */
-    private String event(long runId, AnalysisRun run) {
+    /**
+     * The history entry points to the full evidence (GET /api/releases/{id}/analysis) and to the
+     * run's chart (GET /api/releases/{id}/analyses/{n}/series) by run id.
+     */
+    static String historyEntry(ObjectMapper json, long runId, AnalysisRun run) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("run", runId);
         event.put("step", run.step());
         event.put("weight", run.weight());
-        // the window the run judged: the portal charts canary vs baseline over it
+        // the window the run judged: runs analysed before runs kept their chart are charted from it
         event.put("from", run.from().toString());
         event.put("to", run.to().toString());
         event.put("verdict", run.verdict());

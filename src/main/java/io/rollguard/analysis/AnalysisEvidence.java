@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -51,12 +52,33 @@ class AnalysisEvidence {
             return ps;
         }, key);
         long runId = key.getKey().longValue();
-        for (AnalysisRun.MetricResult metric : run.metrics()) {
-            jdbc.update("insert into rg_analysis_metric (run_id, metric_name, source, verdict, reason, evidence) "
-                    + "values (?, ?, ?, ?, ?, ?)", runId, metric.name(), metric.source(), metric.verdict().name(),
-                    clip(metric.reason()), write(metric));
+        for (int i = 0; i < run.metrics().size(); i++) {
+            AnalysisRun.MetricResult metric = run.metrics().get(i);
+            MetricSeries series = i < run.series().size() ? run.series().get(i) : null;
+            jdbc.update("insert into rg_analysis_metric (run_id, metric_name, source, verdict, reason, evidence, series) "
+                    + "values (?, ?, ?, ?, ?, ?, ?)", runId, metric.name(), metric.source(), metric.verdict().name(),
+                    clip(metric.reason()), write(metric.name(), metric), series == null ? null : write(metric.name(), series));
         }
         return runId;
+    }
+
+    /** A run's window and the chart series it keeps (empty for runs analysed before runs kept them). */
+    record StoredChart(Instant from, Instant to, List<MetricSeries> series) {
+    }
+
+    /** The chart kept with run {@code runId} of {@code releaseId}; empty when there is no such run. */
+    Optional<StoredChart> chart(String releaseId, long runId) {
+        List<StoredChart> runs = jdbc.query(
+                "select window_from, window_to from rg_analysis_run where id = ? and release_id = ?",
+                (rs, n) -> new StoredChart(rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant(), List.of()),
+                runId, releaseId);
+        if (runs.isEmpty()) {
+            return Optional.empty();
+        }
+        List<MetricSeries> series = jdbc.query(
+                "select series from rg_analysis_metric where run_id = ? and series is not null order by id",
+                (rs, n) -> readSeries(rs.getString(1)), runId);
+        return Optional.of(new StoredChart(runs.get(0).from(), runs.get(0).to(), series));
     }
 
     List<StoredRun> runs(String releaseId) {
@@ -75,11 +97,19 @@ class AnalysisEvidence {
                 releaseId);
     }
 
-    private String write(AnalysisRun.MetricResult metric) {
+    private String write(String metric, Object evidence) {
         try {
-            return json.writeValueAsString(metric);
+            return json.writeValueAsString(evidence);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Analysis evidence of " + metric.name() + " cannot be written", e);
+            throw new IllegalStateException("Analysis evidence of " + metric + " cannot be written", e);
+        }
+    }
+
+    private MetricSeries readSeries(String text) {
+        try {
+            return json.readValue(text, MetricSeries.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A stored chart series cannot be read: " + e.getOriginalMessage(), e);
         }
     }
 

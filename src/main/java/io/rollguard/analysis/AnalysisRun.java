@@ -6,10 +6,11 @@ import java.util.List;
 /**
  * One analysis of one rollout step (an Argo "analysis run"): per metric, every measurement with
  * the queries as sent, sample summaries and each comparison, and the overall verdict with a
- * one-line reason. This is the evidence kept for release managers and auditors.
+ * one-line reason. This is the evidence kept for release managers and auditors. {@code series}
+ * holds, per metric and in the same order, canary vs baseline over the window for its chart.
  */
 public record AnalysisRun(int step, int weight, Instant from, Instant to, Verdict verdict, String reason,
-        List<MetricResult> metrics) {
+        List<MetricResult> metrics, List<MetricSeries> series) {
 
     /** A metric over all measurements of the step, judged with its failure and consecutive-error limits. */
     public record MetricResult(String name, String source, Verdict verdict, String reason, int failureLimit,

@@ -1,66 +1,75 @@
 package io.rollguard.analysis;
 
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.Optional;
 
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.rollguard.app.App;
+import io.rollguard.app.AppRepository;
 import io.rollguard.app.SlotName;
 
 /**
- * Canary vs baseline over the window of one analysis run, in buckets, for the portal's chart.
- * Today the only stored evidence is the built-in router's per-request samples (kept for
- * rollguard.router.sample-retention); {@link #series} is the one place to change when runs keep
- * their own evidence.
+ * Canary vs baseline over the window of one analysis run, one series per metric, for the portal's
+ * chart. A run keeps the series it was judged on ({@link CanaryAnalysis} builds them); runs
+ * analysed before that are charted from the built-in router's samples while those are still kept
+ * (rollguard.router.sample-retention), with the same bucketing.
  */
 @Component
-public class AnalysisSeries {
+class AnalysisSeries {
 
-    /** Parallel arrays, one element per bucket: start time (epoch seconds), error rate in %, mean latency in ms. */
-    public record Series(int bucketSeconds, List<Long> t, List<Double> canaryErrorPercent,
-            List<Double> baselineErrorPercent, List<Double> canaryLatencyMs, List<Double> baselineLatencyMs,
-            long canarySamples, long baselineSamples) {
+    /** {@code origin} says where the series come from: {@code stored} with the run, or {@code router-samples}. */
+    record RunSeries(int run, Instant from, Instant to, String origin, List<MetricSeries> metrics) {
     }
 
-    private final JdbcTemplate jdbc;
+    static final String STORED = "stored";
+    static final String ROUTER_SAMPLES = "router-samples";
 
-    AnalysisSeries(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    private final AnalysisEvidence evidence;
+    private final BuiltinMetricSource routerSamples;
+    private final AppRepository apps;
+
+    AnalysisSeries(AnalysisEvidence evidence, BuiltinMetricSource routerSamples, AppRepository apps) {
+        this.evidence = evidence;
+        this.routerSamples = routerSamples;
+        this.apps = apps;
     }
 
-    public Series series(String appKey, Instant from, Instant to) {
-        long seconds = Math.max(1, to.getEpochSecond() - from.getEpochSecond());
-        int bucket = (int) Math.max(1, seconds / 60);
-        TreeMap<Long, double[]> buckets = new TreeMap<>();
-        long[] samples = new long[2];
-        jdbc.query("select slot, at, status, latency_ms from rg_router_sample where app_key = ? and at >= ? and at < ?",
-                rs -> {
-                    int slot = SlotName.CANARY.id().equals(rs.getString("slot")) ? 0 : 1;
-                    long t = rs.getTimestamp("at").toInstant().getEpochSecond();
-                    long start = t - Math.floorMod(t - from.getEpochSecond(), bucket);
-                    // per slot: requests, errors, latency sum
-                    double[] b = buckets.computeIfAbsent(start, k -> new double[6]);
-                    b[slot * 3] += 1;
-                    b[slot * 3 + 1] += rs.getInt("status") >= 500 ? 1 : 0;
-                    b[slot * 3 + 2] += rs.getDouble("latency_ms");
-                    samples[slot]++;
-                }, appKey, Timestamp.from(from), Timestamp.from(to));
-        List<Long> t = new ArrayList<>();
-        List<Double> ce = new ArrayList<>();
-        List<Double> be = new ArrayList<>();
-        List<Double> cl = new ArrayList<>();
-        List<Double> bl = new ArrayList<>();
-        buckets.forEach((start, b) -> {
-            t.add(start);
-            ce.add(b[0] == 0 ? null : 100 * b[1] / b[0]);
-            cl.add(b[0] == 0 ? null : b[2] / b[0]);
-            be.add(b[3] == 0 ? null : 100 * b[4] / b[3]);
-            bl.add(b[3] == 0 ? null : b[5] / b[3]);
-        });
-        return new Series(bucket, t, ce, be, cl, bl, samples[0], samples[1]);
+    /**
+     * The series of run number {@code run} of a release: those stored with the run {@code runId}
+     * if any, else the router's samples of the window ({@code from}/{@code to} as the history
+     * recorded them, else the stored run's). Empty when neither exists.
+     */
+    Optional<RunSeries> series(String releaseId, String appKey, int run, Long runId, Instant from, Instant to) {
+        Optional<AnalysisEvidence.StoredChart> stored = runId == null ? Optional.empty()
+                : evidence.chart(releaseId, runId);
+        if (stored.isPresent() && !stored.get().series().isEmpty()) {
+            AnalysisEvidence.StoredChart chart = stored.get();
+            return Optional.of(new RunSeries(run, chart.from(), chart.to(), STORED, chart.series()));
+        }
+        Instant windowFrom = from != null ? from : stored.map(AnalysisEvidence.StoredChart::from).orElse(null);
+        Instant windowTo = to != null ? to : stored.map(AnalysisEvidence.StoredChart::to).orElse(null);
+        if (windowFrom == null || windowTo == null) {
+            return Optional.empty();
+        }
+        return apps.find(appKey).flatMap(app -> fromRouterSamples(app, run, windowFrom, windowTo));
+    }
+
+    private Optional<RunSeries> fromRouterSamples(App app, int run, Instant from, Instant to) {
+        String note = "drawn from the built-in router's samples: this run was analysed before runs kept their chart";
+        List<MetricSeries> metrics = List.of(
+                fromRouterSamples(app, "error rate", "error-ratio", from, to, note),
+                fromRouterSamples(app, "latency", "latency-mean", from, to, note));
+        if (metrics.stream().allMatch(m -> m.canaryTotal() + m.baselineTotal() == 0)) {
+            return Optional.empty();
+        }
+        return Optional.of(new RunSeries(run, from, to, ROUTER_SAMPLES, metrics));
+    }
+
+    private MetricSeries fromRouterSamples(App app, String name, String query, Instant from, Instant to, String note) {
+        return MetricSeries.of(name, routerSamples.name(), query, from, to,
+                List.of(routerSamples.measure(app, SlotName.CANARY, query, from, to)),
+                List.of(routerSamples.measure(app, SlotName.STABLE, query, from, to)), note);
     }
 }

@@ -3,18 +3,23 @@ package io.rollguard.analysis;
 import java.time.Instant;
 import java.util.List;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 import io.rollguard.release.Release;
 import io.rollguard.release.ReleaseEvent;
 import io.rollguard.release.ReleaseService;
 import io.rollguard.security.CurrentUser;
 import io.rollguard.web.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /**
  * Canary vs baseline over time for the n-th analysis run of a release (1 = first), for everyone who
@@ -33,19 +38,46 @@ class AnalysisSeriesController {
         this.json = json;
     }
 
+    @Operation(summary = "Canary vs baseline over an analysis run's window, one series per metric",
+            description = "run is the run's number in the release (1 = first). The series are those kept with the "
+                    + "run when it was analysed (origin 'stored'): per metric, equal buckets over [from, to) with "
+                    + "the mean of canary and of baseline samples in each (null when a bucket is empty) and their "
+                    + "counts; unit 'ratio' is an error ratio (0..1), 'ms' a latency, null the query's own unit. "
+                    + "Runs analysed before runs kept their series are drawn from the built-in router's samples "
+                    + "while those are kept (origin 'router-samples').")
+    @ApiResponse(responseCode = "200", description = "the run's series")
+    @ApiResponse(responseCode = "403", description = "the caller may not read the release")
+    @ApiResponse(responseCode = "404", description = "no such release or run, or no series is available for the run")
     @GetMapping({"/api/releases/{id}/analyses/{run}/series", "/releases/{id}/analyses/{run}/series"})
-    AnalysisSeries.Series series(@PathVariable String id, @PathVariable int run) {
+    AnalysisSeries.RunSeries series(@PathVariable String id, @PathVariable int run) {
         Release release = releases.read(CurrentUser.get(), id);
         List<ReleaseEvent> runs = releases.history(id).stream().filter(e -> e.type().equals("ANALYSIS")).toList();
         if (run < 1 || run > runs.size()) {
             throw ApiProblem.notFound("Analysis run " + run + " of release " + id);
         }
+        // the history entry names the stored run and the window it judged (older entries only some of it)
+        JsonNode event = readable(runs.get(run - 1).detail());
+        Long runId = event.path("run").canConvertToLong() ? event.path("run").asLong() : null;
+        return series.series(release.id(), release.appKey(), run, runId, instant(event.path("from")),
+                instant(event.path("to"))).orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "No chart series",
+                        "Analysis run " + run + " of release " + id + " has no chart series: it was analysed before "
+                                + "runs kept their series, and the built-in router's samples of its window are no "
+                                + "longer kept or were never taken (another data plane)"));
+    }
+
+    private JsonNode readable(String detail) {
         try {
-            JsonNode evidence = json.readTree(runs.get(run - 1).detail());
-            return series.series(release.appKey(), Instant.parse(evidence.path("from").asText()),
-                    Instant.parse(evidence.path("to").asText()));
-        } catch (Exception e) {
-            throw ApiProblem.notFound("Readable evidence of analysis run " + run + " of release " + id);
+            return detail == null ? MissingNode.getInstance() : json.readTree(detail);
+        } catch (JsonProcessingException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    private static Instant instant(JsonNode text) {
+        try {
+            return text.isTextual() ? Instant.parse(text.asText()) : null;
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 }

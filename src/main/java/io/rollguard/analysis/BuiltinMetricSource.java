@@ -33,32 +33,37 @@ class BuiltinMetricSource implements MetricSource {
     public Samples measure(App app, SlotName slot, String query, Instant from, Instant to) {
         String sent = query + " app=" + app.key() + " slot=" + slot.id() + " [" + from + ", " + to + ")";
         recorder.flush();
-        List<double[]> rows = jdbc.query(
-                "select status, latency_ms from rg_router_sample where app_key = ? and slot = ? and at >= ? and at < ?",
-                (rs, n) -> new double[] {rs.getInt(1), rs.getDouble(2)},
+        List<Request> rows = jdbc.query(
+                "select at, status, latency_ms from rg_router_sample where app_key = ? and slot = ? and at >= ? and at < ?",
+                (rs, n) -> new Request(rs.getTimestamp(1).toInstant().toEpochMilli(), rs.getInt(2), rs.getDouble(3)),
                 app.key(), slot.id(), Timestamp.from(from), Timestamp.from(to));
+        long[] times = rows.stream().mapToLong(Request::at).toArray();
         return switch (query) {
             // one sample per request, 1 for an error: their mean is the error ratio
-            case "error-ratio" -> samples(sent, rows.stream().mapToDouble(r -> r[0] >= 500 ? 1 : 0).toArray(), -1);
-            case "latency-mean" -> samples(sent, latencies(rows), -1);
-            case "latency-p50" -> samples(sent, latencies(rows), 0.50);
-            case "latency-p95" -> samples(sent, latencies(rows), 0.95);
-            case "latency-p99" -> samples(sent, latencies(rows), 0.99);
+            case "error-ratio" -> samples(sent, rows.stream().mapToDouble(r -> r.status() >= 500 ? 1 : 0).toArray(),
+                    times, -1);
+            case "latency-mean" -> samples(sent, latencies(rows), times, -1);
+            case "latency-p50" -> samples(sent, latencies(rows), times, 0.50);
+            case "latency-p95" -> samples(sent, latencies(rows), times, 0.95);
+            case "latency-p99" -> samples(sent, latencies(rows), times, 0.99);
             default -> throw new MetricQueryException(sent, "the builtin metric source has no query '" + query + "'");
         };
     }
 
+    private record Request(long at, int status, double latencyMs) {
+    }
+
     /** The aggregate is the mean when {@code percentile} is negative, else that percentile. */
-    private static Samples samples(String sent, double[] values, double percentile) {
+    private static Samples samples(String sent, double[] values, long[] times, double percentile) {
         if (values.length == 0) {
-            return new Samples(sent, values, Double.NaN);
+            return new Samples(sent, values, times, Double.NaN);
         }
-        return new Samples(sent, values, percentile < 0 ? Arrays.stream(values).average().orElseThrow()
+        return new Samples(sent, values, times, percentile < 0 ? Arrays.stream(values).average().orElseThrow()
                 : percentile(values, percentile));
     }
 
-    private static double[] latencies(List<double[]> rows) {
-        return rows.stream().mapToDouble(r -> r[1]).toArray();
+    private static double[] latencies(List<Request> rows) {
+        return rows.stream().mapToDouble(Request::latencyMs).toArray();
     }
 
     /** Nearest-rank percentile of the latencies. */

@@ -38,15 +38,18 @@ public class CanaryAnalysis {
     public AnalysisRun analyze(App app, ReleaseDescriptor descriptor, int step, int weight, Instant from, Instant to) {
         List<Instant> bounds = windows(from, to, descriptor.analysis().interval());
         List<MetricResult> results = new ArrayList<>();
+        List<MetricSeries> series = new ArrayList<>();
         for (ReleaseDescriptor.Metric metric : descriptor.analysis().metrics()) {
-            results.add(judge(app, metric, bounds));
+            Judged judged = judge(app, metric, bounds);
+            results.add(judged.result());
+            series.add(judged.series());
         }
         Verdict verdict = results.stream().anyMatch(r -> r.verdict() == Verdict.FAILED) ? Verdict.FAILED
                 : results.stream().anyMatch(r -> r.verdict() == Verdict.INCONCLUSIVE) ? Verdict.INCONCLUSIVE
                 : Verdict.PASSED;
         String reason = results.stream().filter(r -> r.verdict() == verdict)
                 .map(r -> r.name() + ": " + r.reason()).collect(Collectors.joining("; "));
-        return new AnalysisRun(step, weight, from, to, verdict, reason, results);
+        return new AnalysisRun(step, weight, from, to, verdict, reason, results, series);
     }
 
     /** Boundaries of equal measurement windows covering {@code [from, to)}: one per whole interval, at least one. */
@@ -62,24 +65,39 @@ public class CanaryAnalysis {
         return bounds;
     }
 
-    private MetricResult judge(App app, ReleaseDescriptor.Metric metric, List<Instant> bounds) {
+    /** A metric's judgement and its chart, drawn from the samples of the measurements that were judged. */
+    private record Judged(MetricResult result, MetricSeries series) {
+    }
+
+    private Judged judge(App app, ReleaseDescriptor.Metric metric, List<Instant> bounds) {
         // a metric without a source of its own is measured where the app's registration says
         String sourceName = metric.source() != null ? metric.source() : app.dataPlane().metrics();
         MetricSource source = sources.get(sourceName);
+        Instant from = bounds.get(0);
+        Instant to = bounds.get(bounds.size() - 1);
         if (source == null) {
-            return new MetricResult(metric.name(), sourceName, Verdict.INCONCLUSIVE,
+            return new Judged(new MetricResult(metric.name(), sourceName, Verdict.INCONCLUSIVE,
                     "no metric source named " + sourceName + " is configured", metric.failureLimit(),
-                    metric.consecutiveErrorLimit(), 0, 0, 0, List.of());
+                    metric.consecutiveErrorLimit(), 0, 0, 0, List.of()),
+                    MetricSeries.of(metric.name(), sourceName, metric.query(), from, to, List.of(), List.of(),
+                            "no metric source named " + sourceName + " is configured"));
         }
         List<Measurement> measurements = new ArrayList<>();
+        List<MetricSource.Samples> canary = new ArrayList<>();
+        List<MetricSource.Samples> baseline = new ArrayList<>();
         for (int i = 0; i + 1 < bounds.size(); i++) {
-            measurements.add(measure(app, source, metric, bounds.get(i), bounds.get(i + 1)));
+            measurements.add(measure(app, source, metric, bounds.get(i), bounds.get(i + 1), canary, baseline));
         }
-        return assess(metric, sourceName, measurements);
+        long errors = measurements.stream().filter(m -> m.outcome() == Outcome.ERROR).count();
+        return new Judged(assess(metric, sourceName, measurements),
+                MetricSeries.of(metric.name(), sourceName, metric.query(), from, to, canary, baseline,
+                        errors == 0 ? null : errors + " of " + measurements.size()
+                                + " measurements could not be taken and have no samples here"));
     }
 
+    /** Measures both slots; when both answered, their samples also go to the chart ({@code canaryChart}, {@code baselineChart}). */
     private static Measurement measure(App app, MetricSource source, ReleaseDescriptor.Metric metric, Instant from,
-            Instant to) {
+            Instant to, List<MetricSource.Samples> canaryChart, List<MetricSource.Samples> baselineChart) {
         MetricSource.Samples canary;
         MetricSource.Samples baseline;
         try {
@@ -92,6 +110,8 @@ public class CanaryAnalysis {
         } catch (RuntimeException e) {
             return failedQuery(from, to, "baseline", e, canary);
         }
+        canaryChart.add(canary);
+        baselineChart.add(baseline);
         return MeasurementJudge.judge(metric, from, to, canary, baseline);
     }
 

@@ -22,12 +22,25 @@ public interface MetricSource {
      * What a source answered: the query exactly as sent, the individual samples (one per request
      * or one per evaluation step) and the source's own aggregate of them (a ratio, a percentile,
      * a mean) used for threshold comparisons; the aggregate is NaN when there are no samples.
+     * {@code times} holds when each sample was taken (epoch millis, parallel to {@code values}) so
+     * the run's chart is drawn from these very samples; null when the source cannot say.
      * {@code note} says what the source left out and why (NaN points), or is null.
      */
-    record Samples(String query, double[] values, double value, String note) {
+    record Samples(String query, double[] values, long[] times, double value, String note) {
+
+        public Samples {
+            if (times != null && times.length != values.length) {
+                throw new IllegalArgumentException(
+                        "times (" + times.length + ") must be parallel to values (" + values.length + ")");
+            }
+        }
+
+        public Samples(String query, double[] values, long[] times, double value) {
+            this(query, values, times, value, null);
+        }
 
         public Samples(String query, double[] values, double value) {
-            this(query, values, value, null);
+            this(query, values, null, value, null);
         }
 
         public int count() {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +25,11 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.rollguard.app.AppRepository;
+import io.rollguard.release.ReleaseRepository;
+import io.rollguard.release.descriptor.DescriptorParser;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
 import io.rollguard.support.Api;
 import io.rollguard.support.NodeRedSlots;
@@ -30,8 +37,10 @@ import io.rollguard.support.PostgresDatabase;
 
 /**
  * Analysis evidence is stored in PostgreSQL and served by {@code GET /api/releases/{id}/analysis}
- * to exactly those who may read the release. The runs are judged by the real {@link CanaryAnalysis}
- * over fixed samples; no Node-RED is needed because nothing here goes past the approval step.
+ * and, as canary vs baseline charts, by {@code GET /api/releases/{id}/analyses/{n}/series} to
+ * exactly those who may read the release. The runs are judged by the real {@link CanaryAnalysis}
+ * over fixed samples (the built-in router's own samples for the charts); no Node-RED is needed
+ * because nothing here goes past the approval step.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "rollguard.router.port=0", "rollguard.sample-app.enabled=false"})
@@ -51,6 +60,14 @@ class AnalysisEvidenceIT {
     JdbcTemplate jdbc;
     @Autowired
     AnalysisEvidence evidence;
+    @Autowired
+    CanaryAnalysis analysis;
+    @Autowired
+    ReleaseRepository releases;
+    @Autowired
+    AppRepository apps;
+    @Autowired
+    ObjectMapper json;
     Api api;
     String releaseId;
 
@@ -63,8 +80,15 @@ class AnalysisEvidenceIT {
                 Map.of("flows.json", Files.readAllBytes(V110.resolve("flows.json"))));
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
         releaseId = submitted.json().path("id").asText();
-        evidence.save(releaseId, judge(CanaryAnalysisTest.outcomes(40, 0), CanaryAnalysisTest.outcomes(160, 0), 1));
-        evidence.save(releaseId, judge(CanaryAnalysisTest.outcomes(60, 18), CanaryAnalysisTest.outcomes(240, 0), 2));
+        record(releaseId, judge(CanaryAnalysisTest.outcomes(40, 0), CanaryAnalysisTest.outcomes(160, 0), 1));
+        record(releaseId, judge(CanaryAnalysisTest.outcomes(60, 18), CanaryAnalysisTest.outcomes(240, 0), 2));
+    }
+
+    /** Keeps a run as analyzeCanaryDelegate does: its evidence, and the history entry that points to it. */
+    long record(String release, AnalysisRun run) {
+        long runId = evidence.save(release, run);
+        releases.addEvent(release, "ANALYSIS", null, AnalysisDelegates.historyEntry(json, runId, run));
+        return runId;
     }
 
     void register(String app, String owner) {
@@ -118,6 +142,7 @@ class AnalysisEvidenceIT {
     void whoeverMayReadTheReleaseMayReadItsAnalysis(String user) {
         assertThat(api.get(user, "/api/releases/" + releaseId).status()).as(user).isEqualTo(200);
         assertThat(api.get(user, "/api/releases/" + releaseId + "/analysis").status()).as(user).isEqualTo(200);
+        assertThat(api.get(user, "/api/releases/" + releaseId + "/analyses/2/series").status()).as(user).isEqualTo(200);
     }
 
     @Test
@@ -135,6 +160,7 @@ class AnalysisEvidenceIT {
         // then she is refused exactly as for the release itself, with a problem body
         assertThat(refused.status()).isEqualTo(403);
         assertThat(api.get("alice", "/api/releases/" + payroll).status()).isEqualTo(403);
+        assertThat(api.get("alice", "/api/releases/" + payroll + "/analyses/1/series").status()).isEqualTo(403);
         assertThat(refused.header("Content-Type")).contains("application/problem+json");
         assertThat(api.get("zoe", "/api/releases/" + payroll + "/analysis").json().path("runs")).isEmpty();
     }
@@ -142,8 +168,110 @@ class AnalysisEvidenceIT {
     @Test
     void anonymousCallsAreUnauthorizedAndUnknownReleasesNotFound() {
         assertThat(api.get(null, "/api/releases/" + releaseId + "/analysis").status()).isEqualTo(401);
+        assertThat(api.get(null, "/api/releases/" + releaseId + "/analyses/1/series").status()).isEqualTo(401);
         Api.Response missing = api.get("erin", "/api/releases/does-not-exist/analysis");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.json().path("detail").asText()).contains("does-not-exist");
+    }
+
+    // ------------------------------------------------------------------ the run's chart
+
+    /** The recorded responses of one example version (status, latency) as the router's samples, evenly over the window. */
+    void routerSamples(String slot, String version, Instant from, Duration window) throws Exception {
+        List<String[]> responses = Files.readAllLines(NodeRedSlots.PROJECT.resolve("src/test/resources/analysis/recorded-" + version + ".csv"))
+                .stream().filter(l -> !l.startsWith("#") && !l.isBlank()).map(l -> l.split(",")).toList();
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < responses.size(); i++) {
+            Instant at = from.plusMillis(window.toMillis() * i / responses.size());
+            rows.add(new Object[] {"expenses", slot, Timestamp.from(at), Integer.parseInt(responses.get(i)[0]),
+                    Double.parseDouble(responses.get(i)[1])});
+        }
+        jdbc.batchUpdate("insert into rg_router_sample (app_key, slot, at, status, latency_ms) values (?, ?, ?, ?, ?)",
+                rows);
+    }
+
+    /** The bad version 1.2.0 on the canary against 1.0.0, judged by the real analysis on the built-in router's samples. */
+    long badVersionAnalysedOnTheBuiltinRouter() throws Exception {
+        Instant from = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.SECONDS);
+        jdbc.update("delete from rg_router_sample where app_key = 'expenses'");
+        routerSamples("canary", "1.2.0", from, Duration.ofSeconds(8));
+        routerSamples("stable", "1.0.0", from, Duration.ofSeconds(8));
+        ReleaseDescriptor descriptor = new DescriptorParser()
+                .parse(Files.readString(NodeRedSlots.PROJECT.resolve("examples/expenses/1.2.0/release.yaml"))).descriptor();
+        AnalysisRun run = analysis.analyze(apps.find("expenses").orElseThrow(), descriptor, 1, 20, from,
+                from.plusSeconds(8));
+        assertThat(run.verdict()).isEqualTo(Verdict.FAILED);
+        return record(releaseId, run);
+    }
+
+    static double mean(JsonNode means, JsonNode counts) {
+        double sum = 0;
+        long n = 0;
+        for (int i = 0; i < means.size(); i++) {
+            if (!means.get(i).isNull()) {
+                sum += means.get(i).asDouble() * counts.get(i).asInt();
+                n += counts.get(i).asInt();
+            }
+        }
+        return sum / n;
+    }
+
+    @Test
+    void aRunOnTheBuiltinRouterKeepsItsChartAfterTheRoutersSamplesAreGone() throws Exception {
+        // given the bad version judged on the built-in router's samples (third run of the release)
+        badVersionAnalysedOnTheBuiltinRouter();
+
+        // when its chart is read
+        Api.Response r = api.get("erin", "/api/releases/" + releaseId + "/analyses/3/series");
+
+        // then it is the one kept with the run: both metrics of the descriptor, canary errors above baseline over time
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("origin").asText()).isEqualTo("stored");
+        JsonNode metrics = r.json().path("metrics");
+        assertThat(metrics.findValuesAsText("metric")).containsExactly("error-rate", "latency");
+        JsonNode errors = metrics.get(0);
+        assertThat(errors.path("source").asText()).isEqualTo("builtin");
+        assertThat(errors.path("unit").asText()).isEqualTo("ratio");
+        assertThat(errors.path("t")).hasSize(8);
+        assertThat(errors.path("canaryTotal").asInt()).isEqualTo(400);
+        assertThat(errors.path("baselineTotal").asInt()).isEqualTo(400);
+        assertThat(mean(errors.path("canary"), errors.path("canarySamples"))).isGreaterThan(0.25);
+        assertThat(mean(errors.path("baseline"), errors.path("baselineSamples"))).isZero();
+        for (int i = 0; i < 8; i++) {
+            assertThat(errors.path("canary").get(i).asDouble()).as("second %d", i)
+                    .isGreaterThan(errors.path("baseline").get(i).asDouble());
+        }
+        assertThat(metrics.get(1).path("unit").asText()).isEqualTo("ms");
+        assertThat(metrics.get(1).path("canaryTotal").asInt()).isEqualTo(400);
+
+        // when the router's samples are gone (retention), the same chart is still served
+        jdbc.update("delete from rg_router_sample where app_key = 'expenses'");
+        Api.Response later = api.get("erin", "/api/releases/" + releaseId + "/analyses/3/series");
+        assertThat(later.status()).as(later.body()).isEqualTo(200);
+        assertThat(later.json()).isEqualTo(r.json());
+        assertThat(api.get("alice", "/releases/" + releaseId + "/analyses/3/series").json()).isEqualTo(r.json());
+    }
+
+    @Test
+    void aRunStoredWithoutItsChartIsDrawnFromTheRoutersSamplesWhileTheyAreKeptThenAnswers404() throws Exception {
+        // given a run as kept before runs stored their chart
+        long runId = badVersionAnalysedOnTheBuiltinRouter();
+        jdbc.update("update rg_analysis_metric set series = null where run_id = ?", runId);
+
+        // then its chart comes from the router's samples of its window
+        Api.Response r = api.get("erin", "/api/releases/" + releaseId + "/analyses/3/series");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("origin").asText()).isEqualTo("router-samples");
+        JsonNode errors = r.json().path("metrics").get(0);
+        assertThat(errors.path("canaryTotal").asInt()).isEqualTo(400);
+        assertThat(mean(errors.path("canary"), errors.path("canarySamples"))).isGreaterThan(0.25);
+
+        // and once those are gone too, a problem says why, not a server error
+        jdbc.update("delete from rg_router_sample where app_key = 'expenses'");
+        Api.Response gone = api.get("erin", "/api/releases/" + releaseId + "/analyses/3/series");
+        assertThat(gone.status()).as(gone.body()).isEqualTo(404);
+        assertThat(gone.header("Content-Type")).contains("application/problem+json");
+        assertThat(gone.json().path("detail").asText()).contains("has no chart series", "no longer kept");
+        assertThat(api.get("erin", "/api/releases/" + releaseId + "/analyses/4/series").status()).isEqualTo(404);
     }
 }

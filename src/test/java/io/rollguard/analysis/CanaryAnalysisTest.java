@@ -50,7 +50,12 @@ class CanaryAnalysisTest {
                 throw new MetricQueryException(sent, "connection refused");
             }
             double value = values.length == 0 ? Double.NaN : java.util.Arrays.stream(values).average().orElseThrow();
-            return new Samples(sent, values, value);
+            // taken evenly over the measurement's window, like requests of steady traffic
+            long[] times = new long[values.length];
+            for (int i = 0; i < values.length; i++) {
+                times[i] = from.toEpochMilli() + Duration.between(from, to).toMillis() * i / values.length;
+            }
+            return new Samples(sent, values, times, value);
         }
     }
 
@@ -387,6 +392,55 @@ class CanaryAnalysisTest {
 
         assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
         assertThat(run.reason()).contains("no metric source named builtin");
+    }
+
+    // ------------------------------------------------------------------ the run's chart
+
+    @Test
+    void eachMetricKeepsCanaryAndBaselineOverTheWindowFromTheSamplesItWasJudgedOn() {
+        // given a good first measurement and a bad second one (10 of 40 canary requests failed)
+        ScriptedSource source = new ScriptedSource().window(outcomes(40, 0), outcomes(160, 0))
+                .window(outcomes(40, 10), outcomes(160, 0));
+
+        AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
+
+        // then the chart of the 4 s window has one bucket per second and shows when the canary went bad
+        assertThat(run.series()).hasSize(1);
+        MetricSeries chart = run.series().get(0);
+        assertThat(chart.metric()).isEqualTo("error-rate");
+        assertThat(chart.source()).isEqualTo("builtin");
+        assertThat(chart.query()).isEqualTo("error-ratio");
+        assertThat(chart.from()).isEqualTo(FROM);
+        assertThat(chart.to()).isEqualTo(FROM.plusSeconds(4));
+        assertThat(chart.canary()).containsExactly(0.0, 0.0, 0.25, 0.25);
+        assertThat(chart.baseline()).containsExactly(0.0, 0.0, 0.0, 0.0);
+        assertThat(chart.canaryTotal()).isEqualTo(80);
+        assertThat(chart.baselineTotal()).isEqualTo(320);
+    }
+
+    @Test
+    void aMeasurementThatCouldNotBeTakenLeavesAGapInTheChartAndTheNoteSaysSo() {
+        // given a measurement whose baseline query failed between two good ones
+        ScriptedSource source = new ScriptedSource().window(outcomes(40, 0), outcomes(160, 0))
+                .window(outcomes(40, 40), null).window(outcomes(40, 0), outcomes(160, 0));
+
+        AnalysisRun run = analyze(source, new Metric("error-rate", "builtin", "error-ratio", new FailIf(0.05, null),
+                null, 20, 0, 2));
+
+        // then its canary samples were not judged, so they are not charted either
+        MetricSeries chart = run.series().get(0);
+        assertThat(chart.canary()).containsExactly(0.0, 0.0, null, null, 0.0, 0.0);
+        assertThat(chart.note()).contains("1 of 3 measurements could not be taken");
+    }
+
+    @Test
+    void aMetricWithAnUnknownSourceStillHasAnEmptyChartSayingWhy() {
+        AnalysisRun run = new CanaryAnalysis(List.of()).analyze(APP,
+                descriptor(null, thresholds(new FailIf(0.05, null))), 1, 20, FROM, FROM.plusSeconds(8));
+
+        assertThat(run.series().get(0).canaryTotal()).isZero();
+        assertThat(run.series().get(0).canary()).hasSize(8).containsOnlyNulls();
+        assertThat(run.series().get(0).note()).contains("no metric source named builtin");
     }
 
     @Test

@@ -94,6 +94,47 @@ class DataPlaneReleaseIT extends EndToEndTest {
         return submitted.json().path("id").asText();
     }
 
+    /**
+     * The chart of run {@code n}: on HAProxy + Prometheus it can only be the one kept with the run
+     * (there are no router samples), with canary and baseline points for every metric.
+     */
+    JsonNode chartWithBothSlots(String id, int n) {
+        Api.Response r = api.get("erin", "/api/releases/" + id + "/analyses/" + n + "/series");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("origin").asText()).isEqualTo("stored");
+        JsonNode metrics = r.json().path("metrics");
+        assertThat(metrics.findValuesAsText("metric")).containsExactly("error-rate", "latency");
+        for (JsonNode metric : metrics) {
+            assertThat(metric.path("source").asText()).isEqualTo("prometheus");
+            assertThat(metric.path("canaryTotal").asLong()).as(metric.path("metric").asText()).isPositive();
+            assertThat(metric.path("baselineTotal").asLong()).as(metric.path("metric").asText()).isPositive();
+            assertThat(nonNull(metric.path("canary"))).as(metric.path("metric") + " canary points").isGreaterThan(1);
+            assertThat(nonNull(metric.path("baseline"))).as(metric.path("metric") + " baseline points").isGreaterThan(1);
+        }
+        return metrics;
+    }
+
+    static int nonNull(JsonNode values) {
+        int n = 0;
+        for (JsonNode v : values) {
+            n += v.isNull() ? 0 : 1;
+        }
+        return n;
+    }
+
+    /** The error ratio over the whole chart: bucket means weighted by their sample counts. */
+    static double ratio(JsonNode means, JsonNode counts) {
+        double errors = 0;
+        long n = 0;
+        for (int i = 0; i < means.size(); i++) {
+            if (!means.get(i).isNull()) {
+                errors += means.get(i).asDouble() * counts.get(i).asInt();
+                n += counts.get(i).asInt();
+            }
+        }
+        return errors / n;
+    }
+
     JsonNode analysis(String id) {
         Api.Response r = api.get("erin", "/api/releases/" + id + "/analysis");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -134,6 +175,9 @@ class DataPlaneReleaseIT extends EndToEndTest {
             assertThat(measurement.path("canaryQuery").asText()).contains("server=\"canary\"");
             assertThat(measurement.path("canary").path("n").asInt()).isGreaterThanOrEqualTo(20);
         }
+        // each run kept canary vs baseline over its window for both metrics: runs here used to have no chart
+        chartWithBothSlots(id, 1);
+        chartWithBothSlots(id, 2);
     }
 
     @Test
@@ -163,6 +207,10 @@ class DataPlaneReleaseIT extends EndToEndTest {
         JsonNode failed = analysis(id).get(0);
         assertThat(failed.path("verdict").asText()).isEqualTo("FAILED");
         assertThat(failed.path("reason").asText()).contains("error-rate", "above the limit");
+        JsonNode errors = chartWithBothSlots(id, 1).get(0);
+        assertThat(errors.path("unit").asText()).isEqualTo("ratio");
+        assertThat(ratio(errors.path("canary"), errors.path("canarySamples")))
+                .isGreaterThan(ratio(errors.path("baseline"), errors.path("baselineSamples")));
 
         Instant badServed = hits.stream().filter(h -> "1.2.0".equals(h.version())).map(TrafficGenerator.Hit::at)
                 .min(Instant::compareTo).orElseThrow(() -> new AssertionError("1.2.0 never received traffic"));

@@ -111,7 +111,13 @@ class PortalBrowserIT extends EndToEndTest {
             assertThat(js("return window.rollguardNotReloaded === true;")).isEqualTo(true);
             assertThat(browser.findElement(By.id("approvals")).getText()).contains("bob", "approver", "approved", "looks good");
             assertThat(browser.findElements(By.cssSelector(".analysis"))).hasSizeGreaterThanOrEqualTo(2);
-            wait(30).until(d -> d.findElements(By.cssSelector(".chart[data-rendered=true]")).size() >= 2);
+            // one chart per metric per run (2 runs x error-rate and latency), each with its text alternative
+            wait(30).until(d -> d.findElements(By.cssSelector(".chart[data-rendered=true]")).size() >= 4);
+            assertThat(browser.findElements(By.cssSelector(".metric-chart figcaption"))).extracting(WebElement::getText)
+                    .anyMatch(t -> t.startsWith("error-rate during step 1")).anyMatch(t -> t.startsWith("latency during step 2"));
+            assertThat(browser.findElements(By.cssSelector(".metric-chart .chart-summary"))).hasSizeGreaterThanOrEqualTo(4)
+                    .allMatch(p -> p.getAttribute("textContent").matches("Canary .* over \\d+ samples, baseline .*"));
+            assertThat(browser.findElements(By.cssSelector(".metric-chart details table tbody tr"))).isNotEmpty();
             wait(30).until(d -> !d.findElements(By.cssSelector("#diagram .rg-completed")).isEmpty());
             assertThat(browser.findElements(By.id("abort-button"))).isEmpty();
             Browser.screenshot(browser, "portal-release-promoted");
@@ -120,6 +126,10 @@ class PortalBrowserIT extends EndToEndTest {
             js("document.getElementById('history').scrollIntoView({block: 'start'});");
             Browser.screenshot(browser, "portal-release-history");
             browser.manage().window().setSize(new Dimension(390, 844));
+            // on a phone the charts follow the width of the page instead of overflowing it
+            wait(10).until(d -> ((Number) js("return Math.max.apply(null, Array.from(document.querySelectorAll('.chart canvas'))"
+                    + ".map(function (c) { return c.getBoundingClientRect().right; }));")).doubleValue() <= 390);
+            js("document.querySelector('.metric-chart').scrollIntoView({block: 'start'});");
             Browser.screenshot(browser, "portal-release-promoted-390px");
             browser.get(base() + "/");
             Browser.screenshot(browser, "portal-home-alice-390px");

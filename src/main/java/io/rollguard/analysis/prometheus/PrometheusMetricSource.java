@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -101,11 +102,13 @@ class PrometheusMetricSource implements MetricSource {
                     + result.get(0).path("metric") + ", ...); aggregate them to one, e.g. with sum()");
         }
         List<Double> values = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
         int nonFinite = 0;
         for (JsonNode point : result.get(0).path("values")) {
             double v = parse(point.get(1).asText());
             if (Double.isFinite(v)) {
                 values.add(v);
+                times.add(millis(point));
             } else {
                 nonFinite++;
             }
@@ -116,8 +119,9 @@ class PrometheusMetricSource implements MetricSource {
         }
         double[] samples = values.stream().mapToDouble(Double::doubleValue).toArray();
         double mean = values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        return new Samples(sent, samples, mean, nonFinite == 0 ? null
-                : nonFinite + " of " + (nonFinite + values.size()) + " points were NaN or infinite and left out");
+        return new Samples(sent, samples, times.stream().mapToLong(Long::longValue).toArray(), mean,
+                nonFinite == 0 ? null
+                        : nonFinite + " of " + (nonFinite + values.size()) + " points were NaN or infinite and left out");
     }
 
     /**
@@ -129,40 +133,68 @@ class PrometheusMetricSource implements MetricSource {
         String promql = expand("sum by (code) (haproxy_server_http_responses_total{proxy=\"{{backend}}\",server=\"{{slot}}\"})",
                 app, slot);
         String sent = sent(promql, from, to);
+        List<long[]> responses = new ArrayList<>();
         long total = 0;
         long errors = 0;
         for (JsonNode series : queryRange(app, promql, from, to, sent)) {
-            long increase = increase(series.path("values"));
-            total += increase;
-            if ("5xx".equals(series.path("metric").path("code").asText())) {
-                errors += increase;
+            boolean error = "5xx".equals(series.path("metric").path("code").asText());
+            for (long[] growth : growth(series.path("values"))) {
+                responses.add(new long[] {growth[0], growth[1], error ? 1 : 0});
+                total += growth[1];
+                errors += error ? growth[1] : 0;
             }
         }
         if (total > Integer.MAX_VALUE) {
             throw new MetricQueryException(sent, "too many responses in the window to judge one by one: " + total);
         }
+        // in time order, each response at the evaluation step after which the counter grew
+        responses.sort(Comparator.comparingLong(r -> r[0]));
         double[] outcomes = new double[(int) total];
-        for (int i = 0; i < errors; i++) {
-            outcomes[i] = 1;
+        long[] times = new long[(int) total];
+        int i = 0;
+        for (long[] r : responses) {
+            for (long k = 0; k < r[1]; k++, i++) {
+                outcomes[i] = r[2];
+                times[i] = r[0];
+            }
         }
-        return new Samples(sent, outcomes, total == 0 ? Double.NaN : errors / (double) total);
+        return new Samples(sent, outcomes, times, total == 0 ? Double.NaN : errors / (double) total);
     }
 
     /** A counter's growth over the points, counting a drop as a reset (HAProxy restarted). */
     static long increase(JsonNode points) {
-        double sum = 0;
+        return growth(points).stream().mapToLong(g -> g[1]).sum();
+    }
+
+    /**
+     * A counter's growth step by step: {@code [epoch millis, responses]} per step in which it grew,
+     * timed at the step's start (the point before the growth), so every response falls inside the
+     * queried window. A drop counts as a reset (HAProxy restarted); NaN points are skipped.
+     */
+    static List<long[]> growth(JsonNode points) {
+        List<long[]> steps = new ArrayList<>();
         Double previous = null;
+        long previousAt = 0;
         for (JsonNode point : points) {
             double v = parse(point.get(1).asText());
             if (!Double.isFinite(v)) {
                 continue;
             }
             if (previous != null) {
-                sum += v >= previous ? v - previous : v;
+                long grown = Math.round(v >= previous ? v - previous : v);
+                if (grown > 0) {
+                    steps.add(new long[] {previousAt, grown});
+                }
             }
             previous = v;
+            previousAt = millis(point);
         }
-        return Math.round(sum);
+        return steps;
+    }
+
+    /** A point's timestamp: Prometheus gives epoch seconds with a fraction. */
+    private static long millis(JsonNode point) {
+        return Math.round(point.get(0).asDouble() * 1000);
     }
 
     private JsonNode queryRange(App app, String promql, Instant from, Instant to, String sent) {

@@ -42,4 +42,15 @@ class PrometheusQueriesTest {
         // then the window saw 30 + 10 + 15 responses
         assertThat(PrometheusMetricSource.increase(points)).isEqualTo(55);
     }
+
+    @Test
+    void counterGrowthIsTimedAtTheStepBeforeItSoEveryResponseFallsInsideTheWindow() throws Exception {
+        // given points one second apart, from 100 s to 104 s after the epoch, with a reset at 103 s
+        var points = new ObjectMapper().readTree("""
+                [[100,"5"],[101,"5"],[102.5,"8"],[103,"2"],[104,"NaN"]]""");
+
+        // then 3 responses grew after 101 s and 2 after 102.5 s; the flat second and the NaN add none
+        assertThat(PrometheusMetricSource.growth(points)).containsExactly(new long[] {101_000, 3},
+                new long[] {102_500, 2});
+    }
 }
