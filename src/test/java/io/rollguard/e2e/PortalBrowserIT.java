@@ -129,6 +129,9 @@ class PortalBrowserIT extends EndToEndTest {
             // on a phone the charts follow the width of the page instead of overflowing it
             wait(10).until(d -> ((Number) js("return Math.max.apply(null, Array.from(document.querySelectorAll('.chart canvas'))"
                     + ".map(function (c) { return c.getBoundingClientRect().right; }));")).doubleValue() <= 390);
+            // and nothing makes the page scroll sideways (long hashes and queries wrap)
+            assertThat(((Number) js("return document.documentElement.scrollWidth;")).intValue())
+                    .as("page width at 390 px").isLessThanOrEqualTo(390);
             js("document.querySelector('.metric-chart').scrollIntoView({block: 'start'});");
             Browser.screenshot(browser, "portal-release-promoted-390px");
             browser.get(base() + "/");
