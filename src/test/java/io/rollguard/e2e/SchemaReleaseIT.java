@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -22,6 +24,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.migration.MigrationService;
 import io.rollguard.support.Api;
+import io.rollguard.support.Browser;
+import io.rollguard.support.Tasklist;
 import io.rollguard.support.TrafficGenerator;
 
 /**
@@ -62,6 +66,33 @@ class SchemaReleaseIT extends EndToEndTest {
                 .startsWith("PASSED in ").contains("rolled back in").contains("applied again in");
         assertThat(complete("carol", task.path("id").asText(), "approve", "").status()).isEqualTo(204);
         return submitted.json().path("id").asText();
+    }
+
+    /** As above, carol working in Tasklist: the approval form shows the risk and the dry run's report. */
+    String submitSchemaChangeApprovedInTasklist(String version, String changelog) throws Exception {
+        var dir = EXAMPLES.resolve(version);
+        Api.Response submitted = api.submit("alice", Files.readString(dir.resolve("release.yaml")), Map.of(
+                "flows.json", Files.readAllBytes(dir.resolve("flows.json")),
+                changelog, Files.readAllBytes(dir.resolve(changelog))));
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        String id = submitted.json().path("id").asText();
+        awaitTask("carol", submitted.json().path("processInstanceId").asText());
+        WebDriver browser = Browser.start();
+        try {
+            Tasklist.signIn(browser, "http://127.0.0.1:" + port, "carol");
+            Tasklist.openAndClaim(browser, "Approve expenses " + version + " as schema-approver");
+            assertThat(Tasklist.field(browser, "Field_ReversibilityReport")).startsWith("PASSED in ")
+                    .contains("schema and data after the rollback equal the copy before it");
+            // nothing destructive here: that field is hidden, not shown empty
+            assertThat(browser.findElements(By.cssSelector("[id$='Field_DestructiveChanges']"))).isEmpty();
+            Tasklist.field(browser, "Field_ReversibilityReport");
+            Browser.screenshot(browser, "tasklist-approve-schema-change-with-dry-run-report");
+            Tasklist.approve(browser, "dry run passed, backfill checked");
+            await().atMost(Duration.ofSeconds(30)).until(() -> hasEvent(release(id), "APPROVED", "dry run passed"));
+        } finally {
+            browser.quit();
+        }
+        return id;
     }
 
     @Test
@@ -189,11 +220,22 @@ class SchemaReleaseIT extends EndToEndTest {
                 .get(0);
         assertThat(release(id).path("state").asText()).isEqualTo("ROLLING_BACK");
 
-        // when he removes the row written during the canary and says so
+        // when he removes the row written during the canary and says so in Tasklist, where the form
+        // lists what differs
         appDatabase.execute("delete from expense where description = 'Written during the canary'");
-        assertThat(api.postJson("frank", "/engine-rest/task/" + again.path("id").asText() + "/complete",
-                "{\"variables\":{\"comment\":{\"value\":\"deleted the row written during the canary\"}}}")
-                .status()).isEqualTo(204);
+        WebDriver browser = Browser.start();
+        try {
+            Tasklist.signIn(browser, "http://127.0.0.1:" + port, "frank");
+            Tasklist.openAndClaim(browser, "Repair the restoration of expenses 1.3.0");
+            assertThat(Tasklist.field(browser, "Field_RestorationDifferences"))
+                    .isEqualTo("database: table expense: 4 rows, were 3");
+            Browser.screenshot(browser, "tasklist-repair-restoration");
+            Tasklist.complete(browser, "deleted the row written during the canary");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> hasEvent(release(id), "RESTORATION_REPAIRED", "deleted the row written during the canary"));
+        } finally {
+            browser.quit();
+        }
 
         // then the release is verified and ends aborted, with his word in its history and no incident left
         JsonNode aborted = waitForState(id, "ABORTED", Duration.ofSeconds(30));
@@ -207,8 +249,8 @@ class SchemaReleaseIT extends EndToEndTest {
         // given
         baseline("1.0.0");
         try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(40))) {
-            // when
-            String id = submitSchemaChange("1.3.0", "changelog.yaml");
+            // when carol approves it in Tasklist, with the dry run's report in front of her
+            String id = submitSchemaChangeApprovedInTasklist("1.3.0", "changelog.yaml");
 
             // then
             JsonNode promoted = waitForState(id, "PROMOTED", Duration.ofSeconds(150));
