@@ -94,6 +94,17 @@ class ReleaseLifecycleIT extends EndToEndTest {
             throw new IllegalStateException(e);
         }
 
+        // while the next release of the app is in flight, nobody rolls back under its feet
+        Api.Response next = api.submitExample("alice", "1.2.0");
+        assertThat(next.status()).as(next.body()).isEqualTo(201);
+        Api.Response blocked = api.post("frank", "/api/releases/" + id + "/rollback");
+        assertThat(blocked.status()).as(blocked.body()).isEqualTo(409);
+        assertThat(blocked.json().path("detail").asText()).contains(next.json().path("id").asText())
+                .contains("roll back after it has ended");
+        assertThat(api.post("alice", "/api/releases/" + next.json().path("id").asText() + "/abort").status())
+                .isEqualTo(200);
+        waitForState(next.json().path("id").asText(), "ABORTED", Duration.ofSeconds(30));
+
         // when: the requester may not, a release manager may
         assertThat(api.post("alice", "/api/releases/" + id + "/rollback").status()).isEqualTo(403);
         Api.Response rollback = api.post("frank", "/api/releases/" + id + "/rollback");
