@@ -40,6 +40,9 @@ class HomeController implements PortalPage {
         if (permissions.canDecideHolds(user)) {
             model.addAttribute("held", releases.search(user,
                     new ReleaseFilter(null, ReleaseState.ON_HOLD, null, null, null, false), 0, 50));
+            // a rollback whose verification found differences waits for them (a repair task in Tasklist)
+            model.addAttribute("rollingBack", releases.search(user,
+                    new ReleaseFilter(null, ReleaseState.ROLLING_BACK, null, null, null, false), 0, 50));
         }
         model.addAttribute("recent", releases.search(user, ReleaseFilter.none(), 0, 10));
         return "home";

@@ -93,6 +93,25 @@ class PortalPagesIT {
     }
 
     @Test
+    void releaseManagersSeeHeldReleasesAndReleasesBeingRolledBackOnTheirHomePage() {
+        // given the release held, and then rolling back (as after a failed verification)
+        jdbc.update("update rg_release set state = 'ON_HOLD' where id = ?", releaseId);
+        String held = new Session("frank").get("/").body();
+        assertThat(held.substring(held.indexOf("id=\"held\""), held.indexOf("id=\"rolling-back\""))).contains(releaseId);
+        jdbc.update("update rg_release set state = 'ROLLING_BACK' where id = ?", releaseId);
+
+        // then frank has it under "being rolled back"; other roles have no such section
+        String home = new Session("frank").get("/").body();
+        assertThat(home.substring(home.indexOf("id=\"rolling-back\""), home.indexOf("Latest releases"))).contains(releaseId);
+        for (String user : USERS) {
+            if (!user.equals("frank")) {
+                assertThat(new Session(user).get("/").body()).as(user).doesNotContain("id=\"rolling-back\"");
+            }
+        }
+        jdbc.update("update rg_release set state = 'ABORTED' where id = ?", releaseId);
+    }
+
+    @Test
     void pagesUseNoExternalScriptOrStyle() {
         Page page = new Session("alice").get("/releases/" + releaseId);
         assertThat(page.body()).doesNotContainPattern("(src|href)=\"(https?:)?//");
