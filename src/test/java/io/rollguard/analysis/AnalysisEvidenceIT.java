@@ -32,6 +32,7 @@ import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.descriptor.DescriptorParser;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
 import io.rollguard.support.Api;
+import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
 
@@ -92,11 +93,8 @@ class AnalysisEvidenceIT {
     }
 
     void register(String app, String owner) {
-        Api.Response r = api.putJson("admin", "/api/apps/" + app, """
-                {"owners":["%s"],
-                 "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
-                 "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
-                 "adminToken":"not-a-real-token","route":"%s","currentVersion":"1.0.0"}""".formatted(owner, app));
+        Api.Response r = api.putJson("admin", "/api/apps/" + app,
+                AppRegistrations.withoutSlots(app, "1.0.0", List.of(owner), null));
         assertThat(r.status()).as(r.body()).isIn(200, 201);
     }
 

@@ -2,6 +2,8 @@ package io.rollguard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,6 +16,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.rollguard.support.Api;
+import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.PostgresDatabase;
 
 /** Which router and metric source an app uses is part of its registration: admin only, validated. */
@@ -39,12 +42,7 @@ class AppDataPlaneIT {
     }
 
     static String body(String dataPlane) {
-        return """
-                {"owners":["alice"],
-                 "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
-                 "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
-                 "adminToken":"not-a-real-token","route":"expenses","currentVersion":"1.0.0"%s}"""
-                .formatted(dataPlane == null ? "" : ",\"dataPlane\":" + dataPlane);
+        return AppRegistrations.withoutSlots("expenses", "1.0.0", List.of("alice"), dataPlane);
     }
 
     @Test

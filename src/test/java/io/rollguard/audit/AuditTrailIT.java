@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.rollguard.release.ReleaseRepository;
 import io.rollguard.support.Api;
+import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
 
@@ -66,11 +67,7 @@ class AuditTrailIT {
     void registerApp() {
         api = new Api("http://127.0.0.1:" + port);
         freeTheApp();
-        Api.Response r = api.putJson("admin", "/api/apps/expenses", """
-                {"owners":["alice"],
-                 "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
-                 "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
-                 "adminToken":"not-a-real-token","route":"expenses","currentVersion":"1.0.0"}""");
+        Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("1.0.0"));
         assertThat(r.status()).as(r.body()).isIn(200, 201);
     }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.support.Api;
+import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.TrafficGenerator;
 
@@ -52,11 +53,7 @@ abstract class AuthorizationMatrix extends EndToEndTest {
     /** Slots nobody listens on: a release stops at preflight, which is all the approval checks need. */
     void appWithUnreachableSlots() {
         noReleaseInFlight();
-        Api.Response r = api.putJson("admin", "/api/apps/expenses", """
-                {"owners":["alice","zoe","ada"],
-                 "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
-                 "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
-                 "adminToken":"not-a-real-token","route":"expenses","currentVersion":"1.0.0"}""");
+        Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("expenses", "1.0.0", List.of("alice", "zoe", "ada"), null));
         assertThat(r.status()).as(r.body()).isIn(200, 201);
         // a schema change needs the app's database: its changelog is checked at submission
         registerAppDatabase();
@@ -241,11 +238,8 @@ abstract class AuthorizationMatrix extends EndToEndTest {
             boolean admin = ADMINS.contains(user);
             assertThat(api.get(user, "/api/apps").status()).as(user + " lists").isEqualTo(admin ? 200 : 403);
             assertThat(api.get(user, "/api/apps/expenses").status()).as(user + " reads").isEqualTo(admin ? 200 : 403);
-            Api.Response write = api.putJson(user, "/api/apps/matrix-" + user, """
-                    {"owners":["alice"],
-                     "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
-                     "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
-                     "adminToken":"not-a-real-token","route":"matrix-%s","currentVersion":"1.0.0"}""".formatted(user));
+            Api.Response write = api.putJson(user, "/api/apps/matrix-" + user,
+                    AppRegistrations.withoutSlots("matrix-" + user, "1.0.0", List.of("alice"), null));
             assertThat(write.status()).as(user + " registers: " + write.body()).isIn(admin ? List.of(200, 201) : List.of(403));
         }
     }

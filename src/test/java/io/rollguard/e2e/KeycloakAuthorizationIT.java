@@ -6,12 +6,13 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.security.interfaces.RSAPrivateKey;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.support.Api;
+import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.Keycloak;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
@@ -69,11 +71,7 @@ class KeycloakAuthorizationIT {
         // test fixture: earlier tests' releases must not hold the app (one release per app at a time)
         jdbc.update("update rg_release set state = 'ABORTED' where state not in "
                 + "('REJECTED','PREFLIGHT_FAILED','PROMOTED','ROLLED_BACK','ABORTED')");
-        Api.Response r = api.putJson("admin", "/api/apps/expenses", """
-                {"owners":["alice","zoe","ada","service-account-rollguard-pipeline"],
-                 "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
-                 "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
-                 "adminToken":"not-a-real-token","route":"expenses","currentVersion":"1.0.0"}""");
+        Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("expenses", "1.0.0", List.of("alice", "zoe", "ada", "service-account-rollguard-pipeline"), null));
         assertThat(r.status()).as(r.body()).isIn(200, 201);
     }
 

@@ -19,6 +19,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.rollguard.support.Api;
+import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.Browser;
 import io.rollguard.support.Keycloak;
 import io.rollguard.support.PostgresDatabase;
@@ -50,11 +51,7 @@ class KeycloakPortalIT {
     void portalPagesAfterKeycloakLoginShowWhatEachRoleMayDo() {
         // given a release of alice's, submitted by her pipeline
         Api api = new Api("http://127.0.0.1:" + port, user -> "Bearer " + Keycloak.userToken(user));
-        Api.Response app = api.putJson("admin", "/api/apps/expenses", """
-                {"owners":["alice"],
-                 "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
-                 "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
-                 "adminToken":"not-a-real-token","route":"expenses","currentVersion":"1.0.0"}""");
+        Api.Response app = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("1.0.0"));
         assertThat(app.status()).as(app.body()).isIn(200, 201);
         Api.Response submitted = api.submitExample("alice", "1.1.0");
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);

@@ -24,6 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.support.Api;
+import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.Browser;
 import io.rollguard.support.Keycloak;
 import io.rollguard.support.NodeRedSlots;
@@ -59,11 +60,7 @@ class KeycloakTasklistSsoIT {
     void schemaApproverApprovesInTasklistAfterOneKeycloakLoginAndOthersSeeOnlyWhatTheyMay() throws Exception {
         // given a schema change requested by alice
         Api api = new Api("http://127.0.0.1:" + port, user -> "Bearer " + Keycloak.userToken(user));
-        Api.Response app = api.putJson("admin", "/api/apps/expenses", """
-                {"owners":["alice"],
-                 "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
-                 "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
-                 "adminToken":"not-a-real-token","route":"expenses","currentVersion":"1.0.0"}""");
+        Api.Response app = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("1.0.0"));
         assertThat(app.status()).as(app.body()).isIn(200, 201);
         Api.Response database = api.putJson("admin", "/api/apps/expenses/database", """
                 {"jdbcUrl":"%s","username":"%s","password":"%s"}""".formatted(

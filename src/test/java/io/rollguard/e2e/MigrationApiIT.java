@@ -26,6 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.support.Api;
+import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.ExpensesDatabase;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
@@ -60,7 +61,7 @@ class MigrationApiIT {
     void registerApp() {
         api = new Api("http://127.0.0.1:" + port);
         jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
-        Api.Response r = api.putJson("admin", "/api/apps/expenses", ReleaseApiIT.appJson("expenses", "1.0.0"));
+        Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("1.0.0"));
         assertThat(r.status()).as(r.body()).isIn(200, 201);
     }
 

@@ -21,6 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.support.Api;
+import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
 
@@ -52,16 +53,8 @@ class ReleaseApiIT {
     void registerApp() {
         api = new Api("http://127.0.0.1:" + port);
         jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
-        Api.Response r = api.putJson("admin", "/api/apps/expenses", appJson("expenses", "1.0.0"));
+        Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("1.0.0"));
         assertThat(r.status()).as(r.body()).isIn(200, 201);
-    }
-
-    static String appJson(String route, String version) {
-        return """
-                {"owners":["alice"],
-                 "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
-                 "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
-                 "adminToken":"not-a-real-token","route":"%s","currentVersion":"%s"}""".formatted(route, version);
     }
 
     int storedReleases() {
@@ -133,7 +126,7 @@ class ReleaseApiIT {
 
     @Test
     void versionThatIsNotNewerIsAConflict() throws Exception {
-        api.putJson("admin", "/api/apps/expenses", appJson("expenses", "1.1.0"));
+        api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("1.1.0"));
         int before = storedReleases();
         Api.Response r = api.submit("alice", descriptor(), flows());
         assertThat(r.status()).isEqualTo(409);

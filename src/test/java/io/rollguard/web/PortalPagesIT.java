@@ -32,6 +32,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.rollguard.support.Api;
+import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
 
@@ -64,11 +65,7 @@ class PortalPagesIT {
     void aReleaseAwaitingApproval() {
         api = new Api("http://127.0.0.1:" + port);
         jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
-        Api.Response r = api.putJson("admin", "/api/apps/expenses", """
-                {"owners":["alice"],
-                 "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
-                 "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
-                 "adminToken":"not-a-real-token","route":"expenses","currentVersion":"1.0.0"}""");
+        Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("1.0.0"));
         assertThat(r.status()).as(r.body()).isIn(200, 201);
         Api.Response submitted = api.submitExample("alice", "1.1.0");
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
