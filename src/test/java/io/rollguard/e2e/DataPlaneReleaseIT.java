@@ -16,14 +16,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.rollguard.app.AppRepository;
-import io.rollguard.routing.TrafficRouter;
 import io.rollguard.support.Api;
 import io.rollguard.support.TrafficGenerator;
 
@@ -37,27 +34,6 @@ class DataPlaneReleaseIT extends EndToEndTest {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         startInfrastructureWithDataPlane(registry, "rollguard_it_data_plane_release", "release");
-    }
-
-    @Autowired
-    TrafficRouter router;
-    @Autowired
-    AppRepository apps;
-
-    /** No release in flight, both slots on {@code version}, the app on HAProxy + Prometheus, all traffic on stable. */
-    void baselineOnHaproxy(String version) {
-        runtime.createProcessInstanceQuery().list()
-                .forEach(pi -> runtime.deleteProcessInstance(pi.getId(), "test baseline", true, true));
-        jdbc.update("update rg_release set state = 'ABORTED' where state not in "
-                + "('REJECTED','PREFLIGHT_FAILED','PROMOTED','ROLLED_BACK','ABORTED')");
-        slots.deploy(slots.stable(), EXAMPLES.resolve(version + "/flows.json"));
-        slots.deploy(slots.canary(), EXAMPLES.resolve(version + "/flows.json"));
-        Api.Response put = api.putJson("admin", "/api/apps/expenses",
-                stack.registration("\"alice\"", slots.token(), version));
-        assertThat(put.status()).as(put.body()).isIn(200, 201);
-        router.setCanaryWeight(apps.find("expenses").orElseThrow(), 0);
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                .until(() -> TrafficGenerator.hit(stack.trafficUrl("/version")).version(), version::equals);
     }
 
     /** Every distinct canary weight HAProxy applies, in order, polled from its runtime API. */

@@ -17,11 +17,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.awaitility.core.ConditionTimeoutException;
 
+import io.rollguard.app.AppRepository;
+import io.rollguard.routing.TrafficRouter;
 import io.rollguard.routing.builtin.BuiltinRouterServer;
 import io.rollguard.support.Api;
 import io.rollguard.support.DataPlaneStack;
@@ -55,6 +56,11 @@ abstract class EndToEndTest {
     JdbcTemplate jdbc;
     @Autowired
     RuntimeService runtime;
+    /** The router the app's registration chose (built-in or HAProxy), as the product drives it. */
+    @Autowired
+    TrafficRouter trafficRouter;
+    @Autowired
+    AppRepository apps;
 
     Api api;
 
@@ -107,6 +113,22 @@ abstract class EndToEndTest {
         // the router caches routes for two seconds; the app may just have been (re)registered
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                 .until(() -> TrafficGenerator.hit(routerUrl("/version")).version(), version::equals);
+    }
+
+    /**
+     * As {@link #baseline}, with the app on HAProxy + Prometheus ({@link #stack}): no release in
+     * flight, both slots on {@code version}, all traffic on stable.
+     */
+    void baselineOnHaproxy(String version) {
+        noReleaseInFlight();
+        slots.deploy(slots.stable(), EXAMPLES.resolve(version + "/flows.json"));
+        slots.deploy(slots.canary(), EXAMPLES.resolve(version + "/flows.json"));
+        Api.Response put = api.putJson("admin", "/api/apps/expenses",
+                stack.registration("\"alice\"", slots.token(), version));
+        assertThat(put.status()).as(put.body()).isIn(200, 201);
+        trafficRouter.setCanaryWeight(apps.find("expenses").orElseThrow(), 0);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> TrafficGenerator.hit(stack.trafficUrl("/version")).version(), version::equals);
     }
 
     /** The sample app's own database (its records), as an admin registers it. */

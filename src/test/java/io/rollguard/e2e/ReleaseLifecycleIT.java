@@ -20,7 +20,6 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.rollguard.app.AppRepository;
 import io.rollguard.app.SlotName;
 import io.rollguard.support.Api;
 import io.rollguard.support.TrafficGenerator;
@@ -36,8 +35,6 @@ class ReleaseLifecycleIT extends EndToEndTest {
 
     @Autowired
     TargetPlatform target;
-    @Autowired
-    AppRepository apps;
     @Autowired
     TaskService taskService;
     @Autowired

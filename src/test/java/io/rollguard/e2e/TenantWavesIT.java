@@ -1,7 +1,6 @@
 package io.rollguard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,16 +18,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.rollguard.app.AppRepository;
-import io.rollguard.routing.TrafficRouter;
 import io.rollguard.support.Api;
-import io.rollguard.support.TrafficGenerator;
 
 /**
  * {@code rollout.strategy: tenants} on both routers with the same descriptor: each step pins one
@@ -41,11 +36,6 @@ class TenantWavesIT extends EndToEndTest {
     static void infrastructure(DynamicPropertyRegistry registry) {
         startInfrastructureWithDataPlane(registry, "rollguard_it_tenant_waves", "tenants");
     }
-
-    @Autowired
-    TrafficRouter router;
-    @Autowired
-    AppRepository apps;
 
     record TenantHit(String tenant, Instant at, String slot, String version) {
     }
@@ -135,7 +125,7 @@ class TenantWavesIT extends EndToEndTest {
         assertThat(runs).hasSize(2).allMatch(r -> r.path("verdict").asText().equals("PASSED"));
 
         // and after promotion nobody is pinned any more
-        assertThat(router.pinnedToCanary(apps.find("expenses").orElseThrow())).isEmpty();
+        assertThat(trafficRouter.pinnedToCanary(apps.find("expenses").orElseThrow())).isEmpty();
         for (String tenant : List.of("acme", "globex", "initech")) {
             HttpResponse<Void> r = TenantTraffic.HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("X-Tenant", tenant)
                     .build(), HttpResponse.BodyHandlers.discarding());
@@ -156,16 +146,7 @@ class TenantWavesIT extends EndToEndTest {
     @Test
     void tenantWavesOnHaproxyWithRuntimeMaps() throws Exception {
         // given the app on HAProxy + Prometheus
-        runtime.createProcessInstanceQuery().list()
-                .forEach(pi -> runtime.deleteProcessInstance(pi.getId(), "test baseline", true, true));
-        jdbc.update("update rg_release set state = 'ABORTED' where state not in "
-                + "('REJECTED','PREFLIGHT_FAILED','PROMOTED','ROLLED_BACK','ABORTED')");
-        slots.deploy(slots.stable(), EXAMPLES.resolve("1.0.0/flows.json"));
-        slots.deploy(slots.canary(), EXAMPLES.resolve("1.0.0/flows.json"));
-        Api.Response put = api.putJson("admin", "/api/apps/expenses", stack.registration("\"alice\"", slots.token(), "1.0.0"));
-        assertThat(put.status()).as(put.body()).isIn(200, 201);
-        await().atMost(Duration.ofSeconds(10)).until(() -> TrafficGenerator.hit(stack.trafficUrl("/version")).version(),
-                "1.0.0"::equals);
+        baselineOnHaproxy("1.0.0");
 
         // the map HAProxy really holds is empty again at the end
         rollOutInWaves(stack.trafficUrl("/expenses"),
