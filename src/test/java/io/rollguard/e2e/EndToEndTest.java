@@ -25,6 +25,7 @@ import io.rollguard.app.AppRepository;
 import io.rollguard.routing.TrafficRouter;
 import io.rollguard.routing.builtin.BuiltinRouterServer;
 import io.rollguard.support.Api;
+import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.DataPlaneStack;
 import io.rollguard.support.ExpensesDatabase;
 import io.rollguard.support.NodeRedSlots;
@@ -133,9 +134,8 @@ abstract class EndToEndTest {
 
     /** The sample app's own database (its records), as an admin registers it. */
     void registerAppDatabase() {
-        Api.Response db = api.putJson("admin", "/api/apps/expenses/database", """
-                {"jdbcUrl":"%s","username":"%s","password":"%s"}""".formatted(appDatabase.jdbcUrl(),
-                PostgresDatabase.USER, PostgresDatabase.PASSWORD));
+        Api.Response db = api.putJson("admin", "/api/apps/expenses/database",
+                AppRegistrations.database(appDatabase.jdbcUrl()));
         assertThat(db.status()).as(db.body()).isIn(200, 201);
     }
 

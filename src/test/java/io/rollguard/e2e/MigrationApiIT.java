@@ -65,14 +65,8 @@ class MigrationApiIT {
         assertThat(r.status()).as(r.body()).isIn(200, 201);
     }
 
-    String databaseJson(String url) {
-        return """
-                {"jdbcUrl":"%s","username":"%s","password":"%s"}""".formatted(url, PostgresDatabase.USER,
-                PostgresDatabase.PASSWORD);
-    }
-
     void registerDatabase() {
-        Api.Response r = api.putJson("admin", "/api/apps/expenses/database", databaseJson(APP_DB));
+        Api.Response r = api.putJson("admin", "/api/apps/expenses/database", AppRegistrations.database(APP_DB));
         assertThat(r.status()).as(r.body()).isIn(200, 201);
     }
 
@@ -93,7 +87,7 @@ class MigrationApiIT {
     void onlyAdminsReadOrChangeAnAppDatabase(String user) {
         registerDatabase();
         assertThat(api.get(user, "/api/apps/expenses/database").status()).isEqualTo(403);
-        Api.Response put = api.putJson(user, "/api/apps/expenses/database", databaseJson("jdbc:postgresql://127.0.0.1:1/x"));
+        Api.Response put = api.putJson(user, "/api/apps/expenses/database", AppRegistrations.database("jdbc:postgresql://127.0.0.1:1/x"));
         assertThat(put.status()).isEqualTo(403);
         assertThat(put.header("Content-Type")).contains("application/problem+json");
         assertThat(api.get(null, "/api/apps/expenses/database").status()).isEqualTo(401);
@@ -105,7 +99,7 @@ class MigrationApiIT {
     @ValueSource(strings = {"admin", "ada"})
     void adminsRegisterAnAppDatabaseWhosePasswordIsNeverShown(String admin) {
         // when
-        Api.Response put = api.putJson(admin, "/api/apps/expenses/database", databaseJson(APP_DB));
+        Api.Response put = api.putJson(admin, "/api/apps/expenses/database", AppRegistrations.database(APP_DB));
 
         // then
         assertThat(put.status()).as(put.body()).isIn(200, 201);
@@ -123,7 +117,7 @@ class MigrationApiIT {
                 {"jdbcUrl":"jdbc:h2:mem:x","username":" "}""");
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().path("violations").findValuesAsText("path")).containsExactly("/jdbcUrl", "/username", "/password");
-        assertThat(api.putJson("admin", "/api/apps/nosuchapp/database", databaseJson(APP_DB)).status()).isEqualTo(404);
+        assertThat(api.putJson("admin", "/api/apps/nosuchapp/database", AppRegistrations.database(APP_DB)).status()).isEqualTo(404);
         assertThat(jdbc.queryForObject("select jdbc_url from rg_app_database where app_key = 'expenses'", String.class))
                 .isEqualTo(APP_DB);
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.support.Api;
+import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.ExpensesDatabase;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
@@ -64,9 +65,8 @@ class RestartAfterMigrationIT {
         slots.deploy(slots.stable(), EndToEndTest.EXAMPLES.resolve("1.0.0/flows.json"));
         slots.deploy(slots.canary(), EndToEndTest.EXAMPLES.resolve("1.0.0/flows.json"));
         assertThat(api.registerExpenses(slots, List.of("alice"), "1.0.0").status()).isEqualTo(201);
-        assertThat(api.putJson("admin", "/api/apps/expenses/database", """
-                {"jdbcUrl":"%s","username":"%s","password":"%s"}""".formatted(appDatabase.jdbcUrl(),
-                PostgresDatabase.USER, PostgresDatabase.PASSWORD)).status()).isEqualTo(201);
+        assertThat(api.putJson("admin", "/api/apps/expenses/database", AppRegistrations.database(appDatabase.jdbcUrl()))
+                .status()).isEqualTo(201);
         appDatabase.execute("insert into expense (description, amount) select 'Expense ' || i, i from generate_series(1, 50) i");
         String schemaBefore = appDatabase.schema();
         Map<Long, String> rowsBefore = appDatabase.rowChecksums("expense");

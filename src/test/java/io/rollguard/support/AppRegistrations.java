@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Bodies for {@code PUT /api/apps/{key}} of an app whose slots nothing listens on (ports 9 and
- * 10): for tests about permissions, pages and the registry that must never reach a Node-RED.
+ * Bodies of app registrations for the tests: an app whose slots nothing listens on (ports 9 and
+ * 10), for tests about permissions, pages and the registry that must never reach a Node-RED; and
+ * an app's database.
  */
 public final class AppRegistrations {
 
@@ -26,5 +27,12 @@ public final class AppRegistrations {
                  "adminToken":"not-a-real-token","route":"%s","currentVersion":"%s"%s}""".formatted(
                 owners.stream().map(o -> "\"" + o + "\"").collect(Collectors.joining(",")), route, version,
                 dataPlane == null ? "" : ",\"dataPlane\":" + dataPlane);
+    }
+
+    /** Body for {@code PUT /api/apps/{key}/database}: the app database at {@code jdbcUrl}, as the tests' role. */
+    public static String database(String jdbcUrl) {
+        return """
+                {"jdbcUrl":"%s","username":"%s","password":"%s"}""".formatted(jdbcUrl, PostgresDatabase.USER,
+                PostgresDatabase.PASSWORD);
     }
 }
