@@ -17,6 +17,8 @@ import org.springframework.transaction.annotation.Transactional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.rollguard.release.StoredText;
+
 /** Every analysis run with its per-metric evidence, in the shared database so any node and any auditor sees it. */
 @Repository
 class AnalysisEvidence {
@@ -47,7 +49,7 @@ class AnalysisEvidence {
             ps.setTimestamp(4, Timestamp.from(run.from()));
             ps.setTimestamp(5, Timestamp.from(run.to()));
             ps.setString(6, run.verdict().name());
-            ps.setString(7, clip(run.reason()));
+            ps.setString(7, StoredText.clip(run.reason()));
             ps.setTimestamp(8, Timestamp.from(Instant.now()));
             return ps;
         }, key);
@@ -57,7 +59,7 @@ class AnalysisEvidence {
             MetricSeries series = i < run.series().size() ? run.series().get(i) : null;
             jdbc.update("insert into rg_analysis_metric (run_id, metric_name, source, verdict, reason, evidence, series) "
                     + "values (?, ?, ?, ?, ?, ?, ?)", runId, metric.name(), metric.source(), metric.verdict().name(),
-                    clip(metric.reason()), write(metric.name(), metric), series == null ? null : write(metric.name(), series));
+                    StoredText.clip(metric.reason()), write(metric.name(), metric), series == null ? null : write(metric.name(), series));
         }
         return runId;
     }
@@ -119,9 +121,5 @@ class AnalysisEvidence {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored analysis evidence cannot be read: " + e.getOriginalMessage(), e);
         }
-    }
-
-    private static String clip(String text) {
-        return text.length() > 4000 ? text.substring(0, 3997) + "..." : text;
     }
 }

@@ -2,6 +2,8 @@ package io.rollguard.migration;
 
 import java.util.List;
 
+import io.rollguard.release.StoredText;
+
 /** The outcome of a dry run on a scratch copy: what differed after the rollback, and how long each phase took. */
 public record ReversibilityProof(List<String> differences, List<String> steps, long millis) {
 
@@ -9,13 +11,9 @@ public record ReversibilityProof(List<String> differences, List<String> steps, l
         return differences.isEmpty();
     }
 
-    /**
-     * Verdict, time and report in at most 4000 characters: what the release's history and a
-     * process variable (the approval form reads it) can hold.
-     */
+    /** Verdict, time and report, as the release's history and the approval form (a process variable) hold it. */
     public String summary() {
-        String s = (passed() ? "PASSED in " : "FAILED in ") + millis + " ms\n" + report();
-        return s.length() <= 4000 ? s : s.substring(0, 3997) + "...";
+        return StoredText.clip((passed() ? "PASSED in " : "FAILED in ") + millis + " ms\n" + report());
     }
 
     public String report() {

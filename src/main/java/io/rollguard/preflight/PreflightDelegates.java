@@ -17,6 +17,7 @@ import io.rollguard.release.ReleaseContext;
 import io.rollguard.release.ReleaseContexts;
 import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.ReleaseVariables;
+import io.rollguard.release.StoredText;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
 import io.rollguard.rollout.RolloutService;
 import io.rollguard.target.TargetPlatform;
@@ -90,7 +91,7 @@ class PreflightDelegates {
                 execution.setVariable(ReleaseVariables.REVERSIBILITY_REPORT, proof.summary());
             } catch (MigrationException e) {
                 problems.add(e.getMessage());
-                execution.setVariable(ReleaseVariables.REVERSIBILITY_REPORT, "FAILED: " + e.getMessage());
+                execution.setVariable(ReleaseVariables.REVERSIBILITY_REPORT, StoredText.clip("FAILED: " + e.getMessage()));
             }
             check(execution, ctx, name, problems);
         };

@@ -144,7 +144,7 @@ public class ReleaseRepository {
     @Transactional
     public void addEvent(String releaseId, String type, String actor, String detail) {
         Instant at = Instant.now();
-        String stored = detail != null && detail.length() > 4000 ? detail.substring(0, 3997) + "..." : detail;
+        String stored = StoredText.clip(detail);
         jdbc.update("insert into rg_release_event (release_id, at, type, actor, detail) values (?, ?, ?, ?, ?)",
                 releaseId, Timestamp.from(at), type, actor, stored);
         events.publishEvent(new ReleaseEventRecorded(releaseId, at, type, actor, stored));

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 import io.rollguard.approval.Approvers;
 import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.ReleaseVariables;
+import io.rollguard.release.StoredText;
 
 /**
  * The release manager's side of a restoration that does not match: while their repair task is
@@ -32,12 +33,10 @@ public class RestorationRepair {
 
     public void raiseIncident(DelegateExecution execution) {
         String differences = (String) execution.getVariable(ReleaseVariables.RESTORATION_DIFFERENCES);
-        String message = "Restoration differs from the state before the release: "
-                + (differences == null ? "(not recorded)" : differences.replace("\n", "; "));
-        // the incident message column holds 4000 characters; the task form shows the whole list
         execution.createIncident(ReleaseVariables.INCIDENT_RESTORATION_MISMATCH,
                 (String) execution.getVariable(ReleaseVariables.RELEASE_ID),
-                message.length() <= 4000 ? message : message.substring(0, 3997) + "...");
+                StoredText.clip("Restoration differs from the state before the release: "
+                        + (differences == null ? "(not recorded)" : differences.replace("\n", "; "))));
     }
 
     /** The repair is a person's word: identified, and saying what they did. */

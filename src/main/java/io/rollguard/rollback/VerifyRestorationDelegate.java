@@ -13,6 +13,7 @@ import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.ReleaseState;
 import io.rollguard.release.ReleaseStates;
 import io.rollguard.release.ReleaseVariables;
+import io.rollguard.release.StoredText;
 
 /**
  * A release is only called rolled back (or aborted) when the world really is as before. A
@@ -43,7 +44,7 @@ class VerifyRestorationDelegate implements JavaDelegate {
         boolean afterPromotion = Boolean.TRUE.equals(execution.getVariable(ReleaseVariables.AFTER_PROMOTION));
         List<String> differences = check.differences(ctx, afterPromotion);
         if (!differences.isEmpty()) {
-            String found = clip(String.join("\n", differences));
+            String found = StoredText.clip(String.join("\n", differences));
             execution.setVariable(ReleaseVariables.RESTORATION_DIFFERENCES, found);
             releases.addEvent(ctx.release().id(), "RESTORATION_MISMATCH", null, found);
             throw new BpmnError(ReleaseVariables.RESTORATION_MISMATCH, "Restoration of release " + ctx.release().id()
@@ -56,10 +57,5 @@ class VerifyRestorationDelegate implements JavaDelegate {
                 : "slots run what they ran before the release; all traffic on stable");
         ReleaseState finalState = ReleaseState.valueOf((String) execution.getVariable(ReleaseVariables.FINAL_STATE));
         states.enter(ctx.release().id(), finalState, null);
-    }
-
-    /** Process variables and history entries hold 4000 characters. */
-    private static String clip(String text) {
-        return text.length() <= 4000 ? text : text.substring(0, 3997) + "...";
     }
 }
