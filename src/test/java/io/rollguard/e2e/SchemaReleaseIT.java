@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -48,12 +47,7 @@ class SchemaReleaseIT extends EndToEndTest {
 
     /** alice submits a sample version with its changelog, carol (schema approver) approves it. */
     String submitSchemaChange(String version, String changelog) throws Exception {
-        var dir = EXAMPLES.resolve(version);
-        Map<String, byte[]> files = new HashMap<>();
-        files.put("flows.json", Files.readAllBytes(dir.resolve("flows.json")));
-        files.put(changelog, Files.readAllBytes(dir.resolve(changelog)));
-        Api.Response submitted = api.submit("alice", Files.readString(dir.resolve("release.yaml")), files);
-        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        Api.Response submitted = submitExample(version, changelog);
         String pi = submitted.json().path("processInstanceId").asText();
         // bob is an approver but not of data model changes: the task is not his
         assertThat(tasks("bob", pi)).isEmpty();
@@ -70,11 +64,7 @@ class SchemaReleaseIT extends EndToEndTest {
 
     /** As above, carol working in Tasklist: the approval form shows the risk and the dry run's report. */
     String submitSchemaChangeApprovedInTasklist(String version, String changelog) throws Exception {
-        var dir = EXAMPLES.resolve(version);
-        Api.Response submitted = api.submit("alice", Files.readString(dir.resolve("release.yaml")), Map.of(
-                "flows.json", Files.readAllBytes(dir.resolve("flows.json")),
-                changelog, Files.readAllBytes(dir.resolve(changelog))));
-        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        Api.Response submitted = submitExample(version, changelog);
         String id = submitted.json().path("id").asText();
         awaitTask("carol", submitted.json().path("processInstanceId").asText());
         WebDriver browser = Browser.start();
@@ -93,6 +83,16 @@ class SchemaReleaseIT extends EndToEndTest {
             browser.quit();
         }
         return id;
+    }
+
+    /** alice submits the sample version with its flows and changelog; it is accepted. */
+    Api.Response submitExample(String version, String changelog) throws Exception {
+        var dir = EXAMPLES.resolve(version);
+        Api.Response submitted = api.submit("alice", Files.readString(dir.resolve("release.yaml")), Map.of(
+                "flows.json", Files.readAllBytes(dir.resolve("flows.json")),
+                changelog, Files.readAllBytes(dir.resolve(changelog))));
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        return submitted;
     }
 
     @Test
