@@ -53,7 +53,9 @@ for ((i = 0; i < timeout * 10; i++)); do
         echo "Prometheus $(prometheus --version 2>&1 | head -1 | awk '{print $3}') pid $(cat "$pid_file"): http://127.0.0.1:$port/ scraping $target every $interval"
         exit 0
     fi
-    kill -0 "$(cat "$pid_file")" 2>/dev/null || die "Prometheus exited; see $dir/prometheus.log"
+    kill -0 "$(cat "$pid_file")" 2>/dev/null \
+        || die "Prometheus exited; the end of $dir/prometheus.log:
+$(tail -n 5 "$dir/prometheus.log")"
     sleep 0.1
 done
 kill "$(cat "$pid_file")" 2>/dev/null || true

@@ -39,7 +39,14 @@ public final class DataPlaneStack implements AutoCloseable {
         // a TSDB left by an earlier run still answers for its (other-port) series within the lookback
         deleteRecursively(stack.prometheusDir);
         stack.startHaproxy();
-        stack.startPrometheus();
+        try {
+            stack.startPrometheus();
+        } catch (RuntimeException e) {
+            // the class's @AfterAll never sees a stack that failed to start: stop what did start,
+            // or the next run finds this HAProxy still holding its directory
+            stack.stopHaproxy();
+            throw e;
+        }
         return stack;
     }
 
