@@ -32,8 +32,12 @@ public record AnalysisRun(int step, int weight, Instant from, Instant to, Verdic
             Double confidence, boolean failed, String detail) {
     }
 
-    /** How a measurement ended; an error is a measurement that could not be taken (Argo's "Error"). */
+    /**
+     * How a measurement ended; an error is a measurement that could not be taken (Argo's "Error").
+     * Idle: not a single request reached either slot (the app was unused, or its router was down,
+     * e.g. while Rollguard restarted): it says nothing about the canary and is not judged.
+     */
     public enum Outcome {
-        PASSED, FAILED, INCONCLUSIVE, ERROR
+        PASSED, FAILED, INCONCLUSIVE, ERROR, IDLE
     }
 }

@@ -128,9 +128,14 @@ public class CanaryAnalysis {
     /**
      * Argo Rollouts' semantics: more failed measurements than {@code failureLimit} fail the metric;
      * more consecutive errors than {@code consecutiveErrorLimit} make it err. Beyond Argo, an error
-     * in the latest measurement or a thin-data measurement never lets the metric pass.
+     * in the latest measurement or a thin-data measurement never lets the metric pass. An idle
+     * measurement (no request in either slot) is left out, but never the latest one.
      */
-    static MetricResult assess(ReleaseDescriptor.Metric metric, String sourceName, List<Measurement> measurements) {
+    static MetricResult assess(ReleaseDescriptor.Metric metric, String sourceName, List<Measurement> all) {
+        // a window in which nothing reached either slot (a quiet spell, Rollguard restarting with the
+        // built-in router) has no evidence for or against the canary: the others are judged without it
+        List<Measurement> measurements = all.stream().filter(m -> m.outcome() != Outcome.IDLE).toList();
+        int idle = all.size() - measurements.size();
         int failed = 0;
         int errors = 0;
         int consecutive = 0;
@@ -148,9 +153,12 @@ public class CanaryAnalysis {
         int n = measurements.size();
         Verdict verdict;
         String reason;
-        if (n == 0) {
+        if (all.isEmpty()) {
             verdict = Verdict.INCONCLUSIVE;
             reason = "no measurement was taken";
+        } else if (n == 0) {
+            verdict = Verdict.INCONCLUSIVE;
+            reason = "no request reached either slot during the step: there is nothing to judge the canary on";
         } else if (failed > metric.failureLimit()) {
             verdict = Verdict.FAILED;
             reason = failed + " of " + n + " measurements failed (failure limit " + metric.failureLimit() + "): "
@@ -162,6 +170,11 @@ public class CanaryAnalysis {
         } else if (measurements.get(n - 1).outcome() == Outcome.ERROR) {
             verdict = Verdict.INCONCLUSIVE;
             reason = "the latest measurement could not be taken: " + measurements.get(n - 1).reason();
+        } else if (all.get(all.size() - 1).outcome() == Outcome.IDLE) {
+            // how the canary behaves now is unknown: thin data never passes
+            verdict = Verdict.INCONCLUSIVE;
+            reason = "no request reached either slot in the latest measurement: the canary's current behaviour "
+                    + "is unknown";
         } else if (measurements.stream().anyMatch(m -> m.outcome() == Outcome.INCONCLUSIVE)) {
             verdict = Verdict.INCONCLUSIVE;
             reason = first(measurements, Outcome.INCONCLUSIVE).reason();
@@ -171,10 +184,12 @@ public class CanaryAnalysis {
                     + (failed > 0 ? " (" + failed + " of " + n + " measurements failed, within the failure limit "
                             + metric.failureLimit() + ")" : "")
                     + (errors > 0 ? " (" + errors + " measurement(s) could not be taken, within the error limit "
-                            + metric.consecutiveErrorLimit() + ")" : "");
+                            + metric.consecutiveErrorLimit() + ")" : "")
+                    + (idle > 0 ? " (" + idle + " idle measurement(s) without a single request were not judged)"
+                            : "");
         }
         return new MetricResult(metric.name(), sourceName, verdict, reason, metric.failureLimit(),
-                metric.consecutiveErrorLimit(), failed, errors, maxConsecutive, measurements);
+                metric.consecutiveErrorLimit(), failed, errors, maxConsecutive, all);
     }
 
     private static Measurement first(List<Measurement> measurements, Outcome outcome) {

@@ -26,6 +26,11 @@ final class MeasurementJudge {
         int min = metric.minSamples();
         boolean needsBaseline = metric.mannWhitney() != null
                 || (metric.failIf() != null && metric.failIf().aboveBaselineBy() != null);
+        if (c.n() == 0 && b.n() == 0) {
+            return new Measurement(from, to, Outcome.IDLE,
+                    "no request reached either slot (the app was idle or its router was down): not judged",
+                    canary.query(), baseline.query(), c, b, List.of());
+        }
         if (c.n() < min) {
             return new Measurement(from, to, Outcome.INCONCLUSIVE,
                     "only " + c.n() + " canary samples, " + min + " needed", canary.query(), baseline.query(), c, b,

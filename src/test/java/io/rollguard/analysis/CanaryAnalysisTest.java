@@ -314,7 +314,56 @@ class CanaryAnalysisTest {
         AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
 
         assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(run.reason()).contains("no request reached either slot during the step");
+        assertThat(run.metrics().get(0).measurements().get(0).outcome()).isEqualTo(Outcome.IDLE);
+    }
+
+    @Test
+    void aCanaryWithoutRequestsWhileStableServesIsThinDataNotIdle() {
+        ScriptedSource source = new ScriptedSource().window(new double[0], outcomes(160, 0));
+
+        AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
         assertThat(run.reason()).contains("only 0 canary samples");
+        assertThat(run.metrics().get(0).measurements().get(0).outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+    }
+
+    @Test
+    void anIdleMeasurementBetweenGoodOnesIsLeftOutAndTheReasonSaysSo() {
+        // given Rollguard (and its built-in router) down for the middle of the step: nothing reached either slot
+        ScriptedSource source = new ScriptedSource().window(outcomes(40, 0), outcomes(160, 0))
+                .window(new double[0], new double[0]).window(outcomes(40, 0), outcomes(160, 0));
+
+        AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(run.reason()).contains("1 idle measurement(s) without a single request were not judged");
+        assertThat(run.metrics().get(0).measurements()).extracting(AnalysisRun.Measurement::outcome)
+                .containsExactly(Outcome.PASSED, Outcome.IDLE, Outcome.PASSED);
+        assertThat(run.metrics().get(0).measurements().get(1).reason()).contains("not judged");
+    }
+
+    @Test
+    void anIdleLatestMeasurementNeverPasses() {
+        ScriptedSource source = new ScriptedSource().window(outcomes(40, 0), outcomes(160, 0))
+                .window(new double[0], new double[0]);
+
+        AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(run.reason()).contains("no request reached either slot in the latest measurement");
+    }
+
+    @Test
+    void aFailedMeasurementIsNotHiddenByALaterIdleOne() {
+        ScriptedSource source = new ScriptedSource().window(outcomes(40, 12), outcomes(160, 0))
+                .window(new double[0], new double[0]);
+
+        AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
+
+        assertThat(run.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(run.reason()).contains("1 of 1 measurements failed");
     }
 
     // ------------------------------------------------------------------ errors and limits (Argo Rollouts)
