@@ -14,10 +14,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Canary weights and tenants pinned to canary per app. The database is the truth (so a restarted or second node routes the
  * same way); the router reads a copy refreshed every second so requests never wait on SQL.
+ *
+ * <p>A change made inside a transaction (a rollout step, a promotion, a rollback) reaches the copy when it commits, not
+ * before: a step that rolls back never routed, and the periodic refresh, which may have read the database just before the
+ * commit, is dropped rather than allowed to put the old weight back for a second (which after a rollback would send users
+ * to the bad canary again).
  */
 @Component
 class RouteTable {
@@ -25,6 +32,8 @@ class RouteTable {
     private final JdbcTemplate jdbc;
     private final Map<String, Integer> weights = new ConcurrentHashMap<>();
     private volatile Map<String, Set<String>> pinned = Map.of();
+    /** Counts changes applied to the copy; a refresh that saw another count when it began is stale. */
+    private long changes;
 
     RouteTable(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -41,7 +50,7 @@ class RouteTable {
             jdbc.update("insert into rg_route (app_key, canary_weight, updated_at) values (?, ?, ?)", appKey, percent,
                     now);
         }
-        weights.put(appKey, percent);
+        afterCommit(() -> weights.put(appKey, percent));
     }
 
     int storedWeight(String appKey) {
@@ -54,13 +63,18 @@ class RouteTable {
         return tenant != null && pinned.getOrDefault(appKey, Set.of()).contains(tenant);
     }
 
-    /** Replaces the app's pinned tenants in one transaction; the router's copy follows at once. */
+    /** Replaces the app's pinned tenants in one transaction; the router's copy follows when it commits. */
     @Transactional
     void setPinned(String appKey, Set<String> tenants) {
         jdbc.update("delete from rg_router_tenant where app_key = ?", appKey);
         jdbc.batchUpdate("insert into rg_router_tenant (app_key, tenant, slot) values (?, ?, 'canary')",
                 tenants.stream().map(t -> new Object[] {appKey, t}).toList());
-        refreshPinned();
+        Set<String> copy = Set.copyOf(tenants);
+        afterCommit(() -> {
+            Map<String, Set<String>> next = new HashMap<>(pinned);
+            next.put(appKey, copy);
+            pinned = next;
+        });
     }
 
     Set<String> storedPinned(String appKey) {
@@ -70,19 +84,45 @@ class RouteTable {
 
     @Scheduled(fixedDelay = 1000)
     void refresh() {
+        long seen;
+        synchronized (this) {
+            seen = changes;
+        }
+        Map<String, Integer> storedWeights = new HashMap<>();
         jdbc.query("select app_key, canary_weight from rg_route",
                 rs -> {
-                    weights.put(rs.getString(1), rs.getInt(2));
+                    storedWeights.put(rs.getString(1), rs.getInt(2));
                 });
-        refreshPinned();
-    }
-
-    private void refreshPinned() {
-        Map<String, Set<String>> fresh = new HashMap<>();
+        Map<String, Set<String>> storedPinned = new HashMap<>();
         jdbc.query("select app_key, tenant from rg_router_tenant where slot = 'canary'",
                 rs -> {
-                    fresh.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(2));
+                    storedPinned.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(2));
                 });
-        pinned = fresh;
+        synchronized (this) {
+            if (changes == seen) {
+                weights.putAll(storedWeights);
+                pinned = storedPinned;
+            }
+        }
+    }
+
+    /** Applies a change to the copy once the surrounding transaction commits, or at once outside one. */
+    private void afterCommit(Runnable change) {
+        Runnable apply = () -> {
+            synchronized (this) {
+                change.run();
+                changes++;
+            }
+        };
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    apply.run();
+                }
+            });
+        } else {
+            apply.run();
+        }
     }
 }
