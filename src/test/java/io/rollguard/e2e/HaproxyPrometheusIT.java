@@ -22,7 +22,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.rollguard.analysis.MetricQueryException;
 import io.rollguard.analysis.MetricSource;
@@ -153,7 +152,7 @@ class HaproxyPrometheusIT extends EndToEndTest {
         // is measured again; one that was scraped throughout must count every response.
         for (int attempt = 1; ; attempt++) {
             Window window = halfTheTrafficOnCanary();
-            List<Scrape> scrapes = scrapes(window.from().minusSeconds(3), window.to());
+            List<RawSample> scrapes = rawSamples("up", window.from().minusSeconds(3), window.to());
             String gap = gapIn(scrapes, window);
             if (gap != null && attempt < 3) {
                 System.out.printf("window %d not scraped throughout (%s); measuring again%n", attempt, gap);
@@ -179,9 +178,6 @@ class HaproxyPrometheusIT extends EndToEndTest {
     record Window(Instant from, Instant to, List<TrafficGenerator.Hit> hits) {
     }
 
-    record Scrape(Instant at, boolean up) {
-    }
-
     /** Half the traffic on canary for a few seconds, in a window that Prometheus has scraped to its end. */
     private Window halfTheTrafficOnCanary() throws InterruptedException {
         // the Prometheus of this moment has scraped (one restarted by another test may still answer from its
@@ -201,13 +197,16 @@ class HaproxyPrometheusIT extends EndToEndTest {
         return new Window(from, Instant.now(), hits);
     }
 
-    /** What is wrong with the scrapes around a window, or null: every scrape succeeded, none more than 2 s apart. */
-    private static String gapIn(List<Scrape> scrapes, Window window) {
+    /**
+     * What is wrong with the scrapes around a window (the samples of Prometheus's {@code up}), or null: every
+     * scrape succeeded, none more than 2 s apart.
+     */
+    private static String gapIn(List<RawSample> scrapes, Window window) {
         if (scrapes.isEmpty() || scrapes.get(0).at().isAfter(window.from())) {
             return "no scrape before the window's start";
         }
         for (int i = 0; i < scrapes.size(); i++) {
-            if (!scrapes.get(i).up()) {
+            if (scrapes.get(i).value() != 1.0) {
                 return "the scrape at " + scrapes.get(i).at() + " failed";
             }
             if (i > 0 && Duration.between(scrapes.get(i - 1).at(), scrapes.get(i).at()).toMillis() > 2000) {
@@ -217,12 +216,7 @@ class HaproxyPrometheusIT extends EndToEndTest {
         return null;
     }
 
-    /** Every scrape of HAProxy Prometheus recorded in the interval, from its {@code up} series. */
-    private List<Scrape> scrapes(Instant from, Instant to) throws Exception {
-        return rawSamples("up", from, to).stream().map(p -> new Scrape(p.at(), p.value() == 1.0)).toList();
-    }
-
-    private String rawCanaryCounters(Window window) throws Exception {
+    private String rawCanaryCounters(Window window) {
         return rawSamples("haproxy_server_http_responses_total{proxy=\"expenses\",server=\"canary\",code=\"2xx\"}",
                 window.from().minusSeconds(3), window.to()).toString();
     }
@@ -231,15 +225,12 @@ class HaproxyPrometheusIT extends EndToEndTest {
     }
 
     /** The stored samples of one series, as scraped (a range selector in an instant query). */
-    private List<RawSample> rawSamples(String selector, Instant from, Instant to) throws Exception {
+    private List<RawSample> rawSamples(String selector, Instant from, Instant to) {
         long seconds = Duration.between(from, to).toSeconds() + 1;
         String query = selector + "[" + seconds + "s]";
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                stack.prometheusUrl() + "/api/v1/query?query=" + URLEncoder.encode(query,
-                        StandardCharsets.UTF_8) + "&time=" + to.toEpochMilli() / 1000.0)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        JsonNode result = new ObjectMapper()
-                .readTree(response.body()).path("data").path("result");
+        Api.Response response = new Api(stack.prometheusUrl()).get(null, "/api/v1/query?query="
+                + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&time=" + to.toEpochMilli() / 1000.0);
+        JsonNode result = response.json().path("data").path("result");
         assertThat(result.size()).as("%s: %s", query, response.body()).isEqualTo(1);
         List<RawSample> samples = new ArrayList<>();
         for (JsonNode point : result.get(0).path("values")) {
