@@ -30,7 +30,7 @@ public final class ExpensesDatabase {
     }
 
     public static ExpensesDatabase create(String name) {
-        ExpensesDatabase db = new ExpensesDatabase(name, PostgresDatabase.fresh(name));
+        ExpensesDatabase db = new ExpensesDatabase(PostgresDatabase.PREFIX + name, PostgresDatabase.fresh(name));
         db.reset();
         return db;
     }

@@ -16,6 +16,8 @@ public final class PostgresDatabase {
     public static final String HOST = System.getenv().getOrDefault("ROLLGUARD_TEST_PG_HOST", "127.0.0.1:5432");
     public static final String USER = System.getenv().getOrDefault("ROLLGUARD_TEST_PG_USER", "rollguard");
     public static final String PASSWORD = System.getenv().getOrDefault("ROLLGUARD_TEST_PG_PASSWORD", "rollguard");
+    /** Two checkouts testing on one server at once keep apart by a prefix of their database names. */
+    static final String PREFIX = System.getenv().getOrDefault("ROLLGUARD_TEST_PG_PREFIX", "");
 
     private PostgresDatabase() {
     }
@@ -28,7 +30,8 @@ public final class PostgresDatabase {
     }
 
     /** Drops and recreates the database; returns its JDBC URL. */
-    public static String fresh(String name) {
+    public static String fresh(String requested) {
+        String name = PREFIX + requested;
         if (!name.matches("[a-z_]+")) {
             throw new IllegalArgumentException(name);
         }
