@@ -49,13 +49,14 @@ final class DataSnapshots {
             int n = 0;
             for (DestructiveChange change : changes) {
                 String table = change.table();
-                if (!PostgresCatalog.tableExists(c, schema, table)) {
+                // a rename or unreadable SQL is high risk but has nothing to copy
+                if (!change.losesData() || !PostgresCatalog.tableExists(c, schema, table)) {
                     continue;
                 }
                 String copy = prefix + (n++);
                 String from = quote(schema) + "." + quote(table);
                 String to = quote(schema) + "." + quote(copy);
-                if (change.kind() == DestructiveChange.Kind.DROP_TABLE) {
+                if (change.kind().copy() == DestructiveChange.Copy.TABLE) {
                     s.execute("drop table if exists " + to);
                     s.execute("create table " + to + " as select * from " + from);
                     taken.add(new Snapshot(change.kind(), table, null, List.of(), copy));
@@ -99,7 +100,7 @@ final class DataSnapshots {
                     }
                     String table = quote(schema) + "." + quote(snap.table());
                     String copy = quote(schema) + "." + quote(snap.copy());
-                    if (snap.kind() == DestructiveChange.Kind.DROP_TABLE) {
+                    if (snap.kind().copy() == DestructiveChange.Copy.TABLE) {
                         List<String> columns = PostgresCatalog.columns(c, schema, snap.copy()).stream()
                                 .filter(PostgresCatalog.columns(c, schema, snap.table())::contains)
                                 .map(PostgresCatalog::quote).toList();
@@ -140,7 +141,7 @@ final class DataSnapshots {
                 String table = quote(schema) + "." + quote(snap.table());
                 String copy = quote(schema) + "." + quote(snap.copy());
                 String sql;
-                if (snap.kind() == DestructiveChange.Kind.DROP_TABLE) {
+                if (snap.kind().copy() == DestructiveChange.Copy.TABLE) {
                     List<String> columns = PostgresCatalog.columns(c, schema, snap.copy()).stream()
                             .map(PostgresCatalog::quote).toList();
                     String list = String.join(", ", columns);

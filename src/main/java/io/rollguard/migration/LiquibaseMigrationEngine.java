@@ -16,9 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -30,15 +28,16 @@ import io.rollguard.app.AppDatabase;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
+import liquibase.Scope;
 import liquibase.change.Change;
-import liquibase.change.ColumnConfig;
-import liquibase.change.core.DropColumnChange;
-import liquibase.change.core.DropTableChange;
-import liquibase.change.core.ModifyDataTypeChange;
 import liquibase.change.core.RawSQLChange;
-import liquibase.changelog.ChangeLogParameters;
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
+import liquibase.command.CommandScope;
+import liquibase.command.core.RollbackCommandStep;
+import liquibase.command.core.UpdateCommandStep;
+import liquibase.command.core.helpers.DatabaseChangelogCommandStep;
+import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
@@ -57,11 +56,6 @@ class LiquibaseMigrationEngine implements MigrationEngine {
 
     private static final Logger log = LoggerFactory.getLogger(LiquibaseMigrationEngine.class);
     private static final String PREFLIGHT_TAG = "rollguard-preflight";
-    private static final Pattern SQL_DROP_TABLE = Pattern.compile("drop\\s+table\\s+(?:if\\s+exists\\s+)?([\\w.\"]+)");
-    private static final Pattern SQL_DROP_COLUMN = Pattern.compile(
-            "alter\\s+table\\s+(?:if\\s+exists\\s+)?([\\w.\"]+)\\s+drop\\s+(?:column\\s+)?(?:if\\s+exists\\s+)?([\\w\"]+)");
-    private static final Pattern SQL_ALTER_TYPE = Pattern.compile(
-            "alter\\s+table\\s+(?:if\\s+exists\\s+)?([\\w.\"]+)\\s+alter\\s+(?:column\\s+)?([\\w\"]+)\\s+(?:set\\s+data\\s+)?type\\s");
 
     private final Duration staleLockAfter;
 
@@ -72,12 +66,13 @@ class LiquibaseMigrationEngine implements MigrationEngine {
     @Override
     public ChangelogAnalysis analyze(Changelog changelog) {
         return withChangelogDir(changelog, dir -> {
-            DatabaseChangeLog parsed = parse(changelog, new DirectoryResourceAccessor(dir));
+            DatabaseChangeLog parsed = parse(changelog, dir);
             // reversibility of the built-in change types does not depend on a live connection
             Database offline = new liquibase.database.core.PostgresDatabase();
             List<String> ids = new ArrayList<>();
             List<String> irreversible = new ArrayList<>();
             List<DestructiveChange> destructive = new ArrayList<>();
+            List<String> changes = new ArrayList<>();
             for (ChangeSet cs : parsed.getChangeSets()) {
                 ids.add(cs.getId());
                 boolean explicitRollback = !cs.getRollback().getChanges().isEmpty();
@@ -87,60 +82,47 @@ class LiquibaseMigrationEngine implements MigrationEngine {
                     irreversible.add(cs.getId());
                 }
                 for (Change change : cs.getChanges()) {
-                    destructive.addAll(destructiveChanges(cs.getId(), change));
+                    List<DestructiveChange> risks = ChangeRisks.of(cs.getId(), change);
+                    destructive.addAll(risks);
+                    changes.add(describe(cs, change, risks));
                 }
             }
-            return new ChangelogAnalysis(ids, irreversible, destructive);
+            return new ChangelogAnalysis(ids, irreversible, destructive, changes);
         });
     }
 
-    private static List<DestructiveChange> destructiveIn(Changelog changelog, Path dir) throws IOException {
-        List<DestructiveChange> found = new ArrayList<>();
-        for (ChangeSet cs : parse(changelog, new DirectoryResourceAccessor(dir)).getChangeSets()) {
-            cs.getChanges().forEach(change -> found.addAll(destructiveChanges(cs.getId(), change)));
+    /** One line of the approver's list: which changeset, which change, on what, and how risky. */
+    private static String describe(ChangeSet cs, Change change, List<DestructiveChange> risks) {
+        String what;
+        if (change instanceof RawSQLChange sql) {
+            String text = sql.getSql() == null ? "" : sql.getSql().strip().replaceAll("\\s+", " ");
+            what = "sql: " + (text.length() > 160 ? text.substring(0, 160) + "..." : text);
+        } else {
+            String message;
+            try {
+                message = change.getConfirmationMessage();
+            } catch (RuntimeException e) {
+                message = null;
+            }
+            what = ChangelogModelCheck.typeOf(change) + (message == null ? "" : ": " + message);
         }
-        return found;
+        StringBuilder line = new StringBuilder(ChangelogModelCheck.name(cs)).append(": ").append(what);
+        String prefix = "changeset " + cs.getId() + " ";
+        for (DestructiveChange risk : risks) {
+            String d = risk.describe();
+            line.append(" -- HIGH RISK, ").append(d.startsWith(prefix) ? d.substring(prefix.length()) : d)
+                    .append(risk.losesData() ? "; copied aside before it runs, restored by a rollback"
+                            : "; nothing can be copied aside");
+        }
+        return line.toString();
     }
 
-    private static List<DestructiveChange> destructiveChanges(String id, Change change) {
+    private static List<DestructiveChange> destructiveIn(DatabaseChangeLog parsed) {
         List<DestructiveChange> found = new ArrayList<>();
-        if (change instanceof DropTableChange drop) {
-            found.add(new DestructiveChange(id, DestructiveChange.Kind.DROP_TABLE, drop.getTableName(), null));
-        } else if (change instanceof DropColumnChange drop) {
-            if (drop.getColumnName() != null) {
-                found.add(new DestructiveChange(id, DestructiveChange.Kind.DROP_COLUMN, drop.getTableName(), drop.getColumnName()));
-            }
-            if (drop.getColumns() != null) {
-                for (ColumnConfig column : drop.getColumns()) {
-                    found.add(new DestructiveChange(id, DestructiveChange.Kind.DROP_COLUMN, drop.getTableName(), column.getName()));
-                }
-            }
-        } else if (change instanceof ModifyDataTypeChange modify) {
-            found.add(new DestructiveChange(id, DestructiveChange.Kind.MODIFY_DATA_TYPE, modify.getTableName(),
-                    modify.getColumnName()));
-        } else if (change instanceof RawSQLChange sql && sql.getSql() != null) {
-            String text = sql.getSql().toLowerCase(Locale.ROOT);
-            Matcher m = SQL_DROP_TABLE.matcher(text);
-            while (m.find()) {
-                found.add(new DestructiveChange(id, DestructiveChange.Kind.DROP_TABLE, unquote(m.group(1)), null));
-            }
-            m = SQL_DROP_COLUMN.matcher(text);
-            while (m.find()) {
-                if (!m.group(2).equals("constraint")) {
-                    found.add(new DestructiveChange(id, DestructiveChange.Kind.DROP_COLUMN, unquote(m.group(1)), unquote(m.group(2))));
-                }
-            }
-            m = SQL_ALTER_TYPE.matcher(text);
-            while (m.find()) {
-                found.add(new DestructiveChange(id, DestructiveChange.Kind.MODIFY_DATA_TYPE, unquote(m.group(1)), unquote(m.group(2))));
-            }
+        for (ChangeSet cs : parsed.getChangeSets()) {
+            cs.getChanges().forEach(change -> found.addAll(ChangeRisks.of(cs.getId(), change)));
         }
         return found;
-    }
-
-    private static String unquote(String name) {
-        String n = name.replace("\"", "");
-        return n.contains(".") ? n.substring(n.lastIndexOf('.') + 1) : n;
     }
 
     @Override
@@ -167,10 +149,10 @@ class LiquibaseMigrationEngine implements MigrationEngine {
                     Fingerprint before = PostgresCatalog.fingerprint(c, scratch);
                     steps.add("copied " + before.data().size() + " tables with " + before.totalRows()
                             + " rows (at most " + sampleRows + " per table) into scratch schema " + scratch + " in " + ms(t) + " ms");
-                    Liquibase liquibase = liquibase(c, dir, changelog, scratch);
+                    Run liquibase = new Run(c, dir, changelog, scratch);
                     liquibase.tag(PREFLIGHT_TAG);
                     // destructive changes are proven the way the rollout undoes them: copied aside, put back
-                    List<DestructiveChange> destructive = destructiveIn(changelog, dir);
+                    List<DestructiveChange> destructive = destructiveIn(liquibase.changelog);
                     List<DataSnapshots.Snapshot> snapshots = DataSnapshots.take(c, scratch, "preflight", destructive);
                     if (!snapshots.isEmpty()) {
                         steps.add("copied aside what destructive changes remove: " + snapshots.stream()
@@ -178,7 +160,7 @@ class LiquibaseMigrationEngine implements MigrationEngine {
                     }
                     t = System.nanoTime();
                     try {
-                        liquibase.update(new Contexts(), new LabelExpression());
+                        liquibase.update();
                     } catch (LiquibaseException e) {
                         differences.add("applying the changelog to the copy failed: " + rootMessage(e));
                         return null;
@@ -189,7 +171,7 @@ class LiquibaseMigrationEngine implements MigrationEngine {
                             : String.join("; ", changes)));
                     t = System.nanoTime();
                     try {
-                        liquibase.rollback(PREFLIGHT_TAG, new Contexts(), new LabelExpression());
+                        liquibase.rollback(PREFLIGHT_TAG);
                     } catch (LiquibaseException e) {
                         differences.add("rolling the changelog back on the copy failed: " + rootMessage(e));
                         return null;
@@ -199,7 +181,7 @@ class LiquibaseMigrationEngine implements MigrationEngine {
                     steps.add("rolled back in " + ms(t) + " ms");
                     t = System.nanoTime();
                     try {
-                        liquibase.update(new Contexts(), new LabelExpression());
+                        liquibase.update();
                         steps.add("applied again in " + ms(t) + " ms");
                     } catch (LiquibaseException e) {
                         differences.add("applying the changelog again after its rollback failed: " + rootMessage(e));
@@ -227,13 +209,12 @@ class LiquibaseMigrationEngine implements MigrationEngine {
         return withChangelogDir(changelog, dir -> {
             try (Connection c = connect(db)) {
                 List<String> notes = lockForMigration(c, db);
-                Liquibase liquibase = liquibase(c, dir, changelog, null);
+                Run liquibase = new Run(c, dir, changelog, null);
                 if (!liquibase.tagExists(tag)) {
                     liquibase.tag(tag);
                 }
-                List<String> pending = liquibase.listUnrunChangeSets(new Contexts(), new LabelExpression()).stream()
-                        .map(ChangeSet::getId).toList();
-                liquibase.update(new Contexts(), new LabelExpression());
+                List<String> pending = liquibase.unrun();
+                liquibase.update();
                 return new MigrationRun(pending, notes);
             } catch (SQLException | LiquibaseException e) {
                 throw new MigrationException("Applying " + changelog.fileName() + " to the database of " + db.appKey()
@@ -247,14 +228,14 @@ class LiquibaseMigrationEngine implements MigrationEngine {
         return withChangelogDir(changelog, dir -> {
             try (Connection c = connect(db)) {
                 List<String> notes = lockForMigration(c, db);
-                Liquibase liquibase = liquibase(c, dir, changelog, null);
+                Run liquibase = new Run(c, dir, changelog, null);
                 if (!liquibase.tagExists(tag)) {
                     // the apply step never got as far as tagging: nothing of this changelog ran
                     return new MigrationRun(List.of(), notes);
                 }
                 List<String> after = appliedAfterTag(c, PostgresCatalog.currentSchema(c), tag);
                 if (!after.isEmpty()) {
-                    liquibase.rollback(tag, new Contexts(), new LabelExpression());
+                    liquibase.rollback(tag);
                 }
                 return new MigrationRun(after, notes);
             } catch (SQLException | LiquibaseException e) {
@@ -320,23 +301,83 @@ class LiquibaseMigrationEngine implements MigrationEngine {
         return notes;
     }
 
-    private static Liquibase liquibase(Connection c, Path dir, Changelog changelog, String schema)
-            throws LiquibaseException, IOException {
-        Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
-        if (schema != null) {
-            database.setDefaultSchemaName(schema);
-            database.setLiquibaseSchemaName(schema);
+    /**
+     * The one way a requester's changelog is read, for analysis and for every run: screened as
+     * text, parsed with parameters that are the changelog's own, checked again on the model.
+     */
+    private static DatabaseChangeLog parse(Changelog changelog, Path dir) {
+        ChangelogScreen.screen(changelog);
+        try {
+            ResourceAccessor accessor = new DirectoryResourceAccessor(dir);
+            ChangeLogParser parser = ChangeLogParserFactory.getInstance().getParser(changelog.fileName(), accessor);
+            DatabaseChangeLog parsed = parser.parse(changelog.fileName(), new ChangelogOwnParameters(), accessor);
+            ChangelogModelCheck.check(changelog, parsed);
+            return parsed;
+        } catch (InvalidChangelogException e) {
+            throw e;
+        } catch (LiquibaseException | IOException | RuntimeException e) {
+            // the staging directory is the server's business, not the requester's
+            throw new InvalidChangelogException(changelog.fileName() + " is not a valid Liquibase changelog: "
+                    + rootMessage(e).replace(dir.toString() + "/", "").replace(dir.toString(), ""), e);
         }
-        return new Liquibase(changelog.fileName(), new DirectoryResourceAccessor(dir), database);
     }
 
-    private static DatabaseChangeLog parse(Changelog changelog, ResourceAccessor accessor) {
-        try {
-            ChangeLogParser parser = ChangeLogParserFactory.getInstance().getParser(changelog.fileName(), accessor);
-            return parser.parse(changelog.fileName(), new ChangeLogParameters(), accessor);
-        } catch (LiquibaseException | RuntimeException e) {
-            throw new InvalidChangelogException(changelog.fileName() + " is not a valid Liquibase changelog: "
-                    + rootMessage(e), e);
+    /**
+     * Liquibase's {@code Liquibase} facade parses the changelog file again for update and
+     * rollback, with parameters holding the server's environment; the commands here are given
+     * the changelog parsed by {@link #parse} instead, so the model that was checked is the model that runs.
+     */
+    private static final class Run {
+        private final Database database;
+        private final DatabaseChangeLog changelog;
+        private final ResourceAccessor accessor;
+        private final Liquibase facade;
+
+        Run(Connection c, Path dir, Changelog uploaded, String schema) throws LiquibaseException, IOException {
+            this.database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
+            if (schema != null) {
+                database.setDefaultSchemaName(schema);
+                database.setLiquibaseSchemaName(schema);
+            }
+            this.changelog = parse(uploaded, dir);
+            this.accessor = new DirectoryResourceAccessor(dir);
+            // built on the parsed changelog: tag, tagExists and listUnrunChangeSets use it and never parse
+            this.facade = new Liquibase(changelog, accessor, database);
+        }
+
+        void tag(String tag) throws LiquibaseException {
+            facade.tag(tag);
+        }
+
+        boolean tagExists(String tag) throws LiquibaseException {
+            return facade.tagExists(tag);
+        }
+
+        List<String> unrun() throws LiquibaseException {
+            return facade.listUnrunChangeSets(new Contexts(), new LabelExpression()).stream().map(ChangeSet::getId).toList();
+        }
+
+        void update() throws LiquibaseException {
+            execute(new CommandScope(UpdateCommandStep.COMMAND_NAME));
+        }
+
+        void rollback(String tag) throws LiquibaseException {
+            execute(new CommandScope(RollbackCommandStep.COMMAND_NAME).addArgumentValue(RollbackCommandStep.TAG_ARG, tag));
+        }
+
+        private void execute(CommandScope command) throws LiquibaseException {
+            command.addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                    .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_FILE_ARG, changelog.getPhysicalFilePath())
+                    .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_ARG, changelog)
+                    .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_PARAMETERS, changelog.getChangeLogParameters());
+            try {
+                Scope.child(Map.of(Scope.Attr.resourceAccessor.name(), accessor, Scope.Attr.database.name(), database),
+                        command::execute);
+            } catch (LiquibaseException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new LiquibaseException(e);
+            }
         }
     }
 

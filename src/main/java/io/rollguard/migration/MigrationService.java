@@ -22,6 +22,7 @@ import io.rollguard.app.AppDatabase;
 import io.rollguard.app.AppDatabases;
 import io.rollguard.release.ReleaseContext;
 import io.rollguard.release.ReleaseRepository;
+import io.rollguard.release.StoredText;
 import io.rollguard.web.ApiProblem.Violation;
 
 /**
@@ -65,6 +66,11 @@ public class MigrationService {
             violations.add(new Violation("/schema/changelog", nameProblem));
             return new SubmissionCheck(violations, null, null);
         }
+        if (content.length > ChangelogPolicy.MAX_BYTES) {
+            violations.add(new Violation("/schema/changelog", fileName + " has " + content.length + " bytes; at most "
+                    + ChangelogPolicy.MAX_BYTES + " are accepted"));
+            return new SubmissionCheck(violations, null, null);
+        }
         if (databases.find(appKey).isEmpty()) {
             violations.add(new Violation("/schema/changelog", "app '" + appKey
                     + "' has no database registered (PUT /api/apps/" + appKey + "/database), so it cannot be migrated"));
@@ -97,6 +103,25 @@ public class MigrationService {
     /** Destructive changes of a release, described for the approval form; empty when none (or no migration). */
     public String destructiveChanges(String releaseId) {
         return migrations.find(releaseId).map(ReleaseMigration::destructiveChanges).orElse(null);
+    }
+
+    /** What the approval form shows of a release's changelog: its text and, one line per change, what it changes. */
+    public record ChangelogForApproval(String text, String changes) {
+    }
+
+    /** Null when the release changes no data model; texts clipped to what a process variable holds. */
+    public ChangelogForApproval forApproval(String releaseId) {
+        ReleaseMigration migration = migrations.find(releaseId).orElse(null);
+        if (migration == null) {
+            return null;
+        }
+        Changelog changelog = migration.changelog();
+        String text = changelog.fileName() + ":\n" + changelog.content();
+        String cut = "\n... (cut here: the changelog has " + changelog.content().length() + " characters)";
+        if (text.length() > StoredText.MAX) {
+            text = text.substring(0, StoredText.MAX - cut.length()) + cut;
+        }
+        return new ChangelogForApproval(text, StoredText.clip(String.join("\n", engine.analyze(changelog).changes())));
     }
 
     public boolean hasMigration(String releaseId) {

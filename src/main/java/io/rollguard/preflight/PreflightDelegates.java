@@ -82,6 +82,10 @@ class PreflightDelegates {
             if (!migrations.hasMigration(ctx.release().id())) {
                 return;
             }
+            // the approver reads what she approves: the changelog itself and the parsed list of its changes
+            MigrationService.ChangelogForApproval forApproval = migrations.forApproval(ctx.release().id());
+            execution.setVariable(ReleaseVariables.CHANGELOG_TEXT, forApproval.text());
+            execution.setVariable(ReleaseVariables.CHANGELOG_CHANGES, forApproval.changes());
             List<String> problems = new ArrayList<>();
             String name = "migration reversible on a scratch copy";
             try {

@@ -29,6 +29,9 @@ public final class ReleaseVariables {
     public static final String DESTRUCTIVE_CHANGES = "destructiveChanges";
     /** The dry run's report on the scratch copy, shown to the approvers of a data model change. */
     public static final String REVERSIBILITY_REPORT = "reversibilityReport";
+    /** The uploaded changelog as the schema approver reads it, and one line per change it makes (migration check). */
+    public static final String CHANGELOG_TEXT = "changelogText";
+    public static final String CHANGELOG_CHANGES = "changelogChanges";
     /** What a verification after a rollback found different, shown to the release manager who repairs it. */
     public static final String RESTORATION_DIFFERENCES = "restorationDifferences";
     /** Set on the rollback of a promoted release: data written while it was live is not compared with before. */

@@ -91,7 +91,11 @@ class LiquibaseMigrationEngineTest {
 
         // then
         assertThat(analysis.irreversible()).containsExactly("raw-sql-without-rollback", "delete-without-rollback");
-        assertThat(analysis.destructive()).isEmpty();
+        // an unbounded update and delete are copied aside; a rename loses nothing but is high risk all the same
+        assertThat(analysis.destructive()).extracting(DestructiveChange::describe).containsExactly(
+                "changeset raw-sql-without-rollback updates every row of expense",
+                "changeset rename-with-builtin-inverse renames column expense.description to label",
+                "changeset delete-without-rollback deletes every row of expense");
     }
 
     @Test
@@ -192,7 +196,7 @@ class LiquibaseMigrationEngineTest {
                       id: round-amounts
                       author: alice
                       changes:
-                        - sql: { sql: "update expense set amount = round(amount)" }
+                        - sql: { sql: "update expense set amount = round(amount) where amount > 10" }
                       rollback:
                         - sql: { sql: "select 1" }
                 """;
