@@ -18,6 +18,7 @@ import liquibase.change.core.RenameTableChange;
 import liquibase.change.core.RenameViewChange;
 import liquibase.change.core.UpdateDataChange;
 import liquibase.util.StringUtil;
+import liquibase.util.grammar.TokenMgrError;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.Expression;
@@ -103,11 +104,17 @@ final class ChangeRisks {
                 found.addAll(ofStatement(id, statement));
             }
             return found;
-        } catch (JSQLParserException | RuntimeException e) {
+        } catch (JSQLParserException | RuntimeException | StackOverflowError e) {
             // one unreadable statement must not hide a readable DROP beside it: read them one by one
             found.clear();
         }
-        String[] statements = StringUtil.processMultiLineSQL(sql, false, true, endDelimiter);
+        String[] statements;
+        try {
+            statements = StringUtil.processMultiLineSQL(sql, false, true, endDelimiter);
+        } catch (RuntimeException | TokenMgrError | StackOverflowError e) {
+            // not even Liquibase's splitter reads it: unknown, so high risk as a whole
+            return List.of(new DestructiveChange(id, DestructiveChange.Kind.UNREADABLE_SQL, excerpt(sql), null));
+        }
         for (String single : statements) {
             if (single.isBlank()) {
                 continue;
@@ -132,7 +139,7 @@ final class ChangeRisks {
                 found.addAll(ofStatement(id, statement));
             }
             return found;
-        } catch (JSQLParserException | RuntimeException e) {
+        } catch (JSQLParserException | RuntimeException | StackOverflowError e) {
             return null;
         }
     }
@@ -235,7 +242,7 @@ final class ChangeRisks {
         }
         try {
             return narrow(CCJSqlParserUtil.parseCondExpression(where));
-        } catch (JSQLParserException | RuntimeException e) {
+        } catch (JSQLParserException | RuntimeException | StackOverflowError e) {
             return false;
         }
     }

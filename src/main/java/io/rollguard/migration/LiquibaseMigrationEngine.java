@@ -46,6 +46,7 @@ import liquibase.parser.ChangeLogParser;
 import liquibase.parser.ChangeLogParserFactory;
 import liquibase.resource.DirectoryResourceAccessor;
 import liquibase.resource.ResourceAccessor;
+import liquibase.util.grammar.TokenMgrError;
 
 /**
  * {@link MigrationEngine} on Liquibase, for apps on PostgreSQL. Liquibase's DATABASECHANGELOG is
@@ -315,7 +316,7 @@ class LiquibaseMigrationEngine implements MigrationEngine {
             return parsed;
         } catch (InvalidChangelogException e) {
             throw e;
-        } catch (LiquibaseException | IOException | RuntimeException e) {
+        } catch (LiquibaseException | IOException | RuntimeException | TokenMgrError | StackOverflowError e) {
             // the staging directory is the server's business, not the requester's
             throw new InvalidChangelogException(changelog.fileName() + " is not a valid Liquibase changelog: "
                     + rootMessage(e).replace(dir.toString() + "/", "").replace(dir.toString(), ""), e);

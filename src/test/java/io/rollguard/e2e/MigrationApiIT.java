@@ -248,7 +248,7 @@ class MigrationApiIT {
                       id: round-amounts
                       author: alice
                       changes:
-                        - sql: { sql: "update expense set amount = round(amount)" }
+                        - sql: { sql: "update expense set amount = round(amount) where amount > 10" }
                       rollback:
                         - sql: { sql: "select 1" }
                 """));
@@ -283,6 +283,12 @@ class MigrationApiIT {
                 .until(() -> api.get("carol", "/engine-rest/task?processInstanceId=" + pi).json(), t -> t.size() > 0)
                 .get(0);
         assertThat(task.path("name").asText()).contains("schema-approver");
+        // the approver reads the changelog itself and, parsed, what each change does
+        assertThat((String) runtime.getVariable(pi, "changelogText")).startsWith("changelog.sql:\n--liquibase formatted sql")
+                .contains("alter table expense drop column created_at;");
+        assertThat((String) runtime.getVariable(pi, "changelogChanges")).isEqualTo("changeset drop-created-at (alice): "
+                + "sql: alter table expense drop column created_at; -- HIGH RISK, drops column expense.created_at; "
+                + "copied aside before it runs, restored by a rollback");
         Api.Response report = api.get("carol", "/engine-rest/task/" + task.path("id").asText()
                 + "/form-variables?variableNames=reversibilityReport,risk");
         assertThat(report.status()).as(report.body()).isEqualTo(200);
