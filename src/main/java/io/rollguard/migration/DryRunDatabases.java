@@ -86,6 +86,11 @@ class DryRunDatabases implements DisposableBean {
         this.totalTimeout = totalTimeout;
     }
 
+    /** Whether this is the dry run's own role (an app registered with it would hand the dry run live privileges). */
+    boolean isRole(String role) {
+        return username.equals(role);
+    }
+
     Duration statementTimeout() {
         return statementTimeout;
     }
@@ -171,20 +176,25 @@ class DryRunDatabases implements DisposableBean {
     }
 
     /**
-     * Drops run databases older than twice the total limit (no run lives that long, so a node that
-     * crashed left them), and at once every other database the dry-run role owns: only a
-     * changelog that ran {@code create database} can have made those.
+     * Drops run databases older than twice the total limit: no run lives that long, so a node that
+     * crashed left them. Any other database the role owns is named in the log and left alone (only
+     * a changelog's own {@code create database} can have made it, and an operator decides).
      */
     void dropLeftovers() {
         List<String> leftovers = new ArrayList<>();
         long oldest = Instant.now().minus(totalTimeout.multipliedBy(2)).getEpochSecond();
-        try (Connection c = maintenance(); PreparedStatement ps = c.prepareStatement(
-                "select datname from pg_database where pg_get_userbyid(datdba) = current_user")) {
-            try (ResultSet rs = ps.executeQuery()) {
+        try (Connection c = maintenance()) {
+            refuseMightyRole(c);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select datname from pg_database where pg_get_userbyid(datdba) = current_user");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String name = rs.getString(1);
                     Matcher m = RUN_DATABASE.matcher(name);
-                    if (!m.find() || Long.parseLong(m.group(1)) < oldest) {
+                    if (!m.find()) {
+                        log.warn("The dry-run role {} owns database {}, which no dry run created: a changelog may have "
+                                + "created it; drop it by hand", username, name);
+                    } else if (Long.parseLong(m.group(1)) < oldest) {
                         leftovers.add(name);
                     }
                 }
@@ -196,6 +206,21 @@ class DryRunDatabases implements DisposableBean {
         for (String name : leftovers) {
             log.info("dropping {}, left behind by an earlier dry run", name);
             drop(name);
+        }
+    }
+
+    /** A superuser or a role that may make roles could leave the run's database; such a role is refused. */
+    private void refuseMightyRole(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select rolsuper or rolcreaterole "
+                + "or pg_has_role(current_user, 'pg_read_server_files', 'USAGE') "
+                + "or pg_has_role(current_user, 'pg_write_server_files', 'USAGE') "
+                + "or pg_has_role(current_user, 'pg_execute_server_program', 'USAGE') "
+                + "from pg_roles where rolname = current_user")) {
+            if (rs.next() && rs.getBoolean(1)) {
+                throw new MigrationException("The dry-run role configured in rollguard.migration.dry-run is a superuser, "
+                        + "may create roles or may read or write server files; the dry run needs a role of its own "
+                        + "without these (README, \"Database roles\")");
+            }
         }
     }
 

@@ -105,7 +105,11 @@ final class DryRunErrors {
      * original goes to the log.
      */
     static String describe(Throwable e) {
-        log.info("migration failure, in full for operators: {}", e.toString(), e);
+        if (log.isDebugEnabled()) {
+            log.debug("migration failure, with its stack trace", e);
+        } else {
+            log.info("migration failure, in full for operators (never shown to requesters): {}", chain(e));
+        }
         StringBuilder text = new StringBuilder();
         String changeSet = failedChangeSet(e);
         if (changeSet != null) {
@@ -163,6 +167,14 @@ final class DryRunErrors {
             }
         }
         return null;
+    }
+
+    private static String chain(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            sb.append(sb.isEmpty() ? "" : " <- ").append(t);
+        }
+        return sb.toString();
     }
 
     private static String rootType(Throwable e) {

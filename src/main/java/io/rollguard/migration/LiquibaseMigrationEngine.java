@@ -167,6 +167,10 @@ class LiquibaseMigrationEngine implements MigrationEngine {
         long started = System.nanoTime();
         List<String> steps = new ArrayList<>();
         List<String> differences = new ArrayList<>();
+        if (dryRuns.isRole(db.username())) {
+            throw new MigrationException("The dry run of " + db.appKey() + " must not run as the app's own database role; "
+                    + "configure a role of its own in rollguard.migration.dry-run (README, \"Database roles\")");
+        }
         withChangelogDir(changelog, dir -> {
             try (DryRunDatabases.Run run = dryRuns.create()) {
                 log.info("dry run {} of {} in database {}", scratchSchema, db.appKey(), run.name());

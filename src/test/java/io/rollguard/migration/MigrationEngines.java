@@ -22,6 +22,13 @@ public final class MigrationEngines {
         return new LiquibaseMigrationEngine(Duration.ofMinutes(1), dryRuns(statementTimeout, totalTimeout));
     }
 
+    /** With the dry run pointed at the server and role given (to see what a misconfiguration tells the requester). */
+    public static MigrationEngine withDryRunServer(String url, String username, String password) {
+        return new LiquibaseMigrationEngine(Duration.ofMinutes(1), new DryRunDatabases(url, username, password,
+                PostgresDatabase.DRY_RUN_PREFIX, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(1),
+                Duration.ofMinutes(5)));
+    }
+
     static DryRunDatabases dryRuns(Duration statementTimeout, Duration totalTimeout) {
         return new DryRunDatabases(PostgresDatabase.DRY_RUN_URL, PostgresDatabase.DRY_RUN_USER,
                 PostgresDatabase.DRY_RUN_PASSWORD, PostgresDatabase.DRY_RUN_PREFIX, statementTimeout, Duration.ofSeconds(10),
