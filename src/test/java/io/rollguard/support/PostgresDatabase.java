@@ -67,7 +67,18 @@ public final class PostgresDatabase {
         }
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + HOST + "/postgres", owner, password);
                 Statement s = c.createStatement()) {
-            s.execute("drop database if exists " + name + " with (force)");
+            try {
+                s.execute("drop database if exists " + name + " with (force)");
+            } catch (SQLException e) {
+                if (!"42501".equals(e.getSQLState()) || owner.equals(USER)) {
+                    throw e;
+                }
+                // left by a checkout from before app databases had a role of their own: the platform's role made it
+                try (Connection p = DriverManager.getConnection("jdbc:postgresql://" + HOST + "/postgres", USER, PASSWORD);
+                        Statement d = p.createStatement()) {
+                    d.execute("drop database if exists " + name + " with (force)");
+                }
+            }
             s.execute("create database " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL is needed on " + HOST + " with a role " + owner
