@@ -29,8 +29,8 @@ final class DataSnapshots {
         try {
             return DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
         } catch (SQLException e) {
-            throw new MigrationException("Cannot connect to the database of " + db.appKey() + " (" + db.jdbcUrl() + "): "
-                    + e.getMessage(), e);
+            throw new MigrationException("Cannot connect to the database of " + db.appKey() + ": "
+                    + DryRunErrors.describe(e), e);
         }
     }
 

@@ -59,9 +59,12 @@ class LiquibaseMigrationEngine implements MigrationEngine {
     private static final String PREFLIGHT_TAG = "rollguard-preflight";
 
     private final Duration staleLockAfter;
+    private final DryRunDatabases dryRuns;
 
-    LiquibaseMigrationEngine(@Value("${rollguard.migration.stale-lock-after:PT1M}") Duration staleLockAfter) {
+    LiquibaseMigrationEngine(@Value("${rollguard.migration.stale-lock-after:PT1M}") Duration staleLockAfter,
+            DryRunDatabases dryRuns) {
         this.staleLockAfter = staleLockAfter;
+        this.dryRuns = dryRuns;
     }
 
     @Override
@@ -131,78 +134,123 @@ class LiquibaseMigrationEngine implements MigrationEngine {
         try (Connection c = connect(db)) {
             return PostgresCatalog.fingerprint(c, PostgresCatalog.currentSchema(c));
         } catch (SQLException e) {
-            throw new MigrationException("Cannot read the database of " + db.appKey() + ": " + e.getMessage(), e);
+            throw new MigrationException("Cannot read the database of " + db.appKey() + ": " + DryRunErrors.describe(e), e);
         }
     }
 
+    /**
+     * The dry run, in a throwaway database of its own (see {@link DryRunDatabases}): the live schema
+     * is read once, read-only, as the app's role and copied there; the changelog then runs as the
+     * dry-run role, which holds no privilege on any live database, under the statement and total
+     * time limits. What the requester reads of a failure is {@link DryRunErrors}' text, never
+     * PostgreSQL's. {@code scratchSchema} only names the run in the log.
+     */
     @Override
-    public ReversibilityProof prove(AppDatabase db, Changelog changelog, String scratch, int sampleRows) {
+    public ReversibilityProof prove(AppDatabase db, Changelog changelog, String scratchSchema, int sampleRows) {
         long started = System.nanoTime();
         List<String> steps = new ArrayList<>();
         List<String> differences = new ArrayList<>();
+        if (dryRuns.isRole(db.username())) {
+            throw new MigrationException("The dry run of " + db.appKey() + " must not run as the app's own database role; "
+                    + "configure a role of its own in rollguard.migration.dry-run (README, \"Database roles\")");
+        }
         withChangelogDir(changelog, dir -> {
-            try (Connection c = connect(db)) {
-                String live = PostgresCatalog.currentSchema(c);
+            try (DryRunDatabases.Run run = dryRuns.create()) {
+                log.info("dry run {} of {} in database {}", scratchSchema, db.appKey(), run.name());
                 try {
-                    long t = System.nanoTime();
-                    PostgresCatalog.copyToScratch(c, live, scratch, sampleRows);
-                    PostgresCatalog.useSchema(c, scratch);
-                    Fingerprint before = PostgresCatalog.fingerprint(c, scratch);
-                    steps.add("copied " + before.data().size() + " tables with " + before.totalRows()
-                            + " rows (at most " + sampleRows + " per table) into scratch schema " + scratch + " in " + ms(t) + " ms");
-                    Run liquibase = new Run(c, dir, changelog, scratch);
-                    liquibase.tag(PREFLIGHT_TAG);
-                    // destructive changes are proven the way the rollout undoes them: copied aside, put back
-                    List<DestructiveChange> destructive = destructiveIn(liquibase.changelog);
-                    List<DataSnapshots.Snapshot> snapshots = DataSnapshots.take(c, scratch, "preflight", destructive);
-                    if (!snapshots.isEmpty()) {
-                        steps.add("copied aside what destructive changes remove: " + snapshots.stream()
-                                .map(sn -> sn.column() == null ? sn.table() : sn.table() + "." + sn.column()).toList());
+                    proveIn(run, db, changelog, dir, sampleRows, steps, differences);
+                } catch (SQLException | LiquibaseException | IOException | RuntimeException e) {
+                    if (run.timedOut()) {
+                        differences.add("the dry run took longer than its total limit of " + dryRuns.totalTimeout()
+                                + " and was stopped; its database was dropped");
+                    } else if (e instanceof MigrationException m) {
+                        // the live database or the dry-run server cannot be reached: retried, then an incident
+                        throw m;
+                    } else {
+                        differences.add("the dry run failed: " + safe(e));
                     }
-                    t = System.nanoTime();
-                    try {
-                        liquibase.update();
-                    } catch (LiquibaseException e) {
-                        differences.add("applying the changelog to the copy failed: " + rootMessage(e));
-                        return null;
-                    }
-                    Fingerprint applied = PostgresCatalog.fingerprint(c, scratch);
-                    List<String> changes = before.differencesTo(applied);
-                    steps.add("applied in " + ms(t) + " ms; it changes: " + (changes.isEmpty() ? "nothing visible"
-                            : String.join("; ", changes)));
-                    t = System.nanoTime();
-                    try {
-                        liquibase.rollback(PREFLIGHT_TAG);
-                    } catch (LiquibaseException e) {
-                        differences.add("rolling the changelog back on the copy failed: " + rootMessage(e));
-                        return null;
-                    }
-                    DataSnapshots.restore(c, scratch, snapshots);
-                    differences.addAll(before.differencesTo(PostgresCatalog.fingerprint(c, scratch)));
-                    steps.add("rolled back in " + ms(t) + " ms");
-                    t = System.nanoTime();
-                    try {
-                        liquibase.update();
-                        steps.add("applied again in " + ms(t) + " ms");
-                    } catch (LiquibaseException e) {
-                        differences.add("applying the changelog again after its rollback failed: " + rootMessage(e));
-                    }
-                } finally {
-                    // Liquibase leaves the connection in manual commit; the clean-up must not be rolled back on close
-                    if (!c.getAutoCommit()) {
-                        c.commit();
-                        c.setAutoCommit(true);
-                    }
-                    PostgresCatalog.useSchema(c, live);
-                    PostgresCatalog.dropSchema(c, scratch);
                 }
-            } catch (SQLException | LiquibaseException e) {
-                throw new MigrationException("Preflight of the migration on a copy of " + db.appKey()
-                        + "'s database failed: " + rootMessage(e), e);
             }
             return null;
         });
         return new ReversibilityProof(differences, steps, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void proveIn(DryRunDatabases.Run run, AppDatabase db, Changelog changelog, Path dir, int sampleRows,
+            List<String> steps, List<String> differences) throws SQLException, LiquibaseException, IOException {
+        try (Connection c = run.connect()) {
+            long t = System.nanoTime();
+            String schema;
+            LiveSchemaCopy.Copied copied;
+            // the live connection is closed before a single statement of the changelog runs
+            try (Connection live = connect(db)) {
+                schema = PostgresCatalog.currentSchema(live);
+                try {
+                    copied = LiveSchemaCopy.copy(live, schema, c, sampleRows, dryRuns.statementTimeout());
+                } catch (SQLException e) {
+                    differences.add("copying the live structure into the dry run's database failed: " + safe(e));
+                    return;
+                }
+            }
+            Fingerprint before = PostgresCatalog.fingerprint(c, schema);
+            steps.add("copied " + before.data().size() + " tables with " + before.totalRows() + " rows (at most " + sampleRows
+                    + " per table; " + copied.sequences() + " sequences, " + copied.constraints() + " keys and checks, "
+                    + copied.indexes() + " indexes, " + copied.foreignKeys() + " foreign keys, " + copied.views()
+                    + " views) into a throwaway database in " + ms(t) + " ms");
+            steps.addAll(copied.notes());
+            Run liquibase = new Run(c, dir, changelog, schema);
+            liquibase.tag(PREFLIGHT_TAG);
+            // destructive changes are proven the way the rollout undoes them: copied aside, put back
+            List<DestructiveChange> destructive = destructiveIn(liquibase.changelog);
+            List<DataSnapshots.Snapshot> snapshots = DataSnapshots.take(c, schema, "preflight", destructive);
+            if (!snapshots.isEmpty()) {
+                steps.add("copied aside what destructive changes remove: " + snapshots.stream()
+                        .map(sn -> sn.column() == null ? sn.table() : sn.table() + "." + sn.column()).toList());
+            }
+            t = System.nanoTime();
+            try {
+                liquibase.update();
+            } catch (LiquibaseException e) {
+                failed(run, differences, "applying the changelog to the copy failed: ", e);
+                return;
+            }
+            Fingerprint applied = PostgresCatalog.fingerprint(c, schema);
+            List<String> changes = before.differencesTo(applied);
+            steps.add("applied in " + ms(t) + " ms; it changes: " + (changes.isEmpty() ? "nothing visible"
+                    : String.join("; ", changes)));
+            t = System.nanoTime();
+            try {
+                liquibase.rollback(PREFLIGHT_TAG);
+            } catch (LiquibaseException e) {
+                failed(run, differences, "rolling the changelog back on the copy failed: ", e);
+                return;
+            }
+            DataSnapshots.restore(c, schema, snapshots);
+            differences.addAll(before.differencesTo(PostgresCatalog.fingerprint(c, schema)));
+            steps.add("rolled back in " + ms(t) + " ms");
+            t = System.nanoTime();
+            try {
+                liquibase.update();
+                steps.add("applied again in " + ms(t) + " ms");
+            } catch (LiquibaseException e) {
+                failed(run, differences, "applying the changelog again after its rollback failed: ", e);
+            }
+        }
+    }
+
+    private void failed(DryRunDatabases.Run run, List<String> differences, String what, LiquibaseException e) {
+        if (run.timedOut()) {
+            differences.add(what + "the dry run took longer than its total limit of " + dryRuns.totalTimeout()
+                    + " and was stopped; its database was dropped");
+        } else {
+            differences.add(what + safe(e));
+        }
+    }
+
+    /** The requester's text for a failure, with the limit that a time-out hit. */
+    private String safe(Throwable e) {
+        String text = DryRunErrors.describe(e);
+        return text.contains("SQLSTATE 57014") ? text + " (limit " + dryRuns.statementTimeout() + ")" : text;
     }
 
     @Override
@@ -219,7 +267,7 @@ class LiquibaseMigrationEngine implements MigrationEngine {
                 return new MigrationRun(pending, notes);
             } catch (SQLException | LiquibaseException e) {
                 throw new MigrationException("Applying " + changelog.fileName() + " to the database of " + db.appKey()
-                        + " failed: " + rootMessage(e), e);
+                        + " failed: " + DryRunErrors.describe(e), e);
             }
         });
     }
@@ -241,7 +289,7 @@ class LiquibaseMigrationEngine implements MigrationEngine {
                 return new MigrationRun(after, notes);
             } catch (SQLException | LiquibaseException e) {
                 throw new MigrationException("Rolling back the database of " + db.appKey() + " to " + tag
-                        + " failed: " + rootMessage(e), e);
+                        + " failed: " + DryRunErrors.describe(e), e);
             }
         });
     }
@@ -382,12 +430,13 @@ class LiquibaseMigrationEngine implements MigrationEngine {
         }
     }
 
+    /** As the app's own role; a failure names the app and the SQLSTATE, never the URL, host or user. */
     private static Connection connect(AppDatabase db) throws SQLException {
         try {
             return DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
         } catch (SQLException e) {
-            throw new MigrationException("Cannot connect to the database of " + db.appKey() + " (" + db.jdbcUrl() + "): "
-                    + e.getMessage(), e);
+            throw new MigrationException("Cannot connect to the database of " + db.appKey() + ": "
+                    + DryRunErrors.describe(e), e);
         }
     }
 

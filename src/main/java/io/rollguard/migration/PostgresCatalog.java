@@ -15,7 +15,7 @@ import java.util.TreeSet;
 
 /**
  * What Rollguard reads from and does in an app's PostgreSQL schema besides running Liquibase:
- * fingerprints, scratch copies, data snapshots. Liquibase's bookkeeping tables and Rollguard's
+ * fingerprints and data snapshots. Liquibase's bookkeeping tables and Rollguard's
  * own snapshot tables are never part of a fingerprint.
  */
 final class PostgresCatalog {
@@ -34,12 +34,6 @@ final class PostgresCatalog {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select current_schema()")) {
             rs.next();
             return rs.getString(1);
-        }
-    }
-
-    static void useSchema(Connection c, String schema) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("set search_path to " + quote(schema));
         }
     }
 
@@ -175,35 +169,6 @@ final class PostgresCatalog {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return new Fingerprint.TableData(rs.getLong(1), rs.getString(2));
-        }
-    }
-
-    /**
-     * A scratch schema with every app table's structure (columns, defaults, indexes, checks; not
-     * foreign keys), at most {@code sampleRows} rows of each, and Liquibase's record of what is applied.
-     */
-    static void copyToScratch(Connection c, String live, String scratch, int sampleRows) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("drop schema if exists " + quote(scratch) + " cascade");
-            s.execute("create schema " + quote(scratch));
-            for (String t : appTables(c, live)) {
-                s.execute("create table " + quote(scratch) + "." + quote(t) + " (like " + quote(live) + "." + quote(t)
-                        + " including all)");
-                s.execute("insert into " + quote(scratch) + "." + quote(t) + " overriding system value select * from "
-                        + quote(live) + "." + quote(t) + " limit " + sampleRows);
-            }
-            if (tableExists(c, live, "databasechangelog")) {
-                s.execute("create table " + quote(scratch) + ".databasechangelog (like " + quote(live)
-                        + ".databasechangelog including all)");
-                s.execute("insert into " + quote(scratch) + ".databasechangelog select * from " + quote(live)
-                        + ".databasechangelog");
-            }
-        }
-    }
-
-    static void dropSchema(Connection c, String schema) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("drop schema if exists " + quote(schema) + " cascade");
         }
     }
 

@@ -51,7 +51,7 @@ class MigrationBenchmark {
         data.execute("insert into expense (description, amount, created_at) select 'Expense ' || i || ' taxi', "
                 + "(i % 1000) + 0.25, timestamp with time zone '2024-01-01 00:00+00' + i * interval '1 minute' "
                 + "from generate_series(1, " + (ROWS - 3) + ") i");
-        AppDatabase db = new AppDatabase("expenses", data.jdbcUrl(), PostgresDatabase.USER, PostgresDatabase.PASSWORD);
+        AppDatabase db = new AppDatabase("expenses", data.jdbcUrl(), PostgresDatabase.APP_USER, PostgresDatabase.APP_PASSWORD);
         System.out.printf("BENCH migration: %d rows in expense; JVM RSS before %d MiB%n", ROWS, rssMiB("VmRSS"));
         for (String file : new String[] {"1.3.0/changelog.yaml", "1.4.0/changelog.yaml", "1.5.0/changelog.sql"}) {
             Path path = NodeRedSlots.PROJECT.resolve("examples/expenses/" + file);

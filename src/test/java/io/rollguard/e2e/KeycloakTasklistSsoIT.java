@@ -63,7 +63,7 @@ class KeycloakTasklistSsoIT {
         Api.Response app = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("1.0.0"));
         assertThat(app.status()).as(app.body()).isIn(200, 201);
         Api.Response database = api.putJson("admin", "/api/apps/expenses/database",
-                AppRegistrations.database(PostgresDatabase.fresh("rollguard_it_sso_app")));
+                AppRegistrations.database(PostgresDatabase.freshAppDatabase("rollguard_it_sso_app")));
         assertThat(database.status()).as(database.body()).isIn(200, 201);
         String descriptor = Files.readString(V110.resolve("release.yaml")) + "schema:\n  changelog: changelog.yaml\n";
         Api.Response submitted = api.submit("alice", descriptor, Map.of(

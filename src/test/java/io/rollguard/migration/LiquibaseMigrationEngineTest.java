@@ -24,12 +24,13 @@ import io.rollguard.support.PostgresDatabase;
 class LiquibaseMigrationEngineTest {
 
     static AppDatabase db;
-    final LiquibaseMigrationEngine engine = new LiquibaseMigrationEngine(Duration.ofMinutes(1));
+    final LiquibaseMigrationEngine engine = new LiquibaseMigrationEngine(Duration.ofMinutes(1),
+            MigrationEngines.dryRuns(Duration.ofSeconds(30), Duration.ofMinutes(5)));
 
     @BeforeAll
     static void database() {
-        db = new AppDatabase("expenses", PostgresDatabase.fresh("rollguard_test_migration_engine"),
-                PostgresDatabase.USER, PostgresDatabase.PASSWORD);
+        db = new AppDatabase("expenses", PostgresDatabase.freshAppDatabase("rollguard_test_migration_engine"),
+                PostgresDatabase.APP_USER, PostgresDatabase.APP_PASSWORD);
     }
 
     @BeforeEach
@@ -184,7 +185,7 @@ class LiquibaseMigrationEngineTest {
         assertThat(proof.differences()).first().asString()
                 .contains("table expense: index ix_expense_amount").contains("is new");
         assertThat(proof.differences()).last().asString()
-                .contains("applying the changelog again after its rollback failed").contains("already exists");
+                .contains("applying the changelog again after its rollback failed").contains("exists already (SQLSTATE 42P07)");
     }
 
     @Test

@@ -29,10 +29,10 @@ public final class AppRegistrations {
                 dataPlane == null ? "" : ",\"dataPlane\":" + dataPlane);
     }
 
-    /** Body for {@code PUT /api/apps/{key}/database}: the app database at {@code jdbcUrl}, as the tests' role. */
+    /** Body for {@code PUT /api/apps/{key}/database}: the app database at {@code jdbcUrl}, as the app's own role. */
     public static String database(String jdbcUrl) {
         return """
-                {"jdbcUrl":"%s","username":"%s","password":"%s"}""".formatted(jdbcUrl, PostgresDatabase.USER,
-                PostgresDatabase.PASSWORD);
+                {"jdbcUrl":"%s","username":"%s","password":"%s"}""".formatted(jdbcUrl, PostgresDatabase.APP_USER,
+                PostgresDatabase.APP_PASSWORD);
     }
 }

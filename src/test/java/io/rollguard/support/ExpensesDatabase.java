@@ -17,7 +17,8 @@ import liquibase.resource.DirectoryResourceAccessor;
 
 /**
  * The sample app's own database for a test: a fresh PostgreSQL database holding the expenses
- * baseline (examples/expenses/database/baseline.yaml), and what a test reads back from it.
+ * baseline (examples/expenses/database/baseline.yaml), and what a test reads back from it. It
+ * belongs to the app's role, as the slots and the migrations reach it, never to the platform's.
  */
 public final class ExpensesDatabase {
 
@@ -30,7 +31,7 @@ public final class ExpensesDatabase {
     }
 
     public static ExpensesDatabase create(String name) {
-        ExpensesDatabase db = new ExpensesDatabase(PostgresDatabase.PREFIX + name, PostgresDatabase.fresh(name));
+        ExpensesDatabase db = new ExpensesDatabase(PostgresDatabase.PREFIX + name, PostgresDatabase.freshAppDatabase(name));
         db.reset();
         return db;
     }
@@ -41,7 +42,7 @@ public final class ExpensesDatabase {
 
     /** How the Node-RED slots reach it (node-postgres connection string). */
     public String nodeUrl() {
-        return "postgres://" + PostgresDatabase.USER + ":" + PostgresDatabase.PASSWORD + "@" + PostgresDatabase.HOST + "/" + name;
+        return "postgres://" + PostgresDatabase.APP_USER + ":" + PostgresDatabase.APP_PASSWORD + "@" + PostgresDatabase.HOST + "/" + name;
     }
 
     public Map<String, String> slotEnvironment() {
@@ -126,6 +127,6 @@ public final class ExpensesDatabase {
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl, PostgresDatabase.USER, PostgresDatabase.PASSWORD);
+        return DriverManager.getConnection(jdbcUrl, PostgresDatabase.APP_USER, PostgresDatabase.APP_PASSWORD);
     }
 }

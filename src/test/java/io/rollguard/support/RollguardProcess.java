@@ -37,6 +37,7 @@ public final class RollguardProcess {
         }
         args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar, "--server.port=" + port, "--rollguard.router.port=" + routerPort));
+        PostgresDatabase.dryRunProperties().forEach((key, value) -> args.add("--" + key + "=" + value));
         args.addAll(extraArgs);
     }
 
