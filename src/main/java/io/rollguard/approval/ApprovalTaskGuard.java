@@ -65,20 +65,21 @@ class ApprovalTaskGuard implements CommandGuard {
                 involve(context, changed.getId(), changed.getOwner(), "own");
             }
         } else if (command instanceof SetTaskVariablesCmd) {
-            write(context, Commands.field(command, "entityId"), Commands.field(command, "variables"), List.of());
+            write(context, Commands.field(command, "entityId"), Commands.field(command, "variables"), List.of(),
+                    Commands.<Boolean>field(command, "isLocal"));
         } else if (command instanceof PatchTaskVariablesCmd) {
             write(context, Commands.field(command, "entityId"), Commands.field(command, "variables"),
-                    Commands.<Collection<String>>field(command, "deletions"));
+                    Commands.<Collection<String>>field(command, "deletions"), Commands.<Boolean>field(command, "isLocal"));
         } else if (command instanceof RemoveTaskVariablesCmd) {
             write(context, Commands.field(command, "entityId"), Map.of(),
-                    Commands.<Collection<String>>field(command, "variableNames"));
+                    Commands.<Collection<String>>field(command, "variableNames"), false);
         } else if (command instanceof CompleteTaskCmd) {
             // resolving a delegated task too
-            write(context, Commands.field(command, "taskId"), Commands.field(command, "variables"), List.of());
+            write(context, Commands.field(command, "taskId"), Commands.field(command, "variables"), List.of(), false);
         } else if (command instanceof SubmitTaskFormCmd) {
-            write(context, Commands.field(command, "taskId"), Commands.field(command, "properties"), List.of());
+            write(context, Commands.field(command, "taskId"), Commands.field(command, "properties"), List.of(), false);
         } else if (command instanceof HandleTaskBpmnErrorCmd || command instanceof HandleTaskEscalationCmd) {
-            write(context, Commands.field(command, "taskId"), Commands.field(command, "variables"), List.of());
+            write(context, Commands.field(command, "taskId"), Commands.field(command, "variables"), List.of(), false);
         }
     }
 
@@ -96,7 +97,8 @@ class ApprovalTaskGuard implements CommandGuard {
         }
     }
 
-    private void write(CommandContext context, String taskId, Map<String, ?> variables, Collection<String> removals) {
+    private void write(CommandContext context, String taskId, Map<String, ?> variables, Collection<String> removals,
+            boolean local) {
         TaskEntity task = task(context, taskId);
         if (task == null || !ApprovalTasks.isProcessTask(task)) {
             return;
@@ -107,7 +109,7 @@ class ApprovalTaskGuard implements CommandGuard {
         List<String> refused = new ArrayList<>();
         if (variables != null) {
             variables.forEach((name, value) -> {
-                if (!ApprovalTasks.FORM_VARIABLES.contains(name) && !Objects.equals(plain(value), task.getVariable(name))) {
+                if (!ApprovalTasks.FORM_VARIABLES.contains(name) && !unchanged(task, name, plain(value), local)) {
                     refused.add(name);
                 }
             });
@@ -128,6 +130,12 @@ class ApprovalTaskGuard implements CommandGuard {
             throw EngineRefusal.forbidden("Four-eyes rule: " + user + " requested this release and may not act on "
                     + "its approval task " + task.getId());
         }
+    }
+
+    /** Writing this would change nothing: the variable exists where it would be written, with this value. */
+    private static boolean unchanged(TaskEntity task, String name, Object value, boolean local) {
+        return local ? task.hasVariableLocal(name) && Objects.equals(value, task.getVariableLocal(name))
+                : task.hasVariable(name) && Objects.equals(value, task.getVariable(name));
     }
 
     private static TaskEntity task(CommandContext context, String taskId) {
