@@ -1,37 +1,61 @@
 package io.rollguard.approval;
 
+import java.util.List;
+
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
 import org.springframework.stereotype.Component;
 
+import io.rollguard.engine.EngineRefusal;
+import io.rollguard.release.Release;
 import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.ReleaseVariables;
 
 /**
- * Four-eyes, part two, and the record of every decision. Whoever completes an approval must be
- * identified and must not be the requester — this also holds for the Java API, where Camunda
- * authorizations are not checked. Throwing here rolls the completion back.
+ * Four-eyes, part two, and the record of every decision. Whoever completes an approval is the
+ * authenticated user of the engine call, and must
+ * <ul>
+ * <li>not be the requester stored in {@code rg_release} (not a variable anyone could write);</li>
+ * <li>be in the group the task is for (the policy's group this instance of the multi-instance
+ *  task was made for): an approval handed to someone outside the group counts for nothing;</li>
+ * <li>not have decided another approval of the same release: a policy that asks two groups asks
+ * two people, even when one person is in both groups.</li>
+ * </ul>
+ * This also holds for the Java API, where Camunda authorizations are not checked. Throwing here
+ * rolls the completion back.
  */
 @Component("recordApprovalListener")
 class RecordApprovalListener implements TaskListener {
 
     private final ReleaseRepository releases;
+    private final ReleaseRequesters requesters;
 
-    RecordApprovalListener(ReleaseRepository releases) {
+    RecordApprovalListener(ReleaseRepository releases, ReleaseRequesters requesters) {
         this.releases = releases;
+        this.requesters = requesters;
     }
 
     @Override
     public void notify(DelegateTask task) {
-        String requester = (String) task.getVariable(ReleaseVariables.REQUESTER);
+        Release release = requesters.releaseOf(task);
         String approver = Approvers.completingUser(task);
         if (approver == null) {
             throw new ProcessEngineException("An approval must be completed by an identified user");
         }
-        if (approver.equals(requester)) {
-            throw new ProcessEngineException("Four-eyes rule: " + approver + " requested this release and cannot approve it");
+        if (approver.equals(release.requester())) {
+            throw EngineRefusal.forbidden("Four-eyes rule: " + approver + " requested this release and cannot approve it");
+        }
+        String group = candidateGroup(task);
+        if (!Approvers.isMember(task, approver, group)) {
+            throw EngineRefusal.forbidden(approver + " is not in group " + group + ", which this approval is for");
+        }
+        boolean decidedBefore = releases.events(release.id()).stream().anyMatch(
+                e -> approver.equals(e.actor()) && List.of("APPROVED", "REJECTED").contains(e.type()));
+        if (decidedBefore) {
+            throw EngineRefusal.forbidden(approver + " has already decided an approval of this release; "
+                    + "each required group needs another person");
         }
         String decision = (String) task.getVariable(ReleaseVariables.DECISION);
         String comment = (String) task.getVariable(ReleaseVariables.COMMENT);
@@ -39,9 +63,7 @@ class RecordApprovalListener implements TaskListener {
             throw new FormFieldValidationException(ReleaseVariables.DECISION,
                     "decision must be 'approve' or 'reject', was " + decision);
         }
-        String group = (String) task.getVariable(ReleaseVariables.APPROVER_GROUP);
-        String releaseId = (String) task.getVariable(ReleaseVariables.RELEASE_ID);
-        releases.addEvent(releaseId, "approve".equals(decision) ? "APPROVED" : "REJECTED", approver,
+        releases.addEvent(release.id(), "approve".equals(decision) ? "APPROVED" : "REJECTED", approver,
                 "as " + group + (comment == null || comment.isBlank() ? "" : ": " + comment));
         if ("reject".equals(decision)) {
             task.getExecution().getProcessInstance().setVariable(ReleaseVariables.REJECTED, true);
@@ -49,5 +71,18 @@ class RecordApprovalListener implements TaskListener {
         // the next approver must state their own decision, not inherit this one
         task.getExecution().getProcessInstance().removeVariable(ReleaseVariables.DECISION);
         task.getExecution().getProcessInstance().removeVariable(ReleaseVariables.COMMENT);
+    }
+
+    /**
+     * The multi-instance element variable of the task's own execution, which the engine set from the
+     * policy's result; no API caller writes it (execution variables need rights nobody has, and
+     * {@link ApprovalTaskGuard} keeps task commands to the form's variables).
+     */
+    private static String candidateGroup(DelegateTask task) {
+        Object group = task.getExecution().getVariableLocal(ReleaseVariables.APPROVER_GROUP);
+        if (!(group instanceof String name)) {
+            throw EngineRefusal.forbidden("Approval task " + task.getId() + " has no approver group");
+        }
+        return name;
     }
 }

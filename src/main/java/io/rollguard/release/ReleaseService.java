@@ -16,6 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.rollguard.app.App;
 import io.rollguard.app.AppRepository;
+import io.rollguard.engine.RollguardDefinitions;
 import io.rollguard.migration.MigrationService;
 import io.rollguard.release.descriptor.ChangeClass;
 import io.rollguard.release.descriptor.DescriptorParser;
@@ -37,10 +38,12 @@ public class ReleaseService {
     private final Permissions permissions;
     private final RuntimeService runtime;
     private final MigrationService migrations;
+    private final RollguardDefinitions definitions;
 
     ReleaseService(ReleaseRepository releases, AppRepository apps, DescriptorParser parser, Permissions permissions,
-            RuntimeService runtime, MigrationService migrations) {
+            RuntimeService runtime, MigrationService migrations, RollguardDefinitions definitions) {
         this.migrations = migrations;
+        this.definitions = definitions;
         this.releases = releases;
         this.apps = apps;
         this.parser = parser;
@@ -122,7 +125,10 @@ public class ReleaseService {
             migrations.store(release.id(), migration);
         }
         releases.addEvent(release.id(), "SUBMITTED", user.id(), d.app() + " " + d.version());
-        String processInstanceId = runtime.startProcessInstanceByKey(ReleaseVariables.PROCESS_LIFECYCLE, release.id(),
+        // Rollguard's own definition, not the latest of the key; the requester variable is for display only,
+        // four-eyes reads the requester from rg_release
+        String processInstanceId = runtime.startProcessInstanceById(
+                definitions.definitionId(ReleaseVariables.PROCESS_LIFECYCLE), release.id(),
                 Variables.createVariables()
                         .putValue(ReleaseVariables.RELEASE_ID, release.id())
                         .putValue(ReleaseVariables.APP, app.key())
@@ -224,7 +230,7 @@ public class ReleaseService {
             throw ApiProblem.conflict("Release " + id + " cannot be rolled back: " + notUndoable);
         }
         releases.addEvent(id, "ROLLBACK_REQUESTED", user.id(), null);
-        runtime.startProcessInstanceByKey(ReleaseVariables.PROCESS_ROLLBACK, id,
+        runtime.startProcessInstanceById(definitions.definitionId(ReleaseVariables.PROCESS_ROLLBACK), id,
                 Variables.createVariables().putValue(ReleaseVariables.RELEASE_ID, id)
                         .putValue(ReleaseVariables.APP, app.key())
                         .putValue(ReleaseVariables.VERSION, release.version())

@@ -1,11 +1,14 @@
 package io.rollguard.web;
 
+import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
 import org.camunda.bpm.engine.rest.exception.ExceptionHandlerHelper;
 import org.camunda.bpm.engine.rest.exception.RestException;
 import org.springframework.boot.autoconfigure.jersey.ResourceConfigCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import io.rollguard.engine.EngineRefusal;
 
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.core.MediaType;
@@ -23,7 +26,7 @@ class EngineRestInputErrors {
 
     @Bean
     ResourceConfigCustomizer formInputErrorsAre400() {
-        return config -> config.register(FormInputErrorMapper.class);
+        return config -> config.register(FormInputErrorMapper.class).register(EngineRefusalMapper.class);
     }
 
     /** Chosen over Camunda's mapper of the same exception type by its higher priority (lower value). */
@@ -39,9 +42,38 @@ class EngineRestInputErrors {
                                     String.valueOf((Object) invalid.getDetail())))
                             .build();
                 }
+                if (t instanceof EngineRefusal refusal) {
+                    return refused(refusal);
+                }
             }
             return ExceptionHandlerHelper.getInstance().getResponse(exception);
         }
+    }
+
+    /**
+     * Rollguard's rules inside the engine ({@link EngineRefusal}: four-eyes, task variables,
+     * deployments) answer with their own 403 or 400, also where the engine wrapped them (a task
+     * listener's exception reaches REST as a plain ProcessEngineException, which would be 500).
+     */
+    @Priority(1000)
+    public static class EngineRefusalMapper implements ExceptionMapper<ProcessEngineException> {
+
+        @Override
+        public Response toResponse(ProcessEngineException exception) {
+            for (Throwable t = exception; t != null && t.getCause() != t; t = t.getCause()) {
+                if (t instanceof EngineRefusal refusal) {
+                    return refused(refusal);
+                }
+            }
+            return ExceptionHandlerHelper.getInstance().getResponse(exception);
+        }
+    }
+
+    static Response refused(EngineRefusal refusal) {
+        return Response.status(refusal.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new InvalidInput(refusal.status() == 403 ? "AuthorizationException" : "InvalidRequestException",
+                        refusal.getMessage(), null))
+                .build();
     }
 
     /** Camunda's error body ({@code type}, {@code message}) plus the form field concerned. */

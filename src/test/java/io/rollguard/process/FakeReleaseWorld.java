@@ -38,6 +38,11 @@ public final class FakeReleaseWorld {
     public final List<String> decisions = new ArrayList<>();
     /** Task ids the four-eyes listener was called for, with the requester it shut out. */
     public final Map<String, String> fourEyesRevocations = new LinkedHashMap<>();
+    /**
+     * Stands in for {@code rg_release}: the requester of each release, by release id (the business
+     * key). Like the real listeners, the fakes read the requester here, never from a variable.
+     */
+    public final Map<String, String> requesters = new HashMap<>(Map.of("rel-1", "alice"));
     /** Step index seen by each call of the analysis, in order. */
     public final List<Integer> analysedSteps = new ArrayList<>();
 
@@ -140,7 +145,21 @@ public final class FakeReleaseWorld {
     }
 
     private void fourEyes(DelegateTask task) {
-        fourEyesRevocations.put(task.getId(), (String) task.getVariable(ReleaseVariables.REQUESTER));
+        String requester = requesterOf(task);
+        if (TaskListener.EVENTNAME_CREATE.equals(task.getEventName())) {
+            fourEyesRevocations.put(task.getId(), requester);
+        }
+        if (requester.equals(task.getAssignee()) || requester.equals(task.getOwner())) {
+            throw new ProcessEngineException("Four-eyes rule: " + requester + " requested this release");
+        }
+    }
+
+    private String requesterOf(DelegateTask task) {
+        String requester = requesters.get(task.getExecution().getProcessBusinessKey());
+        if (requester == null) {
+            throw new ProcessEngineException("Task " + task.getId() + " belongs to no release");
+        }
+        return requester;
     }
 
     /** Same rules as the real RecordApprovalListener: identified, not the requester, a valid decision. */
@@ -149,7 +168,7 @@ public final class FakeReleaseWorld {
         if (approver == null) {
             throw new ProcessEngineException("An approval must be completed by an identified user");
         }
-        if (approver.equals(task.getVariable(ReleaseVariables.REQUESTER))) {
+        if (approver.equals(requesterOf(task))) {
             throw new ProcessEngineException("Four-eyes rule: " + approver + " requested this release");
         }
         String decision = (String) task.getVariable(ReleaseVariables.DECISION);
