@@ -162,7 +162,8 @@ class SecurityConfig {
                 // another site cannot, except Basic credentials a browser has cached: those are
                 // refused when the browser says the request comes from another site.
                 .csrf(c -> c.requireCsrfProtectionMatcher(r -> !SAFE_METHODS.contains(r.getMethod())
-                        && (r.getHeader("Authorization") == null || LoginThrottle.basicUser(r) != null && isCrossSite(r))))
+                        && (r.getHeader("Authorization") == null && r.getRequestedSessionId() != null
+                                || LoginThrottle.basicUser(r) != null && isCrossSite(r))))
                 .exceptionHandling(e -> e.accessDeniedHandler(SecurityConfig::csrfRefused))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.NEVER));
         return http.build();
