@@ -64,12 +64,15 @@ class LoginThrottle extends OncePerRequestFilter {
 
     private final Settings settings;
     private final IdentityService identity;
+    private final boolean localUsers;
     private final Clock clock;
     private final Map<String, Deque<Failure>> failuresByAddress = new ConcurrentHashMap<>();
 
-    LoginThrottle(Settings settings, IdentityService identity, Clock clock) {
+    /** {@code localUsers}: passwords are Camunda's own (with Keycloak, Keycloak checks them and keeps its own delay). */
+    LoginThrottle(Settings settings, IdentityService identity, boolean localUsers, Clock clock) {
         this.settings = settings;
         this.identity = identity;
+        this.localUsers = localUsers;
         this.clock = clock;
     }
 
@@ -92,7 +95,7 @@ class LoginThrottle extends OncePerRequestFilter {
             tooMany(response, wait, "Too many failed sign-ins from your address");
             return;
         }
-        wait = user == null ? null : userWait(user, now);
+        wait = user == null || !localUsers ? null : userWait(user, now);
         if (wait != null) {
             tooMany(response, wait, "Too many failed sign-ins for this user");
             return;
@@ -105,7 +108,9 @@ class LoginThrottle extends OncePerRequestFilter {
 
     /** An admin lets the user in again: Camunda's delay and every address's failures that named them. */
     void unlock(String user) {
-        identity.unlockUser(user);
+        if (localUsers) {
+            identity.unlockUser(user);
+        }
         failuresByAddress.values().forEach(failures -> {
             synchronized (failures) {
                 failures.removeIf(f -> user.equals(f.user()));

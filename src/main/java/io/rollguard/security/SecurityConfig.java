@@ -250,7 +250,7 @@ class SecurityConfig {
 
     @Bean
     LoginThrottle loginThrottle(LoginThrottle.Settings settings, IdentityService identityService) {
-        return new LoginThrottle(settings, identityService, Clock.systemUTC());
+        return new LoginThrottle(settings, identityService, !keycloak.enabled(), Clock.systemUTC());
     }
 
     /** Before Spring Security's chains (order -100), so a throttled request is not even checked. */

@@ -81,7 +81,7 @@ final class HostileDescriptors {
     }
 
     static Arbitrary<Mutation> mutations() {
-        return Combinators.combine(Arbitraries.of("replace", "remove", "add", "list", "object", "cut", "splice"),
+        return Combinators.combine(Arbitraries.of("replace", "remove", "add", "list", "object", "cut", "splice", "top"),
                 Arbitraries.integers().between(0, 100_000), values()).as(Mutation::new);
     }
 
@@ -119,7 +119,10 @@ final class HostileDescriptors {
         collect(tree, containers);
         JsonNode parent = containers.get(m.target() % containers.size());
         JsonNode value = valueNode(m.value());
-        if (parent instanceof ObjectNode o) {
+        if (m.kind().equals("top") && tree instanceof ObjectNode top) {
+            // the fields that end up in columns and variables of their own
+            top.set(List.of("version", "description", "app").get(m.target() % 3), value);
+        } else if (parent instanceof ObjectNode o) {
             List<String> names = new ArrayList<>();
             o.fieldNames().forEachRemaining(names::add);
             String name = names.isEmpty() ? "x" : names.get(m.target() % names.size());
