@@ -3,6 +3,7 @@ package io.rollguard.analysis;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -10,6 +11,8 @@ import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,9 +24,12 @@ import io.rollguard.release.ReleaseContext;
 import io.rollguard.release.ReleaseContexts;
 import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.ReleaseVariables;
+import io.rollguard.release.StoredText;
 
 @Configuration
 class AnalysisDelegates {
+
+    private static final Logger log = LoggerFactory.getLogger(AnalysisDelegates.class);
 
     private final ReleaseContexts contexts;
     private final CanaryAnalysis analysis;
@@ -51,13 +57,35 @@ class AnalysisDelegates {
             int step = ((Number) execution.getVariable(ReleaseVariables.STEP_INDEX)).intValue();
             Instant from = ((Date) execution.getVariable(ReleaseVariables.STEP_STARTED_AT)).toInstant();
             int weight = ctx.descriptor().rollout().steps().get(step).weight();
-            AnalysisRun run = analysis.analyze(ctx.app(), ctx.descriptor(), step + 1, weight, from, Instant.now());
+            Instant to = Instant.now();
+            AnalysisRun run;
+            try {
+                run = analysis.analyze(ctx.app(), ctx.descriptor(), step + 1, weight, from, to);
+            } catch (RuntimeException e) {
+                run = notJudged(step + 1, weight, from, to, e);
+            }
             long runId = evidence.save(ctx.release().id(), run);
             releases.addEvent(ctx.release().id(), "ANALYSIS", null, historyEntry(json, runId, run));
             execution.setVariable(ReleaseVariables.VERDICT, run.verdict().id());
-            execution.setVariable(ReleaseVariables.VERDICT_REASON, run.reason());
-            execution.setVariable(EVIDENCE_SUMMARY, summary(run));
+            // Camunda's string variables hold 4000 characters; a long reason must not fail the step
+            execution.setVariable(ReleaseVariables.VERDICT_REASON, StoredText.clip(run.reason()));
+            execution.setVariable(EVIDENCE_SUMMARY, StoredText.clip(summary(run)));
         };
+    }
+
+    /**
+     * The analysis itself failed (a bug in a metric source, input nobody foresaw): traffic is
+     * already shifted, so a job failing into an incident would leave the canary serving users
+     * with nobody deciding. It becomes an inconclusive run instead, which holds the release for
+     * a release manager (continue or roll back). Failures to keep the evidence (the database)
+     * still fail the job: they are retried, and the incident they end in is the platform's.
+     */
+    static AnalysisRun notJudged(int step, int weight, Instant from, Instant to, RuntimeException e) {
+        log.error("Analysis of step {} failed; the run is inconclusive and the release held", step, e);
+        return new AnalysisRun(step, weight, from, to, Verdict.INCONCLUSIVE,
+                StoredText.clip("the analysis could not be carried out (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); a release manager decides"),
+                List.of(), List.of());
     }
 
     /** Records a release manager's decision on a held analysis; the decision is theirs alone. */
@@ -92,7 +120,9 @@ class AnalysisDelegates {
         event.put("from", run.from().toString());
         event.put("to", run.to().toString());
         event.put("verdict", run.verdict());
-        event.put("reason", run.reason());
+        // clipped here, not by the history: a clipped JSON text would no longer be read as one
+        event.put("reason", run.reason() == null || run.reason().length() <= StoredText.MAX / 2 ? run.reason()
+                : run.reason().substring(0, StoredText.MAX / 2 - 3) + "...");
         try {
             return json.writeValueAsString(event);
         } catch (JsonProcessingException e) {

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,32 +34,35 @@ class AppController {
     private final AppRepository apps;
     private final Permissions permissions;
     private final Validator validator;
+    private final RegistrationAllowList allowList;
 
-    AppController(AppRepository apps, Permissions permissions, Validator validator) {
+    AppController(AppRepository apps, Permissions permissions, Validator validator, RegistrationAllowList allowList) {
         this.apps = apps;
         this.permissions = permissions;
         this.validator = validator;
+        this.allowList = allowList;
     }
 
-    record SlotBody(@NotBlank @Pattern(regexp = URL, message = "must be an http(s) URL without trailing slash") String adminUrl,
-            @NotBlank @Pattern(regexp = URL, message = "must be an http(s) URL without trailing slash") String trafficUrl) {
+    // sizes are those of the columns: a longer value would fail the insert, after the checks
+    record SlotBody(@NotBlank @Size(max = 500) @Pattern(regexp = URL, message = "must be an http(s) URL without trailing slash") String adminUrl,
+            @NotBlank @Size(max = 500) @Pattern(regexp = URL, message = "must be an http(s) URL without trailing slash") String trafficUrl) {
     }
 
     record AppBody(@NotEmpty Set<@Pattern(regexp = "^[A-Za-z0-9._@-]{1,128}$") String> owners,
             @NotNull @Valid SlotBody stable, @NotNull @Valid SlotBody canary,
-            @NotBlank String adminToken,
+            @NotBlank @Size(max = 200) String adminToken,
             @NotBlank @Pattern(regexp = "^[a-z][a-z0-9-]{0,62}$") String route,
-            @Pattern(regexp = "^\\d+\\.\\d+\\.\\d+$") String currentVersion,
+            @Pattern(regexp = "^\\d{1,20}\\.\\d{1,20}\\.\\d{1,20}$") String currentVersion,
             @Valid DataPlaneBody dataPlane) {
     }
 
     /** Omitted: the embedded default (built-in router and measurements). */
     record DataPlaneBody(
             @Pattern(regexp = "^(builtin|haproxy)$", message = "must be builtin or haproxy") String router,
-            @Pattern(regexp = "^[A-Za-z0-9.-]+:\\d{1,5}$", message = "must be host:port of HAProxy's stats socket") String runtimeApi,
+            @Size(max = 300) @Pattern(regexp = "^[A-Za-z0-9.-]+:\\d{1,5}$", message = "must be host:port of HAProxy's stats socket") String runtimeApi,
             @Pattern(regexp = "^[A-Za-z0-9_.:-]{1,64}$") String backend,
             @Pattern(regexp = "^(builtin|prometheus)$", message = "must be builtin or prometheus") String metrics,
-            @Pattern(regexp = URL, message = "must be an http(s) URL without trailing slash") String prometheusUrl,
+            @Size(max = 500) @Pattern(regexp = URL, message = "must be an http(s) URL without trailing slash") String prometheusUrl,
             @Pattern(regexp = "^[A-Za-z0-9-]{1,64}$", message = "must be an HTTP header name") String tenantHeader) {
 
         App.DataPlane toDataPlane(String route) {
@@ -110,8 +114,9 @@ class AppController {
         List<ApiProblem.Violation> violations = java.util.stream.Stream.concat(validator.validate(body).stream()
                 .map(v -> new ApiProblem.Violation("/" + v.getPropertyPath().toString().replace('.', '/')
                         .replaceAll("<[^>]*>", "").replaceAll("\\[(\\d*)]", "/$1").replaceAll("/+$", ""), v.getMessage())),
-                        body.dataPlane() == null ? java.util.stream.Stream.<ApiProblem.Violation>empty()
-                                : body.dataPlane().missing().stream())
+                        java.util.stream.Stream.concat(body.dataPlane() == null
+                                ? java.util.stream.Stream.<ApiProblem.Violation>empty()
+                                : body.dataPlane().missing().stream(), unreachable(body).stream()))
                 .sorted(java.util.Comparator.comparing(ApiProblem.Violation::path))
                 .toList();
         if (!violations.isEmpty()) {
@@ -132,6 +137,26 @@ class AppController {
                 body.dataPlane() == null ? App.DataPlane.BUILTIN : body.dataPlane().toDataPlane(body.route())));
         AppView view = AppView.of(apps.find(key).orElseThrow());
         return created ? ResponseEntity.status(201).body(view) : ResponseEntity.ok(view);
+    }
+
+    /** Addresses outside the operator's allow-list, and owners beyond their column, named by field. */
+    private List<ApiProblem.Violation> unreachable(AppBody body) {
+        List<ApiProblem.Violation> violations = new java.util.ArrayList<>();
+        for (var slot : java.util.Map.of("stable", java.util.Optional.ofNullable(body.stable()),
+                "canary", java.util.Optional.ofNullable(body.canary())).entrySet()) {
+            slot.getValue().ifPresent(s -> {
+                RegistrationAllowList.add(violations, "/" + slot.getKey() + "/adminUrl", allowList.checkUrl(s.adminUrl()));
+                RegistrationAllowList.add(violations, "/" + slot.getKey() + "/trafficUrl", allowList.checkUrl(s.trafficUrl()));
+            });
+        }
+        if (body.owners() != null && String.join(",", body.owners()).length() > 1000) {
+            violations.add(new ApiProblem.Violation("/owners", "at most 1000 characters in all"));
+        }
+        if (body.dataPlane() != null) {
+            RegistrationAllowList.add(violations, "/dataPlane/prometheusUrl", allowList.checkUrl(body.dataPlane().prometheusUrl()));
+            RegistrationAllowList.add(violations, "/dataPlane/runtimeApi", allowList.checkHostPort(body.dataPlane().runtimeApi()));
+        }
+        return violations;
     }
 
     private void requireAdmin() {

@@ -26,11 +26,14 @@ class AppDatabaseController {
     private final AppRepository apps;
     private final AppDatabases databases;
     private final Permissions permissions;
+    private final RegistrationAllowList allowList;
 
-    AppDatabaseController(AppRepository apps, AppDatabases databases, Permissions permissions) {
+    AppDatabaseController(AppRepository apps, AppDatabases databases, Permissions permissions,
+            RegistrationAllowList allowList) {
         this.apps = apps;
         this.databases = databases;
         this.permissions = permissions;
+        this.allowList = allowList;
     }
 
     record DatabaseBody(String jdbcUrl, String username, String password) {
@@ -58,14 +61,17 @@ class AppDatabaseController {
         requireApp(key);
         List<ApiProblem.Violation> violations = new ArrayList<>();
         // only PostgreSQL: reversibility is proven with PostgreSQL's catalog and row checksums
-        if (body.jdbcUrl() == null || !body.jdbcUrl().matches("^jdbc:postgresql://[^\\s]+$")) {
-            violations.add(new ApiProblem.Violation("/jdbcUrl", "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)"));
+        // only on allowed hosts and without driver parameters that load classes or files (RegistrationAllowList)
+        if (body.jdbcUrl() == null || !body.jdbcUrl().matches("^jdbc:postgresql://[^\\s]+$") || body.jdbcUrl().length() > 500) {
+            violations.add(new ApiProblem.Violation("/jdbcUrl", "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), at most 500 characters"));
+        } else {
+            RegistrationAllowList.add(violations, "/jdbcUrl", allowList.checkJdbcUrl(body.jdbcUrl()));
         }
-        if (body.username() == null || body.username().isBlank()) {
-            violations.add(new ApiProblem.Violation("/username", "must not be blank"));
+        if (body.username() == null || body.username().isBlank() || body.username().length() > 128) {
+            violations.add(new ApiProblem.Violation("/username", "must not be blank, at most 128 characters"));
         }
-        if (body.password() == null) {
-            violations.add(new ApiProblem.Violation("/password", "must be given (it is write-only; send it again to change the URL)"));
+        if (body.password() == null || body.password().length() > 200) {
+            violations.add(new ApiProblem.Violation("/password", "must be given, at most 200 characters (it is write-only; send it again to change the URL)"));
         }
         if (!violations.isEmpty()) {
             throw ApiProblem.invalid("The app database registration is invalid", violations);

@@ -71,11 +71,17 @@ class AuditExport {
         }
     }
 
-    /** Empty for null, otherwise always quoted: a detail may hold commas, quotes and line breaks. */
+    /**
+     * Empty for null, otherwise always quoted: a detail may hold commas, quotes and line breaks.
+     * A cell a spreadsheet would run as a formula (starting with = + - @, tab or carriage return)
+     * gets a leading apostrophe, as does one that starts with an apostrophe itself, so a verifier
+     * gets the stored text back by dropping one leading apostrophe wherever there is one.
+     */
     static String csv(String value) {
         if (value == null) {
             return "";
         }
-        return '"' + value.replace("\"", "\"\"") + '"';
+        String cell = !value.isEmpty() && "=+-@\t\r'".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        return '"' + cell.replace("\"", "\"\"") + '"';
     }
 }

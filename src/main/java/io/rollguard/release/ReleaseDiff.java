@@ -45,6 +45,7 @@ final class ReleaseDiff {
         }
         lines.add("Rollout: " + d.rollout().steps().stream().map(s -> s.weight() + "%").collect(Collectors.joining(" -> "))
                 + ", on failure " + d.rollout().onFailure().name().toLowerCase());
-        return String.join("\n", lines);
+        // a Camunda string variable holds 4000 characters; many endpoints must not fail the step
+        return StoredText.clip(String.join("\n", lines));
     }
 }

@@ -152,14 +152,29 @@ public class ReleaseService {
         return releases.events(id);
     }
 
-    /** The releases this user may read that match the filter, one page of them, newest first. */
+    /** Pages beyond this are refused: page * size must stay an offset the database takes. */
+    static final int MAX_PAGE = 1_000_000;
+    static final int MAX_PAGE_SIZE = 200;
+
+    /**
+     * The releases this user may read that match the filter, one page of them, newest first.
+     * A page or size out of range is a 400 naming it, never an overflowing offset.
+     */
     public ReleasePage search(CurrentUser user, ReleaseFilter filter, int page, int size) {
-        int safeSize = Math.max(1, Math.min(size, 200));
-        int safePage = Math.max(0, page);
+        List<Violation> violations = new ArrayList<>();
+        if (page < 0 || page > MAX_PAGE) {
+            violations.add(new Violation("page", "must be between 0 and " + MAX_PAGE + ", was " + page));
+        }
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            violations.add(new Violation("size", "must be between 1 and " + MAX_PAGE_SIZE + ", was " + size));
+        }
+        if (!violations.isEmpty()) {
+            throw ApiProblem.invalid("The page asked for is out of range", violations);
+        }
         List<String> readable = permissions.canReadAllReleases(user) ? null
                 : apps.findAll().stream().filter(a -> permissions.canRead(user, a)).map(App::key).toList();
-        return new ReleasePage(releases.search(filter, readable, safePage * safeSize, safeSize),
-                releases.count(filter, readable), safePage, safeSize);
+        return new ReleasePage(releases.search(filter, readable, Math.toIntExact((long) page * size), size),
+                releases.count(filter, readable), page, size);
     }
 
     /** Not one transaction: each correlation attempt is its own, so a missed one leaves nothing behind. */

@@ -1,6 +1,16 @@
 package io.rollguard.security;
 
+import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
+import java.util.Set;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.camunda.bpm.engine.IdentityService;
+import org.springframework.http.MediaType;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
 
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
@@ -20,7 +30,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
@@ -38,8 +47,20 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
  */
 @Configuration
 @EnableWebSecurity
-@EnableConfigurationProperties(KeycloakProperties.class)
+@EnableConfigurationProperties({KeycloakProperties.class, LoginThrottle.Settings.class})
 class SecurityConfig {
+
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
+    /**
+     * The portal's pages: scripts only from our own origin (no inline script in any template),
+     * styles from our origin plus the inline styles bpmn-js and uPlot set on the elements they
+     * draw, data: images for the diagram, framed only by our own pages (Camunda's webapps frame
+     * same-origin), forms posted only to us (and, with Keycloak, its logout page).
+     */
+    private static final String PAGE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+            + "frame-ancestors 'self'; form-action 'self'";
 
     private final KeycloakProperties keycloak;
     private final ObjectProvider<ClientRegistrationRepository> clientRegistrations;
@@ -113,7 +134,10 @@ class SecurityConfig {
     @Order(2)
     SecurityFilterChain engineRest(HttpSecurity http) throws Exception {
         http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher("/engine-rest/**"))
-                .csrf(c -> c.disable())
+                // no sessions here, so no token: a change asked for by a page of another site (riding
+                // on Basic credentials the browser has cached) is refused, everything else is Camunda's
+                .csrf(c -> c.requireCsrfProtectionMatcher(r -> !SAFE_METHODS.contains(r.getMethod()) && isCrossSite(r)))
+                .exceptionHandling(e -> e.accessDeniedHandler(SecurityConfig::csrfRefused))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
         if (keycloak.enabled()) {
             // the token is checked here; Camunda's filter then takes user and groups from it
@@ -132,14 +156,58 @@ class SecurityConfig {
         authenticate(http);
         http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher("/api/**"))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
-                .csrf(c -> c.disable())
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+                // a browser signed in to the portal may use the API with its session (never creating
+                // one); a browser sends that cookie on a cross-site form post too, so such a request
+                // needs the session's CSRF token. Basic and bearer callers send credentials a page of
+                // another site cannot, except Basic credentials a browser has cached: those are
+                // refused when the browser says the request comes from another site.
+                .csrf(c -> c.requireCsrfProtectionMatcher(r -> !SAFE_METHODS.contains(r.getMethod())
+                        && (r.getHeader("Authorization") == null && r.getRequestedSessionId() != null
+                                || LoginThrottle.basicUser(r) != null && isCrossSite(r))))
+                .exceptionHandling(e -> e.accessDeniedHandler(SecurityConfig::csrfRefused))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.NEVER));
         return http.build();
+    }
+
+    /**
+     * What the browser says about where a request comes from: Fetch metadata when it sends it,
+     * else the Origin header against the host asked. Pipelines and tools send neither.
+     */
+    static boolean isCrossSite(HttpServletRequest request) {
+        String site = request.getHeader("Sec-Fetch-Site");
+        if (site != null) {
+            return !site.equals("same-origin") && !site.equals("none");
+        }
+        String origin = request.getHeader("Origin");
+        if (origin == null) {
+            return false;
+        }
+        try {
+            URI from = URI.create(origin);
+            String host = request.getHeader("Host");
+            return from.getRawAuthority() == null || host == null || !from.getRawAuthority().equalsIgnoreCase(host);
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+
+    /** 403 as a problem: the refusals of this chain's filters are the CSRF ones. */
+    private static void csrfRefused(HttpServletRequest request, HttpServletResponse response,
+            org.springframework.security.access.AccessDeniedException e) throws IOException {
+        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getWriter().write("""
+                {"type":"about:blank","title":"Forbidden","status":403,\
+                "detail":"A browser request from another site, or one with the session cookie but without its \
+                CSRF token (header X-CSRF-TOKEN), is refused"}""");
     }
 
     @Bean
     @Order(4)
     SecurityFilterChain pages(HttpSecurity http) throws Exception {
+        String formAction = keycloak.enabled() ? " " + origin(keycloak.browserEndpoint("/")) : "";
+        http.headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(PAGE_POLICY + formAction))
+                .frameOptions(f -> f.sameOrigin()));
         http.authorizeHttpRequests(a -> a
                 .requestMatchers("/", "/actuator/health", "/error", "/favicon.ico", "/signin/**").permitAll()
                 .anyRequest().authenticated());
@@ -157,7 +225,12 @@ class SecurityConfig {
                     .addFilterBefore(identityProvider, OAuth2AuthorizationRequestRedirectFilter.class)
                     .logout(l -> l.logoutSuccessHandler(rpInitiatedLogout(registrations)));
         } else {
-            http.formLogin(Customizer.withDefaults())
+            SimpleUrlAuthenticationFailureHandler signInFailed = new SimpleUrlAuthenticationFailureHandler("/login?error");
+            http.formLogin(f -> f.failureHandler((request, response, e) -> {
+                        // the throttle counts refusals by status; this one is a redirect
+                        request.setAttribute(LoginThrottle.FAILED, true);
+                        signInFailed.onAuthenticationFailure(request, response, e);
+                    }))
                     .httpBasic(b -> b.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)));
         }
         return http.build();
@@ -168,6 +241,26 @@ class SecurityConfig {
         OidcClientInitiatedLogoutSuccessHandler handler = new OidcClientInitiatedLogoutSuccessHandler(registrations);
         handler.setPostLogoutRedirectUri("{baseUrl}/");
         return handler;
+    }
+
+    private static String origin(String url) {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+
+    @Bean
+    LoginThrottle loginThrottle(LoginThrottle.Settings settings, IdentityService identityService) {
+        return new LoginThrottle(settings, identityService, !keycloak.enabled(), Clock.systemUTC());
+    }
+
+    /** Before Spring Security's chains (order -100), so a throttled request is not even checked. */
+    @Bean
+    FilterRegistrationBean<LoginThrottle> loginThrottleRegistration(LoginThrottle throttle) {
+        FilterRegistrationBean<LoginThrottle> registration = new FilterRegistrationBean<>(throttle);
+        registration.addUrlPatterns("/*");
+        registration.setName("login-throttle");
+        registration.setOrder(-110);
+        return registration;
     }
 
     @Bean
