@@ -9,13 +9,17 @@ die() {
     exit 1
 }
 
-# The Admin API token: $NODE_RED_ADMIN_TOKEN, else the dev-only default in dev-token.
+# The Admin API token of one slot: $NODE_RED_ADMIN_TOKEN, else the slot's dev-only default:
+# dev-token-canary for a slot whose name ends in "canary", dev-token-stable for every other.
+# The two differ, so code running in the canary slot holds no key to the stable slot.
+# usage: resolve_admin_token [slot-name]
 resolve_admin_token() {
     if [[ -n "${NODE_RED_ADMIN_TOKEN:-}" ]]; then
         printf '%s' "$NODE_RED_ADMIN_TOKEN"
         return
     fi
-    local token_file="$STACK_DIR/dev-token"
+    local token_file="$STACK_DIR/dev-token-stable"
+    [[ "${1:-}" == *canary ]] && token_file="$STACK_DIR/dev-token-canary"
     [[ -r "$token_file" ]] || die "NODE_RED_ADMIN_TOKEN is not set and $token_file is missing"
     local token
     token="$(tr -d '[:space:]' <"$token_file")"

@@ -9,7 +9,8 @@
 #               (an object {"flows": [...]} is accepted too)
 #
 # Environment:
-#   NODE_RED_ADMIN_TOKEN   Admin API bearer token (default: content of stack/node-red/dev-token)
+#   NODE_RED_ADMIN_TOKEN   the slot's Admin API bearer token (default: content of stack/node-red/
+#                          dev-token-stable; give the canary slot's token for the canary slot)
 #
 # Before deploying, the node types used by the file are checked against the types
 # installed in the slot (Node-RED would accept unknown types with 200 but never

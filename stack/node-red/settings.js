@@ -4,7 +4,9 @@
  * Everything is configured from environment variables so that several slots
  * can run side by side from the same installation:
  *
- *   NODE_RED_ADMIN_TOKEN  (required) static bearer token protecting the Admin API
+ *   NODE_RED_ADMIN_TOKEN  (required) static bearer token protecting the Admin API; each slot
+ *                         has its own (stable and canary differ), so a slot's flows cannot
+ *                         redeploy the other slot
  *   NODE_RED_PORT         HTTP port to listen on (default 1880), always on 127.0.0.1
  *   NODE_RED_USER_DIR     user directory; normally given with `-u <dir>` on the
  *                         command line, which takes precedence
@@ -36,7 +38,7 @@ function adminToken() {
     if (token === undefined || token.trim() === "") {
         fail("NODE_RED_ADMIN_TOKEN is not set (or empty). Refusing to start a Node-RED slot " +
             "with an unprotected Admin API. Export NODE_RED_ADMIN_TOKEN, or use start-slot.sh " +
-            "which defaults it to the content of stack/node-red/dev-token.");
+            "which defaults it to the slot's stack/node-red/dev-token-stable or dev-token-canary.");
     }
     return token;
 }
@@ -61,6 +63,9 @@ function logLevel() {
 }
 
 const ADMIN_TOKEN = adminToken();
+// The flows of this slot read their environment (env.get falls back to process.env): they must not
+// read the key to their own slot's Admin API either.
+delete process.env.NODE_RED_ADMIN_TOKEN;
 // Compare SHA-256 digests so both buffers always have the same length (32 bytes):
 // timingSafeEqual needs equal lengths, and this also hides the token's length.
 const ADMIN_TOKEN_DIGEST = crypto.createHash("sha256").update(ADMIN_TOKEN, "utf8").digest();

@@ -8,7 +8,8 @@
 #   userDir  Node-RED user directory (default: stack/node-red/var/<name>)
 #
 # Environment:
-#   NODE_RED_ADMIN_TOKEN   Admin API bearer token (default: content of stack/node-red/dev-token)
+#   NODE_RED_ADMIN_TOKEN   Admin API bearer token of this slot (default: content of stack/node-red/
+#                          dev-token-canary for a name ending in "canary", else dev-token-stable)
 #   NODE_RED_LOG_LEVEL     Node-RED log level (default: warn)
 #   START_TIMEOUT          seconds to wait for the Admin API (default: 60)
 #
@@ -35,7 +36,7 @@ user_dir="${3:-$STACK_DIR/var/$name}"
 timeout="${START_TIMEOUT:-60}"
 [[ "$timeout" =~ ^[0-9]+$ ]] || die "START_TIMEOUT must be a number of seconds"
 
-token="$(resolve_admin_token)"
+token="$(resolve_admin_token "$name")"
 
 mkdir -p "$user_dir"
 user_dir="$(cd "$user_dir" && pwd)"

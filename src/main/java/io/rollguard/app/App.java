@@ -3,23 +3,46 @@ package io.rollguard.app;
 import java.util.Set;
 
 /**
- * A registered low-code app: who owns it, where its two Node-RED slots run, which router route
- * sends its users there, and which router and metric source its releases use.
+ * A registered low-code app: who owns it, where its two Node-RED slots run (each with its own
+ * Admin API token), which router route sends its users there, and which router and metric source
+ * its releases use.
  */
 public record App(
         String key,
         Set<String> owners,
         Slot stable,
         Slot canary,
-        String adminToken,
+        AdminTokens adminTokens,
         String route,
         String currentVersion,
         DataPlane dataPlane) {
 
     /** An app on the embedded default: built-in router, built-in measurements. */
-    public App(String key, Set<String> owners, Slot stable, Slot canary, String adminToken, String route,
+    public App(String key, Set<String> owners, Slot stable, Slot canary, AdminTokens adminTokens, String route,
             String currentVersion) {
-        this(key, owners, stable, canary, adminToken, route, currentVersion, DataPlane.BUILTIN);
+        this(key, owners, stable, canary, adminTokens, route, currentVersion, DataPlane.BUILTIN);
+    }
+
+    /**
+     * The bearer tokens of the two slots' Admin APIs. They differ, so what runs in the canary slot
+     * (a requester's flows, with the slot's environment) holds no key to the stable slot.
+     */
+    public record AdminTokens(String stable, String canary) {
+
+        public String of(SlotName slot) {
+            return slot == SlotName.STABLE ? stable : canary;
+        }
+
+        public boolean bothSet() {
+            return stable != null && !stable.isBlank() && canary != null && !canary.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            // never a token in a log line or an exception message
+            return "AdminTokens[stable " + (stable == null ? "unset" : "set") + ", canary "
+                    + (canary == null ? "unset" : "set") + "]";
+        }
     }
 
     /**
@@ -56,6 +79,6 @@ public record App(
     }
 
     public App withCurrentVersion(String version) {
-        return new App(key, owners, stable, canary, adminToken, route, version, dataPlane);
+        return new App(key, owners, stable, canary, adminTokens, route, version, dataPlane);
     }
 }

@@ -50,10 +50,25 @@ class AppController {
 
     record AppBody(@NotEmpty Set<@Pattern(regexp = "^[A-Za-z0-9._@-]{1,128}$") String> owners,
             @NotNull @Valid SlotBody stable, @NotNull @Valid SlotBody canary,
-            @NotBlank @Size(max = 200) String adminToken,
+            @NotBlank @Size(max = 300) String stableAdminToken, @NotBlank @Size(max = 300) String canaryAdminToken,
+            String adminToken,
             @NotBlank @Pattern(regexp = "^[a-z][a-z0-9-]{0,62}$") String route,
             @Pattern(regexp = "^\\d{1,20}\\.\\d{1,20}\\.\\d{1,20}$") String currentVersion,
             @Valid DataPlaneBody dataPlane) {
+
+        /** One token for both slots would let the canary's flows redeploy stable. */
+        List<ApiProblem.Violation> tokenViolations() {
+            List<ApiProblem.Violation> violations = new java.util.ArrayList<>();
+            if (adminToken != null) {
+                violations.add(new ApiProblem.Violation("/adminToken",
+                        "is replaced by stableAdminToken and canaryAdminToken: each slot has its own token"));
+            }
+            if (stableAdminToken != null && stableAdminToken.equals(canaryAdminToken)) {
+                violations.add(new ApiProblem.Violation("/canaryAdminToken",
+                        "must differ from stableAdminToken, or code in the canary slot could redeploy stable"));
+            }
+            return violations;
+        }
     }
 
     /** Omitted: the embedded default (built-in router and measurements). */
@@ -86,11 +101,11 @@ class AppController {
         }
     }
 
-    /** The admin token is write-only: reading an app tells whether one is set, never what it is. */
+    /** The admin tokens are write-only: reading an app tells whether both are set, never what they are. */
     record AppView(String key, Set<String> owners, App.Slot stable, App.Slot canary, boolean adminTokenSet,
             String route, String currentVersion, App.DataPlane dataPlane) {
         static AppView of(App app) {
-            return new AppView(app.key(), app.owners(), app.stable(), app.canary(), !app.adminToken().isBlank(),
+            return new AppView(app.key(), app.owners(), app.stable(), app.canary(), app.adminTokens().bothSet(),
                     app.route(), app.currentVersion(), app.dataPlane());
         }
     }
@@ -114,9 +129,10 @@ class AppController {
         List<ApiProblem.Violation> violations = java.util.stream.Stream.concat(validator.validate(body).stream()
                 .map(v -> new ApiProblem.Violation("/" + v.getPropertyPath().toString().replace('.', '/')
                         .replaceAll("<[^>]*>", "").replaceAll("\\[(\\d*)]", "/$1").replaceAll("/+$", ""), v.getMessage())),
-                        java.util.stream.Stream.concat(body.dataPlane() == null
-                                ? java.util.stream.Stream.<ApiProblem.Violation>empty()
-                                : body.dataPlane().missing().stream(), unreachable(body).stream()))
+                        java.util.stream.Stream.concat(body.tokenViolations().stream(),
+                                java.util.stream.Stream.concat(body.dataPlane() == null
+                                        ? java.util.stream.Stream.<ApiProblem.Violation>empty()
+                                        : body.dataPlane().missing().stream(), unreachable(body).stream())))
                 .sorted(java.util.Comparator.comparing(ApiProblem.Violation::path))
                 .toList();
         if (!violations.isEmpty()) {
@@ -133,7 +149,7 @@ class AppController {
         apps.save(new App(key, new LinkedHashSet<>(body.owners()),
                 new App.Slot(body.stable().adminUrl(), body.stable().trafficUrl()),
                 new App.Slot(body.canary().adminUrl(), body.canary().trafficUrl()),
-                body.adminToken(), body.route(), body.currentVersion(),
+                new App.AdminTokens(body.stableAdminToken(), body.canaryAdminToken()), body.route(), body.currentVersion(),
                 body.dataPlane() == null ? App.DataPlane.BUILTIN : body.dataPlane().toDataPlane(body.route())));
         AppView view = AppView.of(apps.find(key).orElseThrow());
         return created ? ResponseEntity.status(201).body(view) : ResponseEntity.ok(view);

@@ -13,51 +13,66 @@ import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
+import io.rollguard.secrets.SecretCipher;
+
+/** The app registry. The slots' Admin API tokens are stored sealed ({@link SecretCipher}), never in plaintext. */
 @Repository
 public class AppRepository {
 
-    private final JdbcTemplate jdbc;
+    static final String STABLE_TOKEN = "rg_app.admin_token";
+    static final String CANARY_TOKEN = "rg_app.canary_admin_token";
 
-    AppRepository(JdbcTemplate jdbc) {
+    private final JdbcTemplate jdbc;
+    private final SecretCipher secrets;
+
+    AppRepository(JdbcTemplate jdbc, SecretCipher secrets) {
         this.jdbc = jdbc;
+        this.secrets = secrets;
+    }
+
+    /** Where a token is stored: the sealed value opens only there. */
+    static String place(String column, String appKey) {
+        return column + ":" + appKey;
     }
 
     public Optional<App> find(String key) {
-        List<App> apps = jdbc.query("select * from rg_app where app_key = ?", AppRepository::map, key);
+        List<App> apps = jdbc.query("select * from rg_app where app_key = ?", this::map, key);
         return apps.stream().findFirst();
     }
 
     public Optional<App> findByRoute(String route) {
-        return jdbc.query("select * from rg_app where route = ?", AppRepository::map, route).stream().findFirst();
+        return jdbc.query("select * from rg_app where route = ?", this::map, route).stream().findFirst();
     }
 
     public List<App> findAll() {
-        return jdbc.query("select * from rg_app order by app_key", AppRepository::map);
+        return jdbc.query("select * from rg_app order by app_key", this::map);
     }
 
     /** Inserts or replaces the registration; the current version is kept unless given. */
     void save(App app) {
         Timestamp now = Timestamp.from(Instant.now());
+        String stableToken = secrets.seal(app.adminTokens().stable(), place(STABLE_TOKEN, app.key()));
+        String canaryToken = secrets.seal(app.adminTokens().canary(), place(CANARY_TOKEN, app.key()));
         int updated = jdbc.update("""
                 update rg_app set owners = ?, stable_admin_url = ?, stable_traffic_url = ?,
-                  canary_admin_url = ?, canary_traffic_url = ?, admin_token = ?, route = ?,
+                  canary_admin_url = ?, canary_traffic_url = ?, admin_token = ?, canary_admin_token = ?, route = ?,
                   current_version = coalesce(?, current_version), updated_at = ?,
                   router = ?, router_runtime_api = ?, router_backend = ?, metric_source = ?, prometheus_url = ?,
                   tenant_header = ?
                 where app_key = ?""",
                 String.join(",", app.owners()), app.stable().adminUrl(), app.stable().trafficUrl(),
-                app.canary().adminUrl(), app.canary().trafficUrl(), app.adminToken(), app.route(),
+                app.canary().adminUrl(), app.canary().trafficUrl(), stableToken, canaryToken, app.route(),
                 app.currentVersion(), now, app.dataPlane().router(), app.dataPlane().runtimeApi(),
                 app.dataPlane().backend(), app.dataPlane().metrics(), app.dataPlane().prometheusUrl(),
                 app.dataPlane().tenantHeader(), app.key());
         if (updated == 0) {
             jdbc.update("""
                     insert into rg_app (app_key, owners, stable_admin_url, stable_traffic_url, canary_admin_url,
-                      canary_traffic_url, admin_token, route, current_version, updated_at,
+                      canary_traffic_url, admin_token, canary_admin_token, route, current_version, updated_at,
                       router, router_runtime_api, router_backend, metric_source, prometheus_url, tenant_header)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     app.key(), String.join(",", app.owners()), app.stable().adminUrl(), app.stable().trafficUrl(),
-                    app.canary().adminUrl(), app.canary().trafficUrl(), app.adminToken(), app.route(),
+                    app.canary().adminUrl(), app.canary().trafficUrl(), stableToken, canaryToken, app.route(),
                     app.currentVersion(), now, app.dataPlane().router(), app.dataPlane().runtimeApi(),
                     app.dataPlane().backend(), app.dataPlane().metrics(), app.dataPlane().prometheusUrl(),
                     app.dataPlane().tenantHeader());
@@ -69,14 +84,16 @@ public class AppRepository {
                 version, Timestamp.from(Instant.now()), key);
     }
 
-    private static App map(ResultSet rs, int row) throws SQLException {
+    private App map(ResultSet rs, int row) throws SQLException {
+        String key = rs.getString("app_key");
         return new App(
-                rs.getString("app_key"),
+                key,
                 Arrays.stream(rs.getString("owners").split(",")).map(String::trim).filter(s -> !s.isEmpty())
                         .collect(Collectors.toCollection(LinkedHashSet::new)),
                 new App.Slot(rs.getString("stable_admin_url"), rs.getString("stable_traffic_url")),
                 new App.Slot(rs.getString("canary_admin_url"), rs.getString("canary_traffic_url")),
-                rs.getString("admin_token"),
+                new App.AdminTokens(secrets.open(rs.getString("admin_token"), place(STABLE_TOKEN, key)),
+                        secrets.open(rs.getString("canary_admin_token"), place(CANARY_TOKEN, key))),
                 rs.getString("route"),
                 rs.getString("current_version"),
                 new App.DataPlane(rs.getString("router"), rs.getString("router_runtime_api"),

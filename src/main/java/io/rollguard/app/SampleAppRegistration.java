@@ -23,7 +23,7 @@ class SampleAppRegistration implements ApplicationRunner {
 
     @ConfigurationProperties("rollguard.sample-app")
     record SampleApp(boolean enabled, String key, List<String> owners, String stableUrl, String canaryUrl,
-            String adminToken, String route, String currentVersion, Database database) {
+            String stableAdminToken, String canaryAdminToken, String route, String currentVersion, Database database) {
     }
 
     /** The sample app's own database; its baseline schema is applied once Rollguard is up. */
@@ -57,14 +57,15 @@ class SampleAppRegistration implements ApplicationRunner {
         if (apps.find(sample.key()).isPresent()) {
             return;
         }
-        if (sample.adminToken() == null || sample.adminToken().isBlank()) {
-            throw new IllegalStateException("rollguard.sample-app.admin-token is not set; "
-                    + "the embedded default reads it from stack/dev-defaults.yaml");
+        App.AdminTokens tokens = new App.AdminTokens(sample.stableAdminToken(), sample.canaryAdminToken());
+        if (!tokens.bothSet()) {
+            throw new IllegalStateException("rollguard.sample-app.stable-admin-token and canary-admin-token must both be "
+                    + "set; the embedded default reads them from stack/dev-defaults.yaml");
         }
         apps.save(new App(sample.key(), new LinkedHashSet<>(sample.owners()),
                 new App.Slot(sample.stableUrl() + "/admin", sample.stableUrl() + "/app"),
                 new App.Slot(sample.canaryUrl() + "/admin", sample.canaryUrl() + "/app"),
-                sample.adminToken(), sample.route(), sample.currentVersion()));
+                tokens, sample.route(), sample.currentVersion()));
         log.info("Registered sample app {} (stable {}, canary {})", sample.key(), sample.stableUrl(), sample.canaryUrl());
     }
 }

@@ -22,7 +22,7 @@ import io.rollguard.release.descriptor.ReleaseDescriptor.Metric;
 class CanaryAnalysisTest {
 
     static final App APP = new App("expenses", Set.of("alice"), new App.Slot("http://s/admin", "http://s/app"),
-            new App.Slot("http://c/admin", "http://c/app"), "t", "expenses", "1.0.0");
+            new App.Slot("http://c/admin", "http://c/app"), new App.AdminTokens("s", "c"), "expenses", "1.0.0");
     static final Instant FROM = Instant.parse("2026-01-01T00:00:00Z");
 
     /** Answers per slot and per 2 s measurement window, in order; {@code null} means the source fails. */

@@ -106,7 +106,7 @@ class DetectionBenchmark {
         slots.deploy(slots.stable(), NodeRedSlots.PROJECT.resolve("examples/expenses/1.1.0/flows.json"));
         slots.deploy(slots.canary(), NodeRedSlots.PROJECT.resolve("examples/expenses/1.1.0/flows.json"));
         Api.Response put = onHaproxy
-                ? api.putJson("admin", "/api/apps/expenses", stack.registration("\"alice\"", slots.token(), "1.1.0"))
+                ? api.putJson("admin", "/api/apps/expenses", stack.registration("\"alice\"", "1.1.0"))
                 : api.registerExpenses(slots, List.of("alice"), "1.1.0");
         assertThat(put.status()).as(put.body()).isIn(200, 201);
         router.setCanaryWeight(apps.find("expenses").orElseThrow(), 0);

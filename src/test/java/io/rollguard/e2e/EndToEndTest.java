@@ -125,7 +125,7 @@ abstract class EndToEndTest {
         slots.deploy(slots.stable(), EXAMPLES.resolve(version + "/flows.json"));
         slots.deploy(slots.canary(), EXAMPLES.resolve(version + "/flows.json"));
         Api.Response put = api.putJson("admin", "/api/apps/expenses",
-                stack.registration("\"alice\"", slots.token(), version));
+                stack.registration("\"alice\"", version));
         assertThat(put.status()).as(put.body()).isIn(200, 201);
         trafficRouter.setCanaryWeight(apps.find("expenses").orElseThrow(), 0);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))

@@ -57,7 +57,7 @@ class HaproxyPrometheusIT extends EndToEndTest {
     void registerOnHaproxy() {
         slots.deploy(slots.stable(), EXAMPLES.resolve("1.0.0/flows.json"));
         slots.deploy(slots.canary(), EXAMPLES.resolve("1.1.0/flows.json"));
-        Api.Response put = api.putJson("admin", "/api/apps/expenses", stack.registration("\"alice\"", slots.token(), "1.0.0"));
+        Api.Response put = api.putJson("admin", "/api/apps/expenses", stack.registration("\"alice\"", "1.0.0"));
         assertThat(put.status()).as(put.body()).isIn(200, 201);
         assertThat(put.json().path("dataPlane").path("router").asText()).isEqualTo("haproxy");
         app = apps.find("expenses").orElseThrow();
@@ -119,7 +119,7 @@ class HaproxyPrometheusIT extends EndToEndTest {
 
     @Test
     void aRefusedRuntimeCommandFailsLoudlyNamingIt() {
-        App wrongBackend = new App(app.key(), app.owners(), app.stable(), app.canary(), app.adminToken(), app.route(),
+        App wrongBackend = new App(app.key(), app.owners(), app.stable(), app.canary(), app.adminTokens(), app.route(),
                 app.currentVersion(), new App.DataPlane("haproxy", stack.runtimeApi(), "no-such-backend", "prometheus",
                         stack.prometheusUrl(), "X-Tenant"));
 
@@ -138,7 +138,7 @@ class HaproxyPrometheusIT extends EndToEndTest {
                 "/expenses/./../admin/flows", "/expenses/admin/flows", "/expenses/..")) {
             // raw paths: java.net.URI keeps dot segments as written
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(stack.trafficBase() + path))
-                    .header("Authorization", "Bearer " + slots.token()).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + slots.stableToken()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(path).isIn(400, 404);
             assertThat(r.body()).as(path).doesNotContain("\"flows\"").doesNotContain("\"rev\"");
         }

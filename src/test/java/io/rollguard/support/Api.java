@@ -115,9 +115,9 @@ public final class Api {
                 {"owners":[%s],
                  "stable":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
                  "canary":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
-                 "adminToken":"%s","route":"expenses"%s}"""
+                 "stableAdminToken":"%s","canaryAdminToken":"%s","route":"expenses"%s}"""
                 .formatted(ownersJson, slots.stable().baseUrl(), slots.stable().baseUrl(), slots.canary().baseUrl(),
-                        slots.canary().baseUrl(), slots.token(),
+                        slots.canary().baseUrl(), slots.stableToken(), slots.canaryToken(),
                         currentVersion == null ? "" : ",\"currentVersion\":\"" + currentVersion + "\""));
     }
 

@@ -24,7 +24,7 @@ public final class AppRegistrations {
                 {"owners":[%s],
                  "stable":{"adminUrl":"http://127.0.0.1:9/admin","trafficUrl":"http://127.0.0.1:9/app"},
                  "canary":{"adminUrl":"http://127.0.0.1:10/admin","trafficUrl":"http://127.0.0.1:10/app"},
-                 "adminToken":"not-a-real-token","route":"%s","currentVersion":"%s"%s}""".formatted(
+                 "stableAdminToken":"not-a-real-token-stable","canaryAdminToken":"not-a-real-token-canary","route":"%s","currentVersion":"%s"%s}""".formatted(
                 owners.stream().map(o -> "\"" + o + "\"").collect(Collectors.joining(",")), route, version,
                 dataPlane == null ? "" : ",\"dataPlane\":" + dataPlane);
     }

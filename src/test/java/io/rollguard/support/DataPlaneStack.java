@@ -112,16 +112,16 @@ public final class DataPlaneStack implements AutoCloseable {
     }
 
     /** A registration body for the app on this stack; {@code owners} as JSON array content. */
-    public String registration(String owners, String token, String currentVersion) {
+    public String registration(String owners, String currentVersion) {
         return """
                 {"owners":[%s],
                  "stable":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
                  "canary":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
-                 "adminToken":"%s","route":"%s","currentVersion":"%s",
+                 "stableAdminToken":"%s","canaryAdminToken":"%s","route":"%s","currentVersion":"%s",
                  "dataPlane":{"router":"haproxy","runtimeApi":"%s","backend":"%s",
                               "metrics":"prometheus","prometheusUrl":"%s"}}"""
                 .formatted(owners, slots.stable().baseUrl(), slots.stable().baseUrl(), slots.canary().baseUrl(),
-                        slots.canary().baseUrl(), token, route, currentVersion, runtimeApi(), route, prometheusUrl());
+                        slots.canary().baseUrl(), slots.stableToken(), slots.canaryToken(), route, currentVersion, runtimeApi(), route, prometheusUrl());
     }
 
     @Override

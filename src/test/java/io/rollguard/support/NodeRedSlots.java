@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Two real Node-RED 4.1 slots (stable and canary) started with the project's own
- * {@code stack/node-red/start-slot.sh}. Fails loudly when Node-RED is not installed: the test
+ * {@code stack/node-red/start-slot.sh}, each with its own Admin API token (the dev-only
+ * {@code dev-token-stable} and {@code dev-token-canary}, or NODE_RED_STABLE_ADMIN_TOKEN and
+ * NODE_RED_CANARY_ADMIN_TOKEN). Fails loudly when Node-RED is not installed: the test
  * command installs it, a test never skips for lack of it.
  */
 public final class NodeRedSlots implements AutoCloseable {
@@ -27,18 +29,21 @@ public final class NodeRedSlots implements AutoCloseable {
 
     private final Slot stable;
     private final Slot canary;
-    private final String token;
 
-    public record Slot(String name, int port, Path userDir) {
+    public record Slot(String name, int port, Path userDir, String token) {
         public String baseUrl() {
             return "http://127.0.0.1:" + port;
         }
+
+        @Override
+        public String toString() {
+            return "Slot[" + name + ", " + baseUrl() + "]";
+        }
     }
 
-    private NodeRedSlots(Slot stable, Slot canary, String token) {
+    private NodeRedSlots(Slot stable, Slot canary) {
         this.stable = stable;
         this.canary = canary;
-        this.token = token;
     }
 
     /** Slots whose Node-RED processes get {@code environment} too (the app's APP_DATABASE_URL). */
@@ -47,10 +52,9 @@ public final class NodeRedSlots implements AutoCloseable {
             throw new IllegalStateException("Node-RED is not installed in " + STACK
                     + ": run ./rollguard test (it runs npm ci there) before the tests");
         }
-        String token = readToken();
-        Slot stable = startSlot(prefix + "-stable", token, environment);
-        Slot canary = startSlot(prefix + "-canary", token, environment);
-        return new NodeRedSlots(stable, canary, token);
+        Slot stable = startSlot(prefix + "-stable", readToken("stable"), environment);
+        Slot canary = startSlot(prefix + "-canary", readToken("canary"), environment);
+        return new NodeRedSlots(stable, canary);
     }
 
     public Slot stable() {
@@ -61,8 +65,12 @@ public final class NodeRedSlots implements AutoCloseable {
         return canary;
     }
 
-    public String token() {
-        return token;
+    public String stableToken() {
+        return stable.token();
+    }
+
+    public String canaryToken() {
+        return canary.token();
     }
 
     /** Replaces a slot's flows directly through the Admin API (test set-up, not the product path). */
@@ -71,7 +79,7 @@ public final class NodeRedSlots implements AutoCloseable {
             String flows = Files.readString(flowsFile);
             HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest
                     .newBuilder(URI.create(slot.baseUrl() + "/admin/flows"))
-                    .header("Authorization", "Bearer " + token)
+                    .header("Authorization", "Bearer " + slot.token())
                     .header("Node-RED-API-Version", "v2")
                     .header("Node-RED-Deployment-Type", "full")
                     .header("Content-Type", "application/json")
@@ -121,19 +129,22 @@ public final class NodeRedSlots implements AutoCloseable {
     private static Slot startSlot(String name, String token, Map<String, String> environment) {
         int port = freePort();
         Path userDir = PROJECT.resolve("target/node-red/" + name + "-" + port);
-        run(environment, STACK.resolve("start-slot.sh").toString(), name, String.valueOf(port), userDir.toString());
-        return new Slot(name, port, userDir);
+        Map<String, String> withToken = new java.util.HashMap<>(environment);
+        withToken.put("NODE_RED_ADMIN_TOKEN", token);
+        run(withToken, STACK.resolve("start-slot.sh").toString(), name, String.valueOf(port), userDir.toString());
+        return new Slot(name, port, userDir, token);
     }
 
-    private static String readToken() {
-        String env = System.getenv("NODE_RED_ADMIN_TOKEN");
+    private static String readToken(String slot) {
+        String variable = "NODE_RED_" + slot.toUpperCase(java.util.Locale.ROOT) + "_ADMIN_TOKEN";
+        String env = System.getenv(variable);
         if (env != null && !env.isBlank()) {
             return env;
         }
         try {
-            return Files.readString(STACK.resolve("dev-token"), StandardCharsets.UTF_8).trim();
+            return Files.readString(STACK.resolve("dev-token-" + slot), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
-            throw new IllegalStateException("no NODE_RED_ADMIN_TOKEN and no stack/node-red/dev-token", e);
+            throw new IllegalStateException("no " + variable + " and no stack/node-red/dev-token-" + slot, e);
         }
     }
 

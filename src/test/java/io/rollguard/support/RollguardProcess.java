@@ -26,7 +26,20 @@ public final class RollguardProcess {
     private final int routerPort;
     private Process process;
 
+    /**
+     * The jar with the tests' explicit opt-in to the dev defaults ({@code rollguard.dev-defaults.allowed}),
+     * which the tests on profile postgres need for their dev users and tokens.
+     */
     public RollguardProcess(String name, List<String> extraArgs) {
+        this(name, extraArgs, true);
+    }
+
+    /** The jar as an operator starts it: dev defaults only on the embedded default (no profile). */
+    public static RollguardProcess withoutDevDefaultsOptIn(String name, List<String> extraArgs) {
+        return new RollguardProcess(name, extraArgs, false);
+    }
+
+    private RollguardProcess(String name, List<String> extraArgs, boolean devDefaultsOptIn) {
         this.port = NodeRedSlots.freePort();
         this.routerPort = NodeRedSlots.freePort();
         this.log = NodeRedSlots.PROJECT.resolve("target/" + name + ".log");
@@ -38,7 +51,37 @@ public final class RollguardProcess {
         args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar, "--server.port=" + port, "--rollguard.router.port=" + routerPort));
         PostgresDatabase.dryRunProperties().forEach((key, value) -> args.add("--" + key + "=" + value));
+        if (devDefaultsOptIn) {
+            args.add("--rollguard.dev-defaults.allowed=true");
+        }
         args.addAll(extraArgs);
+    }
+
+    /** Starts the JVM and waits for it to end by itself; returns its exit code, or fails if it keeps running. */
+    public int runUntilExit(Duration timeout) {
+        try {
+            process = new ProcessBuilder(args).directory(NodeRedSlots.PROJECT.toFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new AssertionError("Rollguard still ran after " + timeout + "; see " + log);
+            }
+            return process.exitValue();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the process wrote so far. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Starts the JVM and waits until it answers; returns how long that took. */

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -38,8 +39,15 @@ import io.rollguard.app.SlotName;
  * The embedded router: {@code http://host:8081/{route}/{path}} goes to the app's stable or
  * canary slot by weight. It listens on its own port so user traffic never shares a door with
  * Rollguard's API or Node-RED's Admin API, and it only ever forwards to a slot's traffic base.
+ *
+ * <p>It runs in the governance JVM, so what a client can make it hold is bounded
+ * ({@link RouterLimits}): bodies up to {@code max-body-size} each way, headers by size and count,
+ * a request that has not fully arrived within {@code request-timeout} is cut off (a client that
+ * trickles its headers holds a worker thread only that long), and the tenant header counts only
+ * from {@code trusted-proxies}.
  */
 @Component
+@EnableConfigurationProperties(RouterLimits.class)
 public class BuiltinRouterServer implements SmartLifecycle {
 
     public static final String SLOT_HEADER = "X-Rollguard-Slot";
@@ -68,6 +76,8 @@ public class BuiltinRouterServer implements SmartLifecycle {
     private final String bindAddress;
     private final int configuredPort;
     private final int threads;
+    private final RouterLimits limits;
+    private final TrustedProxies trustedProxies;
     private final Map<String, CachedApp> appsByRoute = new ConcurrentHashMap<>();
 
     private HttpServer server;
@@ -79,17 +89,20 @@ public class BuiltinRouterServer implements SmartLifecycle {
     BuiltinRouterServer(RouteTable routes, SampleRecorder samples, AppRepository apps,
             @Value("${rollguard.router.bind-address:127.0.0.1}") String bindAddress,
             @Value("${rollguard.router.port:8081}") int port,
-            @Value("${rollguard.router.threads:64}") int threads) {
+            @Value("${rollguard.router.threads:64}") int threads, RouterLimits limits) {
         this.routes = routes;
         this.samples = samples;
         this.apps = apps;
         this.bindAddress = bindAddress;
         this.configuredPort = port;
         this.threads = threads;
+        this.limits = limits;
+        this.trustedProxies = new TrustedProxies(limits.trustedProxies());
     }
 
     @Override
     public synchronized void start() {
+        limits.applyToJdkServer();
         try {
             server = HttpServer.create(new InetSocketAddress(bindAddress, configuredPort), 256);
         } catch (IOException e) {
@@ -106,7 +119,9 @@ public class BuiltinRouterServer implements SmartLifecycle {
         server.createContext("/", this::handle);
         server.start();
         routes.refresh();
-        log.info("Built-in router listening on http://{}:{}/", bindAddress, port());
+        log.info("Built-in router listening on http://{}:{}/ (bodies up to {} bytes, tenant header {})", bindAddress,
+                port(), limits.maxBodySize().toBytes(), trustedProxies.isEmpty() ? "ignored: no trusted proxies"
+                        : "from " + limits.trustedProxies());
     }
 
     @Override
@@ -172,29 +187,42 @@ public class BuiltinRouterServer implements SmartLifecycle {
      * per request (java.net.http.HttpClient costs about three times the latency here).
      */
     private void forward(HttpExchange exchange, App app, String rest) throws IOException {
-        String tenant = exchange.getRequestHeaders().getFirst(app.dataPlane().tenantHeader());
+        String tenantHeader = app.dataPlane().tenantHeader();
+        // from anyone but a trusted proxy the tenant header is the client's claim about itself: ignored, and not
+        // passed on, so neither the router nor the app acts on a tenant the client made up
+        boolean trusted = trustedProxies.trusts(exchange.getRemoteAddress().getAddress());
+        String tenant = trusted ? exchange.getRequestHeaders().getFirst(tenantHeader) : null;
+        long max = limits.maxBodySize().toBytes();
+        byte[] body = null;
+        // a declared length over the limit is refused unread; closing the exchange then drains a little of it
+        if (declaredLength(exchange) <= max) {
+            try (InputStream in = exchange.getRequestBody()) {
+                body = readAtMost(in, max);
+            }
+        }
+        if (body == null) {
+            reply(exchange, 413, "request body is larger than the router accepts (" + max
+                    + " bytes, rollguard.router.max-body-size)");
+            return;
+        }
         SlotName slot = routes.pinnedToCanary(app.key(), tenant)
                 || ThreadLocalRandom.current().nextInt(100) < routes.weight(app.key()) ? SlotName.CANARY
                 : SlotName.STABLE;
         String query = exchange.getRequestURI().getRawQuery();
         URL target = URI.create(app.slot(slot).trafficUrl() + rest + (query == null ? "" : "?" + query)).toURL();
-        byte[] body;
-        try (InputStream in = exchange.getRequestBody()) {
-            body = in.readAllBytes();
-        }
         Instant at = Instant.now();
         long start = System.nanoTime();
         HttpURLConnection upstream = (HttpURLConnection) target.openConnection();
         int status;
         byte[] out;
         try {
-            upstream.setConnectTimeout(2000);
-            upstream.setReadTimeout(30_000);
+            upstream.setConnectTimeout((int) limits.upstreamConnectTimeout().toMillis());
+            upstream.setReadTimeout((int) limits.upstreamReadTimeout().toMillis());
             upstream.setInstanceFollowRedirects(false);
             upstream.setUseCaches(false);
             upstream.setRequestMethod(exchange.getRequestMethod());
             exchange.getRequestHeaders().forEach((name, values) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && (trusted || !name.equalsIgnoreCase(tenantHeader))) {
                     values.forEach(v -> upstream.addRequestProperty(name, v));
                 }
             });
@@ -207,13 +235,22 @@ public class BuiltinRouterServer implements SmartLifecycle {
             }
             status = upstream.getResponseCode();
             try (InputStream in = status >= 400 ? upstream.getErrorStream() : upstream.getInputStream()) {
-                out = in == null ? new byte[0] : in.readAllBytes();
+                out = in == null ? new byte[0] : upstream.getContentLengthLong() > max ? null : readAtMost(in, max);
             }
         } catch (IOException e) {
             upstream.disconnect();
             samples.record(app.key(), slot, at, 502, (System.nanoTime() - start) / 1e6);
             exchange.getResponseHeaders().set(SLOT_HEADER, slot.id());
             reply(exchange, 502, slot.id() + " slot of " + app.key() + " is unreachable");
+            return;
+        }
+        if (out == null) {
+            // the slot's fault, not the client's: counted against the slot like any other bad gateway
+            upstream.disconnect();
+            samples.record(app.key(), slot, at, 502, (System.nanoTime() - start) / 1e6);
+            exchange.getResponseHeaders().set(SLOT_HEADER, slot.id());
+            reply(exchange, 502, slot.id() + " slot of " + app.key() + " answered more than the router passes on ("
+                    + max + " bytes, rollguard.router.max-body-size)");
             return;
         }
         samples.record(app.key(), slot, at, status, (System.nanoTime() - start) / 1e6);
@@ -229,6 +266,23 @@ public class BuiltinRouterServer implements SmartLifecycle {
                 os.write(out);
             }
         }
+    }
+
+    /** The request's Content-Length, or -1 when it has none (chunked) or an unreadable one. */
+    private static long declaredLength(HttpExchange exchange) {
+        String value = exchange.getRequestHeaders().getFirst("Content-Length");
+        try {
+            return value == null ? -1 : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            // a length that is no number counts as unknown: the body is still read only up to the limit
+            return -1;
+        }
+    }
+
+    /** All of the stream if it holds at most {@code max} bytes, else null (without reading more than one past it). */
+    static byte[] readAtMost(InputStream in, long max) throws IOException {
+        byte[] read = in.readNBytes((int) max + 1);
+        return read.length > max ? null : read;
     }
 
     private Optional<App> app(String route) {

@@ -113,7 +113,7 @@ class NodeRedTargetPlatform implements TargetPlatform {
     private HttpResponse<String> send(App app, SlotName slot, HttpRequest.Builder request) {
         try {
             return http.send(request.timeout(requestTimeout)
-                    .header("Authorization", "Bearer " + app.adminToken())
+                    .header("Authorization", "Bearer " + app.adminTokens().of(slot))
                     .header("Node-RED-API-Version", "v2")
                     .build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -16,7 +16,7 @@ import io.rollguard.app.SlotName;
 class PrometheusQueriesTest {
 
     static final App APP = new App("expenses", Set.of("alice"), new App.Slot("http://s/admin", "http://s/app"),
-            new App.Slot("http://c/admin", "http://c/app"), "t", "expenses-route", "1.0.0",
+            new App.Slot("http://c/admin", "http://c/app"), new App.AdminTokens("s", "c"), "expenses-route", "1.0.0",
             new App.DataPlane("haproxy", "127.0.0.1:1", "be_expenses", "prometheus", "http://127.0.0.1:2", "X-Tenant"));
 
     @Test
