@@ -34,7 +34,7 @@ import io.rollguard.app.AppDatabase;
 import io.rollguard.migration.Changelog;
 import io.rollguard.migration.ChangelogAnalysis;
 import io.rollguard.migration.DestructiveChange;
-import io.rollguard.migration.Engines;
+import io.rollguard.migration.MigrationEngines;
 import io.rollguard.migration.MigrationEngine;
 import io.rollguard.migration.MigrationEngine.InvalidChangelogException;
 import io.rollguard.migration.MigrationException;
@@ -50,7 +50,7 @@ class ChangelogAttackTest {
 
     static AppDatabase db;
     static final AtomicBoolean TRIPWIRE_LOADED = new AtomicBoolean();
-    final MigrationEngine engine = Engines.liquibase();
+    final MigrationEngine engine = MigrationEngines.liquibase();
 
     /** A class whose loading would be visible: a changelog must never get it loaded. */
     public static class Tripwire {

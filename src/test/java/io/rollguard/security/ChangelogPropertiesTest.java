@@ -9,7 +9,7 @@ import java.util.List;
 
 import io.rollguard.migration.Changelog;
 import io.rollguard.migration.ChangelogAnalysis;
-import io.rollguard.migration.Engines;
+import io.rollguard.migration.MigrationEngines;
 import io.rollguard.migration.MigrationEngine;
 import io.rollguard.migration.MigrationEngine.InvalidChangelogException;
 import io.rollguard.support.NodeRedSlots;
@@ -27,7 +27,7 @@ import net.jqwik.api.Provide;
  */
 class ChangelogPropertiesTest {
 
-    static final MigrationEngine ENGINE = Engines.liquibase();
+    static final MigrationEngine ENGINE = MigrationEngines.liquibase();
     static final List<Changelog> SAMPLES = List.of(
             sample("1.3.0/changelog.yaml"), sample("1.4.0/changelog.yaml"), sample("1.5.0/changelog.sql"),
             sample("database/baseline.yaml"),
