@@ -3,6 +3,8 @@ package io.rollguard.migration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import liquibase.change.Change;
 import liquibase.change.ColumnConfig;
@@ -32,7 +34,17 @@ import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.Statements;
 import net.sf.jsqlparser.statement.UnsupportedStatement;
+import net.sf.jsqlparser.statement.comment.Comment;
+import net.sf.jsqlparser.statement.create.index.CreateIndex;
+import net.sf.jsqlparser.statement.create.schema.CreateSchema;
+import net.sf.jsqlparser.statement.create.sequence.CreateSequence;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.create.view.CreateView;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.alter.sequence.AlterSequence;
 import net.sf.jsqlparser.statement.alter.Alter;
 import net.sf.jsqlparser.statement.alter.AlterExpression;
 import net.sf.jsqlparser.statement.alter.RenameTableStatement;
@@ -50,7 +62,20 @@ import net.sf.jsqlparser.statement.update.Update;
  */
 final class ChangeRisks {
 
+    /** A statement the parser needs longer for is unreadable (and high risk), not a stuck submission. */
+    static final long PARSE_TIMEOUT_MS = 2_000;
+    // JSqlParser runs each parse on an executor to enforce its time-out; one shared pool instead of a thread per parse
+    private static final ExecutorService PARSER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "rollguard-sql-parser");
+        t.setDaemon(true);
+        return t;
+    });
+
     private ChangeRisks() {
+    }
+
+    private static Statements parseStatements(String sql) throws JSQLParserException {
+        return CCJSqlParserUtil.parseStatements(sql, PARSER, parser -> parser.withTimeOut(PARSE_TIMEOUT_MS));
     }
 
     static List<DestructiveChange> of(String id, Change change) {
@@ -100,7 +125,7 @@ final class ChangeRisks {
     static List<DestructiveChange> ofSql(String id, String sql, String endDelimiter) {
         List<DestructiveChange> found = new ArrayList<>();
         try {
-            for (Statement statement : CCJSqlParserUtil.parseStatements(sql)) {
+            for (Statement statement : parseStatements(sql)) {
                 found.addAll(ofStatement(id, statement));
             }
             return found;
@@ -135,7 +160,7 @@ final class ChangeRisks {
     private static List<DestructiveChange> parsed(String id, String sql) {
         try {
             List<DestructiveChange> found = new ArrayList<>();
-            for (Statement statement : CCJSqlParserUtil.parseStatements(sql)) {
+            for (Statement statement : parseStatements(sql)) {
                 found.addAll(ofStatement(id, statement));
             }
             return found;
@@ -198,6 +223,11 @@ final class ChangeRisks {
         } else if (statement instanceof RenameTableStatement rename) {
             rename.getTableNames().forEach(pair -> found.add(new DestructiveChange(id, DestructiveChange.Kind.RENAME_TABLE,
                     table(pair.getKey()), table(pair.getValue()))));
+        } else if (!(statement instanceof CreateTable || statement instanceof CreateIndex || statement instanceof CreateView
+                || statement instanceof Insert || statement instanceof Select || statement instanceof Comment
+                || statement instanceof CreateSequence || statement instanceof AlterSequence || statement instanceof CreateSchema)) {
+            // parsed, but of a kind not judged here (MERGE, blocks, ...): what it does to data is not known
+            found.add(new DestructiveChange(id, DestructiveChange.Kind.UNREADABLE_SQL, excerpt(statement.toString()), null));
         }
         return found;
     }
@@ -224,9 +254,12 @@ final class ChangeRisks {
                     ident(e.getColumnOldName()) + " to " + ident(e.getColumnName())));
             case RENAME_TABLE -> found.add(new DestructiveChange(id, DestructiveChange.Kind.RENAME_TABLE, table,
                     ident(e.getNewTableName())));
-            default -> {
-                // constraints, defaults, indexes: no data is lost and the rollback puts them back
+            case ADD, DROP_PRIMARY_KEY, DROP_UNIQUE, DROP_FOREIGN_KEY, RENAME_INDEX, RENAME_KEY, RENAME_CONSTRAINT, COMMENT,
+                    COMMENT_WITH_EQUAL_SIGN -> {
+                // columns added, constraints, indexes, comments: no data is lost and the rollback puts them back
             }
+            default -> found.add(new DestructiveChange(id, DestructiveChange.Kind.UNREADABLE_SQL,
+                    "ALTER TABLE " + table + " " + e, null));
         }
         return found;
     }

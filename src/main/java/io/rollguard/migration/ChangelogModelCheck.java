@@ -1,15 +1,26 @@
 package io.rollguard.migration;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import liquibase.change.Change;
 import liquibase.change.ChangeFactory;
+import liquibase.change.ChangeWithColumns;
+import liquibase.change.ColumnConfig;
+import liquibase.change.core.AddDefaultValueChange;
+import liquibase.change.core.CreateViewChange;
+import liquibase.change.core.DeleteDataChange;
+import liquibase.change.core.RawSQLChange;
+import liquibase.change.core.UpdateDataChange;
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
 import liquibase.precondition.core.PreconditionContainer;
 
 /**
  * The second look, on what Liquibase parsed: whatever the spelling in the text, the model must
- * hold allowed change types only (in changes and rollbacks), no preconditions, nothing that runs
- * again or elsewhere, and every changeset from the uploaded file itself.
+ * hold allowed change types only (in changes and rollbacks), SQL that stays inside the data model
+ * ({@link SqlPolicy}), no preconditions, nothing that runs again or elsewhere, and every changeset
+ * from the uploaded file itself.
  */
 final class ChangelogModelCheck {
 
@@ -69,10 +80,46 @@ final class ChangelogModelCheck {
 
     private static void allowed(Changelog changelog, String where, String part, Change change) {
         String type = typeOf(change);
+        for (String sql : sqlIn(change)) {
+            String problem = SqlPolicy.problem(sql);
+            if (problem != null) {
+                throw ChangelogScreen.refused(changelog, where + ": " + part + type + ": " + problem);
+            }
+        }
         // the name alone is not enough: an extension could register its own class under an allowed name
         if (!ChangelogPolicy.CHANGE_TYPES.contains(type) || !change.getClass().getName().startsWith("liquibase.change.core.")) {
             throw ChangelogScreen.refused(changelog, where + ": " + part + ChangelogPolicy.whyChangeTypeRefused(type));
         }
+    }
+
+    /** Every piece of SQL a change carries: raw SQL, a view's query, WHERE clauses, computed values and index expressions. */
+    private static List<String> sqlIn(Change change) {
+        List<String> sql = new ArrayList<>();
+        if (change instanceof RawSQLChange raw) {
+            sql.add(raw.getSql());
+        } else if (change instanceof CreateViewChange view) {
+            sql.add(view.getSelectQuery());
+        } else if (change instanceof DeleteDataChange delete) {
+            sql.add(delete.getWhere());
+        } else if (change instanceof UpdateDataChange update) {
+            sql.add(update.getWhere());
+        } else if (change instanceof AddDefaultValueChange add && add.getDefaultValueComputed() != null) {
+            sql.add(add.getDefaultValueComputed().getValue());
+        }
+        if (change instanceof ChangeWithColumns<?> withColumns && withColumns.getColumns() != null) {
+            for (ColumnConfig column : withColumns.getColumns()) {
+                if (column.getValueComputed() != null) {
+                    sql.add(column.getValueComputed().getValue());
+                }
+                if (column.getDefaultValueComputed() != null) {
+                    sql.add(column.getDefaultValueComputed().getValue());
+                }
+                if (Boolean.TRUE.equals(column.getComputed())) {
+                    sql.add(column.getName());
+                }
+            }
+        }
+        return sql;
     }
 
     private static boolean hasPreconditions(PreconditionContainer container) {

@@ -48,7 +48,8 @@ final class ChangelogPolicy {
             "valueClobFile", "reads a file into a value",
             "class", "loads a Java class",
             "resourceFilter", "lists server files",
-            "executable", "runs an OS command");
+            "executable", "runs an OS command",
+            "changeSetPath", "reads another changelog file");
 
     /** Changeset attributes that are plain data; every other one is refused with its reason below. */
     static final Set<String> CHANGESET_ATTRIBUTES = Set.of(

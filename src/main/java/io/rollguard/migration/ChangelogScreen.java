@@ -129,8 +129,7 @@ final class ChangelogScreen {
                 for (Object type : map.keySet()) {
                     String t = String.valueOf(type);
                     // a rollback may name another changeset of this file to undo it
-                    if (part.equals("rollback") && (t.equals("changeSetId") || t.equals("changeSetAuthor")
-                            || t.equals("changeSetPath"))) {
+                    if (part.equals("rollback") && (t.equals("changeSetId") || t.equals("changeSetAuthor"))) {
                         continue;
                     }
                     changeType(changelog, where, part, t);
@@ -294,7 +293,7 @@ final class ChangelogScreen {
                 while (a.find() && directive.equals("property")) {
                     forbiddenAttribute(changelog, where, a.group(1));
                 }
-                if (directive.equals("rollback") && m.group(2).trim().toLowerCase(Locale.ROOT).startsWith("changesetpath")) {
+                if (directive.equals("rollback") && m.group(2).toLowerCase(Locale.ROOT).contains("changesetpath:")) {
                     throw refused(changelog, where + ": a rollback may only name changesets of this file");
                 }
             }

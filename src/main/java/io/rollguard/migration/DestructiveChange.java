@@ -55,7 +55,7 @@ public record DestructiveChange(String changeSetId, Kind kind, String table, Str
             case RENAME_TABLE -> cs + " renames table " + table + " to " + column;
             case RENAME_COLUMN -> cs + " renames column " + table + "." + column;
             case DROP_OBJECT -> cs + " drops " + table;
-            case UNREADABLE_SQL -> cs + " has SQL that cannot be parsed (" + table + "), so what it changes is unknown";
+            case UNREADABLE_SQL -> cs + " has SQL that cannot be parsed or judged (" + table + "), so what it changes is unknown";
         };
     }
 }

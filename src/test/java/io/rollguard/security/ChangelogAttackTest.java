@@ -95,6 +95,15 @@ class ChangelogAttackTest {
                           <changeSet id="read" author="mallory"><sql>select '${leak}'</sql></changeSet>
                         </databaseChangeLog>
                         """.formatted(secret)),
+                new Changelog("changelog.yaml", changeSet("read", "        - sql: { sql: \"select pg_read_file('" + secret + "')\" }\n")
+                        + "      rollback:\n        - sql: { sql: \"select 1\" }\n"),
+                new Changelog("changelog.yaml", changeSet("read", """
+                                - insert:
+                                    tableName: expense
+                                    columns:
+                                      - column: { name: description, valueComputed: "pg_catalog.pg_read_file('%s')" }
+                                      - column: { name: amount, value: 1 }
+                        """.formatted(secret))),
                 new Changelog("changelog.yaml", changeSet("blob", """
                                 - insert:
                                     tableName: expense
@@ -161,7 +170,16 @@ class ChangelogAttackTest {
                         </databaseChangeLog>
                         """.formatted(marker)),
                 new Changelog("changelog.sql", "--liquibase formatted sql\n--changeset mallory:touch runWith:psql\nselect 1;\n"
-                        + "--rollback select 1;\n"));
+                        + "--rollback select 1;\n"),
+                new Changelog("changelog.sql", "--liquibase formatted sql\n--changeset mallory:touch\n"
+                        + "/* nothing */ CoPy expense FROM PROGRAM 'touch " + marker + "';\n--rollback select 1;\n"),
+                new Changelog("changelog.yaml", changeSet("touch", "        - sql: { sql: \"select 1; copy (select 1) to program 'touch "
+                        + marker + "'\" }\n") + "      rollback:\n        - sql: { sql: \"select 1\" }\n"),
+                new Changelog("changelog.sql", "--liquibase formatted sql\n--changeset mallory:touch splitStatements:false\n"
+                        + "DO $x$ BEGIN EXECUTE 'CO' || 'PY expense TO PROGRAM ''touch " + marker + "'''; END $x$\n--rollback select 1;\n"),
+                new Changelog("changelog.sql", "--liquibase formatted sql\n--changeset mallory:touch splitStatements:false\n"
+                        + "create or replace function f() returns void language plpgsql as $$ begin perform 1; end $$\n"
+                        + "--rollback drop function f;\n"));
 
         for (Changelog attack : attacks) {
             // then analysis, the dry run and the apply refuse it, naming the changeset
@@ -330,6 +348,8 @@ class ChangelogAttackTest {
                         "--liquibase formatted sql\n--changeset mallory:p runOnChange:true\ndrop table expense;\n")),
                 Arguments.of("validCheckSum", new Changelog("changelog.yaml",
                         "databaseChangeLog:\n  - changeSet:\n      id: p\n      author: mallory\n      validCheckSum: ANY\n      changes:\n" + drop)),
+                Arguments.of("session change", new Changelog("changelog.sql",
+                        "--liquibase formatted sql\n--changeset mallory:p\nset search_path to public;\ndrop table expense;\n--rollback select 1;\n")),
                 Arguments.of("failOnError false", new Changelog("changelog.yaml",
                         "databaseChangeLog:\n  - changeSet:\n      id: p\n      author: mallory\n      failOnError: false\n      changes:\n" + drop)));
     }
@@ -383,6 +403,10 @@ class ChangelogAttackTest {
             assertThat(analysis.destructive()).extracting(DestructiveChange::describe).as(changelog.content())
                     .contains("changeset d " + expected);
         }
+        // words in strings are only words
+        assertThat(engine.analyze(new Changelog("changelog.yaml", changeSet("s",
+                "        - sql: { sql: \"insert into expense (description, amount) values ('copy from program; do; set role x', 1)\" }\n")
+                + "      rollback:\n        - sql: { sql: \"delete from expense where amount = 1\" }\n")).isHighRisk()).isFalse();
         // narrow ones stay normal
         assertThat(engine.analyze(new Changelog("changelog.yaml", changeSet("n",
                 "        - sql: { sql: \"delete from expense where id = 3; update expense set amount = 1 where description like 'Train%'\" }\n")
@@ -393,7 +417,7 @@ class ChangelogAttackTest {
     void unreadableSqlIsHighRisk() throws Exception {
         // given SQL no parser reads as a known statement: what it does is unknown
         List<String> unreadable = List.of(
-                "DO $$ BEGIN EXECUTE 'drop table ' || 'expense'; END $$",
+                "alter table expense frobnicate column amount",
                 "frobnicate the expense table please");
         for (String sql : unreadable) {
             ChangelogAnalysis analysis = engine.analyze(new Changelog("changelog.sql",
