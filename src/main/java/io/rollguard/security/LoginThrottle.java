@@ -34,9 +34,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code loginDelayFactor}, {@code loginDelayMaxTime}), kept in Camunda's user table in the shared
  * database, so it holds across nodes and for password checks we do not see. Its permanent lock
  * ({@code loginMaxAttempts}) is configured out of reach: a stranger must never be able to lock
- * an approver out until an admin notices. While the delay runs, the request is answered 429
- * with Retry-After instead of being checked (a correct password would be refused anyway, and
- * the user should know why);</li>
+ * an approver out until an admin notices. Once {@code max-failures-per-user} failures in a row
+ * have been counted, a request while the delay runs is answered 429 with Retry-After instead of
+ * being checked (a correct password would be refused anyway, and the user should know why);</li>
  * <li>per client address: at most {@code max-failures-per-address} failed logins within
  * {@code window}, whichever users they named; then 429 until the oldest one leaves the window.
  * This one is kept in this node's memory: a Rollguard node sees the client's address only
@@ -52,9 +52,10 @@ class LoginThrottle extends OncePerRequestFilter {
     static final String FAILED = LoginThrottle.class.getName() + ".failed";
 
     @ConfigurationProperties("rollguard.login-throttle")
-    record Settings(Integer maxFailuresPerAddress, Duration window) {
+    record Settings(Integer maxFailuresPerAddress, Integer maxFailuresPerUser, Duration window) {
         Settings {
             maxFailuresPerAddress = maxFailuresPerAddress == null ? 10 : maxFailuresPerAddress;
+            maxFailuresPerUser = maxFailuresPerUser == null ? 3 : maxFailuresPerUser;
             window = window == null ? Duration.ofMinutes(5) : window;
         }
     }
@@ -158,7 +159,8 @@ class LoginThrottle extends OncePerRequestFilter {
     /** Camunda's delay for the user, read from its user table (the identity service has no public getter for it). */
     private Duration userWait(String user, Instant now) {
         User found = identity.createUserQuery().userId(user).singleResult();
-        if (found instanceof UserEntity entity) {
+        // the first delays (a mistyped password) stay Camunda's quiet refusal; a run of failures is named
+        if (found instanceof UserEntity entity && entity.getAttempts() >= settings.maxFailuresPerUser()) {
             Date until = entity.getLockExpirationTime();
             if (until != null && until.toInstant().isAfter(now)) {
                 return Duration.between(now, until.toInstant());
