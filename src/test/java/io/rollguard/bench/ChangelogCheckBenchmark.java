@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.rollguard.migration.Changelog;
 import io.rollguard.migration.ChangelogAnalysis;
-import io.rollguard.migration.Engines;
+import io.rollguard.migration.MigrationEngines;
 import io.rollguard.migration.MigrationEngine;
 import io.rollguard.support.NodeRedSlots;
 
@@ -20,7 +20,7 @@ import io.rollguard.support.NodeRedSlots;
  */
 class ChangelogCheckBenchmark {
 
-    final MigrationEngine engine = Engines.liquibase();
+    final MigrationEngine engine = MigrationEngines.liquibase();
 
     @Test
     void changelogChecks() throws Exception {
