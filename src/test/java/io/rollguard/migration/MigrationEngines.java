@@ -29,6 +29,24 @@ public final class MigrationEngines {
                 Duration.ofMinutes(5)));
     }
 
+    /** What SQL run straight in a throwaway dry-run database, as the dry-run role, has to work with. */
+    public interface DryRunSession {
+        void run(java.sql.Connection asDryRunRole) throws Exception;
+    }
+
+    /**
+     * A session in a throwaway dry-run database as the dry-run role, past the changelog's screen:
+     * the isolation is the second line of defence and must hold on its own.
+     */
+    public static void inDryRunDatabase(DryRunSession session) throws Exception {
+        DryRunDatabases dryRuns = dryRuns(Duration.ofSeconds(30), Duration.ofMinutes(5));
+        try (DryRunDatabases.Run run = dryRuns.create(); java.sql.Connection c = run.connect()) {
+            session.run(c);
+        } finally {
+            dryRuns.destroy();
+        }
+    }
+
     static DryRunDatabases dryRuns(Duration statementTimeout, Duration totalTimeout) {
         return new DryRunDatabases(PostgresDatabase.DRY_RUN_URL, PostgresDatabase.DRY_RUN_USER,
                 PostgresDatabase.DRY_RUN_PASSWORD, PostgresDatabase.DRY_RUN_PREFIX, statementTimeout, Duration.ofSeconds(10),
