@@ -22,7 +22,7 @@ final class SqlPolicy {
     private static final Set<String> REFUSED_OBJECTS = Set.of(
             "function", "procedure", "trigger", "extension", "language", "event", "rule", "server", "foreign",
             "user", "role", "group", "system", "database", "tablespace", "subscription", "publication", "operator",
-            "aggregate", "cast", "conversion", "policy", "transform", "trusted", "procedural", "unsafe");
+            "aggregate", "cast", "conversion", "policy", "transform", "trusted", "procedural", "unsafe", "default", "large");
     /** Functions that read or write server files, reach other databases or servers, or run a query string. */
     private static final Set<String> REFUSED_FUNCTIONS = Set.of(
             "pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_stat_file", "pg_file_write", "pg_file_rename",

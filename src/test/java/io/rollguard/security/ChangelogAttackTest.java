@@ -151,6 +151,20 @@ class ChangelogAttackTest {
         assertThat(text("select description from expense where amount = 1"))
                 .isEqualTo("${rollguard.attack.secret}|${" + envName + "}|own-value|${LIQUIBASE_EXECUTION_CHANGELOG_FILE}");
         assertThat(text("select description from expense where amount = 2")).isEqualTo("${user.dir}");
+        // the same in XML attribute values and element text
+        ChangelogAnalysis xml = engine.analyze(new Changelog("changelog.xml", """
+                <databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog"
+                    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+                    xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-latest.xsd">
+                  <changeSet id="expand" author="mallory">
+                    <addColumn tableName="expense"><column name="c" type="varchar(200)" defaultValue="${user.home}"/></addColumn>
+                    <sql>select '${rollguard.attack.secret}'</sql>
+                    <rollback><dropColumn tableName="expense" columnName="c"/></rollback>
+                  </changeSet>
+                </databaseChangeLog>
+                """));
+        assertThat(String.join("\n", xml.changes())).contains("${rollguard.attack.secret}")
+                .doesNotContain("SYSPROP-SECRET");
     }
 
     @Test

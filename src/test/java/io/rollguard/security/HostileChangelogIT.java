@@ -64,6 +64,7 @@ class HostileChangelogIT {
         int releases = count("select count(*) from rg_release");
         int migrations = count("select count(*) from rg_release_migration");
         long processes = history.createHistoricProcessInstanceQuery().count();
+        Path marker = Files.createTempDirectory("rollguard-hostile").resolve("pwned");
         String changelog = """
                 databaseChangeLog:
                   - changeSet:
@@ -77,8 +78,8 @@ class HostileChangelogIT {
                       changes:
                         - addColumn: { tableName: expense, columns: [ { column: { name: category, type: varchar(32) } } ] }
                       rollback:
-                        - executeCommand: { executable: /usr/bin/touch, args: [ { arg: { value: /tmp/rollguard-pwned } } ] }
-                """;
+                        - executeCommand: { executable: /usr/bin/touch, args: [ { arg: { value: %s } } ] }
+                """.formatted(marker);
 
         // when alice submits it
         String descriptor = Files.readString(V110.resolve("release.yaml")) + "schema:\n  changelog: changelog.yaml\n";
@@ -97,7 +98,7 @@ class HostileChangelogIT {
         assertThat(count("select count(*) from rg_release")).isEqualTo(releases);
         assertThat(count("select count(*) from rg_release_migration")).isEqualTo(migrations);
         assertThat(history.createHistoricProcessInstanceQuery().count()).isEqualTo(processes);
-        assertThat(Path.of("/tmp/rollguard-pwned")).doesNotExist();
+        assertThat(marker).doesNotExist();
     }
 
     private int count(String sql) {
