@@ -66,6 +66,9 @@ class AppDatabaseController {
         }
         if (body.password() == null) {
             violations.add(new ApiProblem.Violation("/password", "must be given (it is write-only; send it again to change the URL)"));
+        } else if (body.password().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 512) {
+            // stored sealed (SecretCipher), which must fit its column
+            violations.add(new ApiProblem.Violation("/password", "must be at most 512 bytes"));
         }
         if (!violations.isEmpty()) {
             throw ApiProblem.invalid("The app database registration is invalid", violations);
