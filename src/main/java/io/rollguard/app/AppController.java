@@ -10,7 +10,6 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,6 +29,8 @@ import io.rollguard.web.ApiProblem;
 class AppController {
 
     private static final String URL = "^https?://[^\\s]+[^/\\s]$";
+    /** A bearer token goes into a header and is stored sealed: printable ASCII of a bounded length. */
+    private static final String TOKEN = "^[\\x21-\\x7E]{1,300}$";
 
     private final AppRepository apps;
     private final Permissions permissions;
@@ -50,7 +51,8 @@ class AppController {
 
     record AppBody(@NotEmpty Set<@Pattern(regexp = "^[A-Za-z0-9._@-]{1,128}$") String> owners,
             @NotNull @Valid SlotBody stable, @NotNull @Valid SlotBody canary,
-            @NotBlank @Size(max = 300) String stableAdminToken, @NotBlank @Size(max = 300) String canaryAdminToken,
+            @NotBlank @Pattern(regexp = TOKEN, message = "must be 1 to 300 printable ASCII characters") String stableAdminToken,
+            @NotBlank @Pattern(regexp = TOKEN, message = "must be 1 to 300 printable ASCII characters") String canaryAdminToken,
             String adminToken,
             @NotBlank @Pattern(regexp = "^[a-z][a-z0-9-]{0,62}$") String route,
             @Pattern(regexp = "^\\d{1,20}\\.\\d{1,20}\\.\\d{1,20}$") String currentVersion,

@@ -41,6 +41,24 @@ class DevDefaultsOnProductionIT {
         // the tests' opt-in on profile prod
         assertRefused("prod-opt-in", db, List.of(OWN_KEY, "--spring.profiles.active=prod",
                 "--rollguard.dev-defaults.allowed=true"), "rollguard.dev-defaults.allowed");
+
+        // with values of its own the same profile starts, and without the dev realm it has no local users
+        RollguardProcess own = RollguardProcess.withoutDevDefaultsOptIn("rollguard-dev-defaults-own",
+                args(db, List.of(OWN_KEY)));
+        try {
+            own.start();
+            assertThat(new io.rollguard.support.Api(own.baseUrl()).get("admin", "/api/apps").status()).isEqualTo(401);
+        } finally {
+            own.stop();
+        }
+    }
+
+    static List<String> args(String db, List<String> extra) {
+        List<String> args = new ArrayList<>(List.of("--spring.profiles.active=postgres", "--spring.datasource.url=" + db,
+                "--spring.datasource.username=" + PostgresDatabase.USER,
+                "--spring.datasource.password=an-operator-password"));
+        args.addAll(extra);
+        return args;
     }
 
     static String devKey() throws Exception {
@@ -52,11 +70,8 @@ class DevDefaultsOnProductionIT {
 
     static void assertRefused(String name, String db, List<String> extra, String property) throws Exception {
         Files.deleteIfExists(NodeRedSlots.PROJECT.resolve("target/rollguard-dev-defaults-" + name + ".log"));
-        List<String> args = new ArrayList<>(List.of("--spring.profiles.active=postgres", "--spring.datasource.url=" + db,
-                "--spring.datasource.username=" + PostgresDatabase.USER,
-                "--spring.datasource.password=an-operator-password"));
-        args.addAll(extra);
-        RollguardProcess rollguard = RollguardProcess.withoutDevDefaultsOptIn("rollguard-dev-defaults-" + name, args);
+        RollguardProcess rollguard = RollguardProcess.withoutDevDefaultsOptIn("rollguard-dev-defaults-" + name,
+                args(db, extra));
 
         int exit = rollguard.runUntilExit(Duration.ofSeconds(90));
 
