@@ -28,7 +28,7 @@ import io.rollguard.support.NodeRedSlots;
 
 /**
  * An analysis whose evidence is longer than Camunda's variables hold (three metrics whose
- * queries the metric source quotes back in every error) used to fail its job three times into an
+ * long queries the evidence quotes) used to fail its job three times into an
  * incident, with the canary still taking its share of traffic and nobody asked. It now holds
  * the release for a release manager, whose "roll back" brings all traffic back to stable.
  */
@@ -71,8 +71,8 @@ class AnalysisFailureHoldsIT {
                 .status()).isIn(200, 201);
         StringBuilder metrics = new StringBuilder();
         for (int i = 0; i < 3; i++) {
-            metrics.append("    - name: metric-").append(i).append("\n      query: no-such-query-").append(i)
-                    .append("-").append("x".repeat(1900)).append("\n      failIf:\n        above: 0.05\n");
+            metrics.append("    - name: metric-").append(i).append("\n      source: prometheus\n      query: no_such_query_").append(i)
+                    .append("_").append("x".repeat(1900)).append("\n      failIf:\n        above: 0.05\n");
         }
         String descriptor = """
                 app: expenses
@@ -86,6 +86,9 @@ class AnalysisFailureHoldsIT {
                     - weight: 20
                       pause: 2s
                   onFailure: rollback
+                smoke:
+                  path: /health
+                  expectStatus: 200
                 analysis:
                   minSamples: 1
                   metrics:
@@ -105,8 +108,8 @@ class AnalysisFailureHoldsIT {
             assertThat(runtime.createIncidentQuery().processInstanceId(pi).count()).as("incidents").isZero();
             return state(api, id).equals("ON_HOLD");
         });
-        String reason = (String) runtime.getVariable(pi, "verdictReason");
-        assertThat(reason).hasSizeLessThanOrEqualTo(4000).contains("no-such-query-0");
+        String evidence = (String) runtime.getVariable(pi, "analysisEvidence");
+        assertThat(evidence).hasSizeLessThanOrEqualTo(4000).contains("no_such_query_0").endsWith("...");
 
         // and the release manager's roll back brings every request back to stable
         JsonNode decision = awaitTask(api, "frank", pi);
