@@ -70,7 +70,9 @@ class AppDatabaseController {
         if (body.username() == null || body.username().isBlank() || body.username().length() > 128) {
             violations.add(new ApiProblem.Violation("/username", "must not be blank, at most 128 characters"));
         }
-        if (body.password() == null || body.password().length() > 200) {
+        // stored sealed (SecretCipher), which must fit its column
+        if (body.password() == null || body.password().length() > 200
+                || body.password().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 512) {
             violations.add(new ApiProblem.Violation("/password", "must be given, at most 200 characters (it is write-only; send it again to change the URL)"));
         }
         if (!violations.isEmpty()) {
