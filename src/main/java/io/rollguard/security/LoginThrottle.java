@@ -5,13 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
+import java.sql.Timestamp;
 import java.util.Base64;
 import java.util.Date;
-import java.util.Deque;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -23,6 +20,7 @@ import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -39,10 +37,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * being checked (a correct password would be refused anyway, and the user should know why);</li>
  * <li>per client address: at most {@code max-failures-per-address} failed logins within
  * {@code window}, whichever users they named; then 429 until the oldest one leaves the window.
- * This one is kept in this node's memory: a Rollguard node sees the client's address only
- * for its own requests, an attacker spread over n nodes gets n times the attempts while the
- * per-user delay still bounds the guessing of every user, and a restart forgets it, which
- * only ends a throttle early. A shared table would buy nothing the per-user delay does not.</li>
+ * The failures are rows of {@code rg_login_failure} in the shared database, so an attacker
+ * spread over the nodes of a cluster meets one limit, and a restart forgets nothing.</li>
  * </ul>
  * An admin lifts both for a user ({@code DELETE /api/admin/login-throttle/{user}}).
  */
@@ -60,21 +56,19 @@ class LoginThrottle extends OncePerRequestFilter {
         }
     }
 
-    private record Failure(Instant at, String user) {
-    }
-
     private final Settings settings;
     private final IdentityService identity;
     private final boolean localUsers;
     private final Clock clock;
-    private final Map<String, Deque<Failure>> failuresByAddress = new ConcurrentHashMap<>();
+    private final JdbcTemplate jdbc;
 
     /** {@code localUsers}: passwords are Camunda's own (with Keycloak, Keycloak checks them and keeps its own delay). */
-    LoginThrottle(Settings settings, IdentityService identity, boolean localUsers, Clock clock) {
+    LoginThrottle(Settings settings, IdentityService identity, boolean localUsers, Clock clock, JdbcTemplate jdbc) {
         this.settings = settings;
         this.identity = identity;
         this.localUsers = localUsers;
         this.clock = clock;
+        this.jdbc = jdbc;
     }
 
     @Override
@@ -112,48 +106,30 @@ class LoginThrottle extends OncePerRequestFilter {
         if (localUsers) {
             identity.unlockUser(user);
         }
-        failuresByAddress.values().forEach(failures -> {
-            synchronized (failures) {
-                failures.removeIf(f -> user.equals(f.user()));
-            }
-        });
+        jdbc.update("delete from rg_login_failure where user_name = ?", user);
     }
 
     private void recordFailure(String address, String user, Instant at) {
-        Deque<Failure> failures = failuresByAddress.computeIfAbsent(address, a -> new ArrayDeque<>());
-        synchronized (failures) {
-            failures.addLast(new Failure(at, user));
-            prune(failures, at);
-        }
+        // what left the window counts for no one any more: each failure clears the old ones of its address
+        jdbc.update("delete from rg_login_failure where address = ? and failed_at < ?", clip(address, 64),
+                Timestamp.from(at.minus(settings.window())));
+        jdbc.update("insert into rg_login_failure (address, user_name, failed_at) values (?, ?, ?)", clip(address, 64),
+                user == null ? null : clip(user, 128), Timestamp.from(at));
     }
 
     private Duration addressWait(String address, Instant now) {
-        Deque<Failure> failures = failuresByAddress.get(address);
-        if (failures == null) {
+        List<Timestamp> recent = jdbc.queryForList("select failed_at from rg_login_failure where address = ? and failed_at >= ? "
+                + "order by failed_at", Timestamp.class, clip(address, 64), Timestamp.from(now.minus(settings.window())));
+        if (recent.size() < settings.maxFailuresPerAddress()) {
             return null;
         }
-        synchronized (failures) {
-            prune(failures, now);
-            if (failures.isEmpty()) {
-                failuresByAddress.remove(address, failures);
-                return null;
-            }
-            if (failures.size() < settings.maxFailuresPerAddress()) {
-                return null;
-            }
-            return Duration.between(now, failures.peekFirst().at().plus(settings.window()));
-        }
+        // the oldest failures that keep the count at the limit must leave the window first
+        Instant freed = recent.get(recent.size() - settings.maxFailuresPerAddress()).toInstant().plus(settings.window());
+        return Duration.between(now, freed);
     }
 
-    private void prune(Deque<Failure> failures, Instant now) {
-        Instant oldest = now.minus(settings.window());
-        for (Iterator<Failure> i = failures.iterator(); i.hasNext();) {
-            if (i.next().at().isBefore(oldest)) {
-                i.remove();
-            } else {
-                break;
-            }
-        }
+    private static String clip(String value, int max) {
+        return value.length() <= max ? value : value.substring(0, max);
     }
 
     /** Camunda's delay for the user, read from its user table (the identity service has no public getter for it). */

@@ -30,6 +30,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
@@ -249,8 +250,8 @@ class SecurityConfig {
     }
 
     @Bean
-    LoginThrottle loginThrottle(LoginThrottle.Settings settings, IdentityService identityService) {
-        return new LoginThrottle(settings, identityService, !keycloak.enabled(), Clock.systemUTC());
+    LoginThrottle loginThrottle(LoginThrottle.Settings settings, IdentityService identityService, JdbcTemplate jdbc) {
+        return new LoginThrottle(settings, identityService, !keycloak.enabled(), Clock.systemUTC(), jdbc);
     }
 
     /** Before Spring Security's chains (order -100), so a throttled request is not even checked. */

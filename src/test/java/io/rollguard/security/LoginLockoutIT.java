@@ -99,6 +99,9 @@ class LoginLockoutIT {
         assertThat(paused.header("Content-Type")).startsWith("application/problem+json");
         assertThat(paused.body()).contains("\"status\":429", "your address");
         assertThat(login("127.0.0.41", "alice", "alice").status()).as("another machine").isEqualTo(200);
+        // every node of a cluster meets the same count: it is kept in the shared database
+        assertThat(jdbc.queryForObject("select count(*) from rg_login_failure where address = '127.0.0.40'", Integer.class))
+                .isEqualTo(10);
 
         // per user: three failures in a row for carol pause sign-ins as carol for a while, from anywhere, and say so
         failInARow("carol", "127.0.0.50", 3);
