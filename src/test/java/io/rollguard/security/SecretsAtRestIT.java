@@ -81,12 +81,12 @@ class SecretsAtRestIT {
 
         // and the app still deploys into both slots with what is stored, and its database password opens
         deployBothSlots("1.1.0");
-        assertThat(databases.find("expenses").orElseThrow().password()).isEqualTo(PostgresDatabase.PASSWORD);
+        assertThat(databases.find("expenses").orElseThrow().password()).isEqualTo(PostgresDatabase.APP_PASSWORD);
 
         // given rows stored in plaintext, as before encryption at rest
         jdbc.update("update rg_app set admin_token = ?, canary_admin_token = ? where app_key = 'expenses'",
                 slots.stableToken(), slots.canaryToken());
-        jdbc.update("update rg_app_database set password = ? where app_key = 'expenses'", PostgresDatabase.PASSWORD);
+        jdbc.update("update rg_app_database set password = ? where app_key = 'expenses'", PostgresDatabase.APP_PASSWORD);
 
         // when Rollguard starts (its start-up step seals what is plaintext)
         assertThat(secretsAtRest.sealAll()).isEqualTo(3);
@@ -113,8 +113,8 @@ class SecretsAtRestIT {
     void assertSealed(Map<String, Object> raw) {
         assertThat(raw.values()).allSatisfy(v -> assertThat((String) v).startsWith("{aes-gcm:"));
         assertThat(raw.toString()).doesNotContain(slots.stableToken()).doesNotContain(slots.canaryToken())
-                .doesNotContain("password=" + PostgresDatabase.PASSWORD + ",");
-        assertThat(raw.get("password")).isNotEqualTo(PostgresDatabase.PASSWORD);
+                .doesNotContain("password=" + PostgresDatabase.APP_PASSWORD + ",");
+        assertThat(raw.get("password")).isNotEqualTo(PostgresDatabase.APP_PASSWORD);
     }
 
     void deployBothSlots(String version) throws Exception {

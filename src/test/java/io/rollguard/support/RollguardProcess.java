@@ -50,8 +50,9 @@ public final class RollguardProcess {
         }
         args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar, "--server.port=" + port, "--rollguard.router.port=" + routerPort));
-        PostgresDatabase.dryRunProperties().forEach((key, value) -> args.add("--" + key + "=" + value));
         if (devDefaultsOptIn) {
+            // the tests' dry-run role has a dev password: only a run that opted in to dev defaults gets it
+            PostgresDatabase.dryRunProperties().forEach((key, value) -> args.add("--" + key + "=" + value));
             args.add("--rollguard.dev-defaults.allowed=true");
         }
         args.addAll(extraArgs);
