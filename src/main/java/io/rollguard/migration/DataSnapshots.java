@@ -3,7 +3,6 @@ package io.rollguard.migration;
 import static io.rollguard.migration.PostgresCatalog.quote;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -25,17 +24,8 @@ final class DataSnapshots {
     private DataSnapshots() {
     }
 
-    static Connection connect(AppDatabase db) {
-        try {
-            return DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
-        } catch (SQLException e) {
-            throw new MigrationException("Cannot connect to the database of " + db.appKey() + ": "
-                    + DryRunErrors.describe(e), e);
-        }
-    }
-
     static List<Snapshot> take(AppDatabase db, String releaseId, List<DestructiveChange> changes) throws SQLException {
-        try (Connection c = connect(db)) {
+        try (Connection c = AppConnections.open(db)) {
             return take(c, PostgresCatalog.currentSchema(c), releaseId, changes);
         }
     }
@@ -83,7 +73,7 @@ final class DataSnapshots {
 
     /** Puts the copied values back after the rollback recreated their table or column; running it twice changes nothing more. */
     static void restore(AppDatabase db, List<Snapshot> snapshots) throws SQLException {
-        try (Connection c = connect(db)) {
+        try (Connection c = AppConnections.open(db)) {
             c.setAutoCommit(false);
             restore(c, PostgresCatalog.currentSchema(c), snapshots);
             c.commit();
@@ -131,7 +121,7 @@ final class DataSnapshots {
         if (snapshots.isEmpty()) {
             return differences;
         }
-        try (Connection c = connect(db); Statement s = c.createStatement()) {
+        try (Connection c = AppConnections.open(db); Statement s = c.createStatement()) {
             String schema = PostgresCatalog.currentSchema(c);
             for (Snapshot snap : snapshots) {
                 if (!PostgresCatalog.tableExists(c, schema, snap.table())) {
@@ -172,7 +162,7 @@ final class DataSnapshots {
     }
 
     static void drop(AppDatabase db, List<Snapshot> snapshots) throws SQLException {
-        try (Connection c = connect(db); Statement s = c.createStatement()) {
+        try (Connection c = AppConnections.open(db); Statement s = c.createStatement()) {
             for (Snapshot snap : snapshots) {
                 s.execute("drop table if exists " + quote(snap.copy()));
             }

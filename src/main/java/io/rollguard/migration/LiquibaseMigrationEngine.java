@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -131,7 +130,7 @@ class LiquibaseMigrationEngine implements MigrationEngine {
 
     @Override
     public Fingerprint fingerprint(AppDatabase db) {
-        try (Connection c = connect(db)) {
+        try (Connection c = AppConnections.open(db)) {
             return PostgresCatalog.fingerprint(c, PostgresCatalog.currentSchema(c));
         } catch (SQLException e) {
             throw new MigrationException("Cannot read the database of " + db.appKey() + ": " + DryRunErrors.describe(e), e);
@@ -183,7 +182,7 @@ class LiquibaseMigrationEngine implements MigrationEngine {
             String schema;
             LiveSchemaCopy.Copied copied;
             // the live connection is closed before a single statement of the changelog runs
-            try (Connection live = connect(db)) {
+            try (Connection live = AppConnections.open(db)) {
                 schema = PostgresCatalog.currentSchema(live);
                 try {
                     copied = LiveSchemaCopy.copy(live, schema, c, sampleRows, dryRuns.statementTimeout());
@@ -198,7 +197,7 @@ class LiquibaseMigrationEngine implements MigrationEngine {
                     + copied.indexes() + " indexes, " + copied.foreignKeys() + " foreign keys, " + copied.views()
                     + " views) into a throwaway database in " + ms(t) + " ms");
             steps.addAll(copied.notes());
-            Run liquibase = new Run(c, dir, changelog, schema);
+            ChangelogRun liquibase = new ChangelogRun(c, dir, changelog, schema);
             liquibase.tag(PREFLIGHT_TAG);
             // destructive changes are proven the way the rollout undoes them: copied aside, put back
             List<DestructiveChange> destructive = destructiveIn(liquibase.changelog);
@@ -256,9 +255,9 @@ class LiquibaseMigrationEngine implements MigrationEngine {
     @Override
     public MigrationRun apply(AppDatabase db, Changelog changelog, String tag) {
         return withChangelogDir(changelog, dir -> {
-            try (Connection c = connect(db)) {
+            try (Connection c = AppConnections.open(db)) {
                 List<String> notes = lockForMigration(c, db);
-                Run liquibase = new Run(c, dir, changelog, null);
+                ChangelogRun liquibase = new ChangelogRun(c, dir, changelog, null);
                 if (!liquibase.tagExists(tag)) {
                     liquibase.tag(tag);
                 }
@@ -275,9 +274,9 @@ class LiquibaseMigrationEngine implements MigrationEngine {
     @Override
     public MigrationRun rollBackTo(AppDatabase db, Changelog changelog, String tag) {
         return withChangelogDir(changelog, dir -> {
-            try (Connection c = connect(db)) {
+            try (Connection c = AppConnections.open(db)) {
                 List<String> notes = lockForMigration(c, db);
-                Run liquibase = new Run(c, dir, changelog, null);
+                ChangelogRun liquibase = new ChangelogRun(c, dir, changelog, null);
                 if (!liquibase.tagExists(tag)) {
                     // the apply step never got as far as tagging: nothing of this changelog ran
                     return new MigrationRun(List.of(), notes);
@@ -376,13 +375,13 @@ class LiquibaseMigrationEngine implements MigrationEngine {
      * rollback, with parameters holding the server's environment; the commands here are given
      * the changelog parsed by {@link #parse} instead, so the model that was checked is the model that runs.
      */
-    private static final class Run {
+    private static final class ChangelogRun {
         private final Database database;
         private final DatabaseChangeLog changelog;
         private final ResourceAccessor accessor;
         private final Liquibase facade;
 
-        Run(Connection c, Path dir, Changelog uploaded, String schema) throws LiquibaseException, IOException {
+        ChangelogRun(Connection c, Path dir, Changelog uploaded, String schema) throws LiquibaseException, IOException {
             this.database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
             if (schema != null) {
                 database.setDefaultSchemaName(schema);
@@ -427,16 +426,6 @@ class LiquibaseMigrationEngine implements MigrationEngine {
             } catch (Exception e) {
                 throw new LiquibaseException(e);
             }
-        }
-    }
-
-    /** As the app's own role; a failure names the app and the SQLSTATE, never the URL, host or user. */
-    private static Connection connect(AppDatabase db) throws SQLException {
-        try {
-            return DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
-        } catch (SQLException e) {
-            throw new MigrationException("Cannot connect to the database of " + db.appKey() + ": "
-                    + DryRunErrors.describe(e), e);
         }
     }
 
