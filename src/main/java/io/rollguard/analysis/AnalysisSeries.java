@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 import io.rollguard.app.App;
+import io.rollguard.analysis.builtin.BuiltinMetricSource;
 import io.rollguard.app.AppRepository;
 import io.rollguard.app.SlotName;
 

@@ -20,8 +20,8 @@ import io.rollguard.release.ReleaseVariables;
 import io.rollguard.release.StoredText;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
 import io.rollguard.rollout.RolloutService;
-import io.rollguard.target.TargetPlatform;
-import io.rollguard.target.TargetPlatformException;
+import io.rollguard.platform.TargetPlatform;
+import io.rollguard.platform.TargetPlatformException;
 
 /**
  * Preflight checks. A failed check throws the BPMN error {@code PreflightCheckFailed} with a

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.release.descriptor.ReleaseDescriptor;
-import io.rollguard.target.FlowsHash;
+import io.rollguard.platform.FlowsHash;
 
 /** A short human summary of what a release changes, shown to approvers. */
 final class ReleaseDiff {

@@ -23,7 +23,7 @@ import io.rollguard.release.descriptor.DescriptorParser;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
 import io.rollguard.security.CurrentUser;
 import io.rollguard.security.Permissions;
-import io.rollguard.target.FlowsHash;
+import io.rollguard.platform.FlowsHash;
 import io.rollguard.web.ApiProblem;
 import io.rollguard.web.ApiProblem.Violation;
 

@@ -12,7 +12,7 @@ import io.rollguard.release.ReleaseContext;
 import io.rollguard.routing.TrafficRouter;
 import io.rollguard.rollout.SlotSnapshot;
 import io.rollguard.rollout.SlotSnapshots;
-import io.rollguard.target.TargetPlatform;
+import io.rollguard.platform.TargetPlatform;
 
 /** Reads back what slots, router and the app's database really are now and compares it with the state before the release. */
 @Service

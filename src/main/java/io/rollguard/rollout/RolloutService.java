@@ -13,7 +13,7 @@ import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.ReleaseState;
 import io.rollguard.release.ReleaseStates;
 import io.rollguard.routing.TrafficRouter;
-import io.rollguard.target.TargetPlatform;
+import io.rollguard.platform.TargetPlatform;
 
 /**
  * The steps that change the world, each idempotent so a retried job never applies twice:

@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rollguard.app.SlotName;
 import io.rollguard.support.Api;
 import io.rollguard.support.TrafficGenerator;
-import io.rollguard.target.TargetPlatform;
+import io.rollguard.platform.TargetPlatform;
 
 /** The whole lifecycle with real Node-RED slots, real traffic through the built-in router and PostgreSQL. */
 class ReleaseLifecycleIT extends EndToEndTest {

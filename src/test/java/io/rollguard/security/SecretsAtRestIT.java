@@ -25,7 +25,7 @@ import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.ExpensesDatabase;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
-import io.rollguard.target.TargetPlatform;
+import io.rollguard.platform.TargetPlatform;
 
 /**
  * Someone who reads Rollguard's database (a backup, a replica, a support dump) must not find the

@@ -1,4 +1,4 @@
-package io.rollguard.target;
+package io.rollguard.platform;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.rollguard.analysis;
+package io.rollguard.analysis.builtin;
 
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -8,13 +8,15 @@ import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.rollguard.analysis.MetricQueryException;
+import io.rollguard.analysis.MetricSource;
 import io.rollguard.app.App;
 import io.rollguard.app.SlotName;
 import io.rollguard.routing.builtin.SampleRecorder;
 
 /** The built-in router's own per-request samples: error ratio (5xx and unreachable), latency mean and percentiles. */
 @Component
-class BuiltinMetricSource implements MetricSource {
+public class BuiltinMetricSource implements MetricSource {
 
     private final JdbcTemplate jdbc;
     private final SampleRecorder recorder;

@@ -1,4 +1,4 @@
-package io.rollguard.target;
+package io.rollguard.platform;
 
 import io.rollguard.app.App;
 import io.rollguard.app.SlotName;

@@ -1,4 +1,4 @@
-package io.rollguard.target.nodered;
+package io.rollguard.platform.nodered;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,9 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.rollguard.app.App;
 import io.rollguard.app.SlotName;
-import io.rollguard.target.FlowsHash;
-import io.rollguard.target.TargetPlatform;
-import io.rollguard.target.TargetPlatformException;
+import io.rollguard.platform.FlowsHash;
+import io.rollguard.platform.TargetPlatform;
+import io.rollguard.platform.TargetPlatformException;
 
 /**
  * Node-RED 4.1 Admin API (v2): {@code GET /flows} answers {flows, rev}; {@code POST /flows}

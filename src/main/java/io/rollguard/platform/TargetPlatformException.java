@@ -1,4 +1,4 @@
-package io.rollguard.target;
+package io.rollguard.platform;
 
 /** A target that cannot be reached or refused a change; becomes a Camunda incident after retries. */
 public class TargetPlatformException extends RuntimeException {
