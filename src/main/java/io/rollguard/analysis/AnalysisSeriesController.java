@@ -3,7 +3,6 @@ package io.rollguard.analysis;
 import java.time.Instant;
 import java.util.List;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -17,7 +16,7 @@ import io.rollguard.release.Release;
 import io.rollguard.release.ReleaseEvent;
 import io.rollguard.release.ReleaseService;
 import io.rollguard.security.CurrentUser;
-import io.rollguard.web.ApiProblem;
+import io.rollguard.refusal.Refusal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
@@ -53,16 +52,16 @@ class AnalysisSeriesController {
         Release release = releases.read(CurrentUser.get(), id);
         List<ReleaseEvent> runs = releases.history(id).stream().filter(e -> e.type().equals("ANALYSIS")).toList();
         if (run < 1 || run > runs.size()) {
-            throw ApiProblem.notFound("Analysis run " + run + " of release " + id);
+            throw Refusal.notFound("Analysis run " + run + " of release " + id);
         }
         // the history entry names the stored run and the window it judged (older entries only some of it)
         JsonNode event = readable(runs.get(run - 1).detail());
         Long runId = event.path("run").canConvertToLong() ? event.path("run").asLong() : null;
         return series.series(release.id(), release.appKey(), run, runId, instant(event.path("from")),
-                instant(event.path("to"))).orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "No chart series",
+                instant(event.path("to"))).orElseThrow(() -> new Refusal(Refusal.Kind.NOT_FOUND, "No chart series",
                         "Analysis run " + run + " of release " + id + " has no chart series: it was analysed before "
                                 + "runs kept their series, and the built-in router's samples of its window are no "
-                                + "longer kept or were never taken (another data plane)"));
+                                + "longer kept or were never taken (another data plane)", List.of()));
     }
 
     private JsonNode readable(String detail) {

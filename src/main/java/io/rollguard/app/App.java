@@ -2,6 +2,8 @@ package io.rollguard.app;
 
 import java.util.Set;
 
+import io.rollguard.security.Owned;
+
 /**
  * A registered low-code app: who owns it, where its two Node-RED slots run (each with its own
  * Admin API token), which router route sends its users there, and which router and metric source
@@ -15,7 +17,7 @@ public record App(
         AdminTokens adminTokens,
         String route,
         String currentVersion,
-        DataPlane dataPlane) {
+        DataPlane dataPlane) implements Owned {
 
     /** An app on the embedded default: built-in router, built-in measurements. */
     public App(String key, Set<String> owners, Slot stable, Slot canary, AdminTokens adminTokens, String route,
@@ -74,6 +76,7 @@ public record App(
         return name == SlotName.STABLE ? stable : canary;
     }
 
+    @Override
     public boolean isOwnedBy(String userId) {
         return owners.contains(userId);
     }

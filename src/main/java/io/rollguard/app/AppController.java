@@ -22,7 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.rollguard.security.CurrentUser;
 import io.rollguard.security.Permissions;
-import io.rollguard.web.ApiProblem;
+import io.rollguard.refusal.Refusal;
 
 /** The app registry. Admins only: it holds the keys to the apps' Node-RED Admin APIs. */
 @RestController
@@ -60,14 +60,14 @@ class AppController {
             @Valid DataPlaneBody dataPlane) {
 
         /** One token for both slots would let the canary's flows redeploy stable. */
-        List<ApiProblem.Violation> tokenViolations() {
-            List<ApiProblem.Violation> violations = new java.util.ArrayList<>();
+        List<Refusal.Violation> tokenViolations() {
+            List<Refusal.Violation> violations = new java.util.ArrayList<>();
             if (adminToken != null) {
-                violations.add(new ApiProblem.Violation("/adminToken",
+                violations.add(new Refusal.Violation("/adminToken",
                         "is replaced by stableAdminToken and canaryAdminToken: each slot has its own token"));
             }
             if (stableAdminToken != null && stableAdminToken.equals(canaryAdminToken)) {
-                violations.add(new ApiProblem.Violation("/canaryAdminToken",
+                violations.add(new Refusal.Violation("/canaryAdminToken",
                         "must differ from stableAdminToken, or code in the canary slot could redeploy stable"));
             }
             return violations;
@@ -92,13 +92,13 @@ class AppController {
                     tenantHeader == null ? App.DataPlane.DEFAULT_TENANT_HEADER : tenantHeader);
         }
 
-        List<ApiProblem.Violation> missing() {
-            List<ApiProblem.Violation> violations = new java.util.ArrayList<>();
+        List<Refusal.Violation> missing() {
+            List<Refusal.Violation> violations = new java.util.ArrayList<>();
             if (App.DataPlane.HAPROXY.equals(router) && (runtimeApi == null || runtimeApi.isBlank())) {
-                violations.add(new ApiProblem.Violation("/dataPlane/runtimeApi", "is required for router haproxy"));
+                violations.add(new Refusal.Violation("/dataPlane/runtimeApi", "is required for router haproxy"));
             }
             if (App.DataPlane.PROMETHEUS.equals(metrics) && (prometheusUrl == null || prometheusUrl.isBlank())) {
-                violations.add(new ApiProblem.Violation("/dataPlane/prometheusUrl", "is required for metrics prometheus"));
+                violations.add(new Refusal.Violation("/dataPlane/prometheusUrl", "is required for metrics prometheus"));
             }
             return violations;
         }
@@ -122,31 +122,31 @@ class AppController {
     @GetMapping("/{key}")
     AppView get(@PathVariable String key) {
         requireAdmin();
-        return apps.find(key).map(AppView::of).orElseThrow(() -> ApiProblem.notFound("App '" + key + "'"));
+        return apps.find(key).map(AppView::of).orElseThrow(() -> Refusal.notFound("App '" + key + "'"));
     }
 
     @PutMapping("/{key}")
     ResponseEntity<AppView> put(@PathVariable String key, @RequestBody AppBody body) {
         // who may comes before what is wrong with the body: a non-admin learns nothing from it
         requireAdmin();
-        List<ApiProblem.Violation> violations = java.util.stream.Stream.concat(validator.validate(body).stream()
-                .map(v -> new ApiProblem.Violation("/" + v.getPropertyPath().toString().replace('.', '/')
+        List<Refusal.Violation> violations = java.util.stream.Stream.concat(validator.validate(body).stream()
+                .map(v -> new Refusal.Violation("/" + v.getPropertyPath().toString().replace('.', '/')
                         .replaceAll("<[^>]*>", "").replaceAll("\\[(\\d*)]", "/$1").replaceAll("/+$", ""), v.getMessage())),
                         java.util.stream.Stream.concat(body.tokenViolations().stream(),
                                 java.util.stream.Stream.concat(body.dataPlane() == null
-                                        ? java.util.stream.Stream.<ApiProblem.Violation>empty()
+                                        ? java.util.stream.Stream.<Refusal.Violation>empty()
                                         : body.dataPlane().missing().stream(), unreachable(body).stream())))
-                .sorted(java.util.Comparator.comparing(ApiProblem.Violation::path))
+                .sorted(java.util.Comparator.comparing(Refusal.Violation::path))
                 .toList();
         if (!violations.isEmpty()) {
-            throw ApiProblem.invalid("The app registration is invalid", violations);
+            throw Refusal.invalid("The app registration is invalid", violations);
         }
         if (!key.matches("^[a-z][a-z0-9-]{1,62}$")) {
-            throw ApiProblem.invalid("Invalid app key",
-                    List.of(new ApiProblem.Violation("key", "must match ^[a-z][a-z0-9-]{1,62}$")));
+            throw Refusal.invalid("Invalid app key",
+                    List.of(new Refusal.Violation("key", "must match ^[a-z][a-z0-9-]{1,62}$")));
         }
         apps.findByRoute(body.route()).filter(other -> !other.key().equals(key)).ifPresent(other -> {
-            throw ApiProblem.conflict("Route '" + body.route() + "' is already used by app " + other.key());
+            throw Refusal.conflict("Route '" + body.route() + "' is already used by app " + other.key());
         });
         boolean created = apps.find(key).isEmpty();
         apps.save(new App(key, new LinkedHashSet<>(body.owners()),
@@ -159,8 +159,8 @@ class AppController {
     }
 
     /** Addresses outside the operator's allow-list, and owners beyond their column, named by field. */
-    private List<ApiProblem.Violation> unreachable(AppBody body) {
-        List<ApiProblem.Violation> violations = new java.util.ArrayList<>();
+    private List<Refusal.Violation> unreachable(AppBody body) {
+        List<Refusal.Violation> violations = new java.util.ArrayList<>();
         for (var slot : java.util.Map.of("stable", java.util.Optional.ofNullable(body.stable()),
                 "canary", java.util.Optional.ofNullable(body.canary())).entrySet()) {
             slot.getValue().ifPresent(s -> {
@@ -169,7 +169,7 @@ class AppController {
             });
         }
         if (body.owners() != null && String.join(",", body.owners()).length() > 1000) {
-            violations.add(new ApiProblem.Violation("/owners", "at most 1000 characters in all"));
+            violations.add(new Refusal.Violation("/owners", "at most 1000 characters in all"));
         }
         if (body.dataPlane() != null) {
             RegistrationAllowList.add(violations, "/dataPlane/prometheusUrl", allowList.checkUrl(body.dataPlane().prometheusUrl()));
@@ -180,7 +180,7 @@ class AppController {
 
     private void requireAdmin() {
         if (!permissions.canManageApps(CurrentUser.get())) {
-            throw ApiProblem.forbidden("Only admins may read or change the app registry");
+            throw Refusal.forbidden("Only admins may read or change the app registry");
         }
     }
 }

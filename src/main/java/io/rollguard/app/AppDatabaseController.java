@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.rollguard.security.CurrentUser;
 import io.rollguard.security.Permissions;
-import io.rollguard.web.ApiProblem;
+import io.rollguard.refusal.Refusal;
 
 /**
  * An app's database in the registry. Admins only, like the rest of the registry: the credentials
@@ -52,31 +52,31 @@ class AppDatabaseController {
         requireAdmin();
         requireApp(key);
         return databases.find(key).map(DatabaseView::of)
-                .orElseThrow(() -> ApiProblem.notFound("Database of app '" + key + "'"));
+                .orElseThrow(() -> Refusal.notFound("Database of app '" + key + "'"));
     }
 
     @PutMapping
     ResponseEntity<DatabaseView> put(@PathVariable String key, @RequestBody DatabaseBody body) {
         requireAdmin();
         requireApp(key);
-        List<ApiProblem.Violation> violations = new ArrayList<>();
+        List<Refusal.Violation> violations = new ArrayList<>();
         // only PostgreSQL: reversibility is proven with PostgreSQL's catalog and row checksums
         // only on allowed hosts and without driver parameters that load classes or files (RegistrationAllowList)
         if (body.jdbcUrl() == null || !body.jdbcUrl().matches("^jdbc:postgresql://[^\\s]+$") || body.jdbcUrl().length() > 500) {
-            violations.add(new ApiProblem.Violation("/jdbcUrl", "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), at most 500 characters"));
+            violations.add(new Refusal.Violation("/jdbcUrl", "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), at most 500 characters"));
         } else {
             RegistrationAllowList.add(violations, "/jdbcUrl", allowList.checkJdbcUrl(body.jdbcUrl()));
         }
         if (body.username() == null || body.username().isBlank() || body.username().length() > 128) {
-            violations.add(new ApiProblem.Violation("/username", "must not be blank, at most 128 characters"));
+            violations.add(new Refusal.Violation("/username", "must not be blank, at most 128 characters"));
         }
         // stored sealed (SecretCipher), which must fit its column
         if (body.password() == null || body.password().length() > 200
                 || body.password().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 512) {
-            violations.add(new ApiProblem.Violation("/password", "must be given, at most 200 characters (it is write-only; send it again to change the URL)"));
+            violations.add(new Refusal.Violation("/password", "must be given, at most 200 characters (it is write-only; send it again to change the URL)"));
         }
         if (!violations.isEmpty()) {
-            throw ApiProblem.invalid("The app database registration is invalid", violations);
+            throw Refusal.invalid("The app database registration is invalid", violations);
         }
         boolean created = databases.find(key).isEmpty();
         databases.save(new AppDatabase(key, body.jdbcUrl(), body.username(), body.password()));
@@ -86,13 +86,13 @@ class AppDatabaseController {
 
     private void requireAdmin() {
         if (!permissions.canManageApps(CurrentUser.get())) {
-            throw ApiProblem.forbidden("Only admins may read or change the app registry");
+            throw Refusal.forbidden("Only admins may read or change the app registry");
         }
     }
 
     private void requireApp(String key) {
         if (apps.find(key).isEmpty()) {
-            throw ApiProblem.notFound("App '" + key + "'");
+            throw Refusal.notFound("App '" + key + "'");
         }
     }
 }

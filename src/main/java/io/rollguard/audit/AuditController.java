@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.rollguard.security.CurrentUser;
 import io.rollguard.security.Permissions;
-import io.rollguard.web.ApiProblem;
+import io.rollguard.refusal.Refusal;
 import jakarta.servlet.http.HttpServletResponse;
 
 /** The trail for auditors and admins: check the chain, take a copy. */
@@ -47,8 +47,8 @@ class AuditController {
         requireAuditor();
         AuditPeriod period = AuditPeriod.parse(from, to);
         if (!format.equals("csv") && !format.equals("json")) {
-            throw ApiProblem.invalid("Unknown export format",
-                    List.of(new ApiProblem.Violation("format", "must be csv or json")));
+            throw Refusal.invalid("Unknown export format",
+                    List.of(new Refusal.Violation("format", "must be csv or json")));
         }
         response.setContentType(format.equals("csv") ? "text/csv;charset=UTF-8" : MediaType.APPLICATION_JSON_VALUE);
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"rollguard-audit-"
@@ -76,7 +76,7 @@ class AuditController {
 
     private void requireAuditor() {
         if (!permissions.canAudit(CurrentUser.get())) {
-            throw ApiProblem.forbidden("Only auditors and admins may read the audit trail");
+            throw Refusal.forbidden("Only auditors and admins may read the audit trail");
         }
     }
 }

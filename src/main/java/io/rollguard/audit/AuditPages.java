@@ -2,7 +2,6 @@ package io.rollguard.audit;
 
 import java.io.IOException;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -13,7 +12,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import io.rollguard.release.ReleaseService;
 import io.rollguard.security.CurrentUser;
 import io.rollguard.security.Permissions;
-import io.rollguard.web.ApiProblem;
+import io.rollguard.refusal.Refusal;
 import io.rollguard.web.PageProblems;
 import io.rollguard.web.PortalPage;
 import jakarta.servlet.http.HttpServletResponse;
@@ -37,8 +36,8 @@ class AuditPages implements PortalPage {
         this.permissions = permissions;
     }
 
-    @ExceptionHandler(ApiProblem.class)
-    String problem(ApiProblem problem, HttpServletResponse response, Model model) {
+    @ExceptionHandler(Refusal.class)
+    String problem(Refusal problem, HttpServletResponse response, Model model) {
         return PageProblems.render(problem, response, model);
     }
 
@@ -72,7 +71,7 @@ class AuditPages implements PortalPage {
 
     private void requireAuditor() {
         if (!permissions.canAudit(CurrentUser.get())) {
-            throw new ApiProblem(HttpStatus.FORBIDDEN, "Forbidden", "Only auditors and admins may read the audit trail");
+            throw Refusal.forbidden("Only auditors and admins may read the audit trail");
         }
     }
 }

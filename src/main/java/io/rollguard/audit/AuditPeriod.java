@@ -7,7 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.rollguard.web.ApiProblem;
+import io.rollguard.refusal.Refusal;
 
 /** A half-open period [from, to) of audit time; dates are whole UTC days, both ends included. */
 record AuditPeriod(Instant from, Instant to) {
@@ -16,20 +16,20 @@ record AuditPeriod(Instant from, Instant to) {
     static final Instant END = Instant.parse("9999-12-31T00:00:00Z");
 
     static AuditPeriod parse(String from, String to) {
-        List<ApiProblem.Violation> violations = new ArrayList<>();
+        List<Refusal.Violation> violations = new ArrayList<>();
         Instant start = parse("from", from, false, BEGINNING, violations);
         Instant end = parse("to", to, true, END, violations);
         if (violations.isEmpty() && !start.isBefore(end)) {
-            violations.add(new ApiProblem.Violation("to", "must be after from"));
+            violations.add(new Refusal.Violation("to", "must be after from"));
         }
         if (!violations.isEmpty()) {
-            throw ApiProblem.invalid("The period is invalid", violations);
+            throw Refusal.invalid("The period is invalid", violations);
         }
         return new AuditPeriod(start, end);
     }
 
     private static Instant parse(String name, String value, boolean endOfDay, Instant absent,
-            List<ApiProblem.Violation> violations) {
+            List<Refusal.Violation> violations) {
         if (value == null || value.isBlank()) {
             return absent;
         }
@@ -40,7 +40,7 @@ record AuditPeriod(Instant from, Instant to) {
             }
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            violations.add(new ApiProblem.Violation(name,
+            violations.add(new Refusal.Violation(name,
                     "'" + value + "' is neither a date (2026-11-27) nor an instant (2026-11-27T17:00:00Z)"));
             return absent;
         }

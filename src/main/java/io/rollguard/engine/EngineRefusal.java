@@ -3,16 +3,18 @@ package io.rollguard.engine;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.BadUserRequestException;
 
+import io.rollguard.refusal.Refusal;
+
 /**
  * A command Rollguard refuses inside the engine (a four-eyes violation, a variable an approval form
  * does not have, a deployment that is not a valid approval policy). Camunda's REST API answers the
  * two types below with 403 and 400 when they reach it unwrapped; where the engine or a REST
  * resource wraps them (task listeners, variable resources), {@code web/EngineRestInputErrors}
- * finds them in the cause chain and answers with {@link #status()} all the same, never 500.
+ * finds them in the cause chain and answers after their {@link #kind()} all the same, never 500.
  */
 public interface EngineRefusal {
 
-    int status();
+    Refusal.Kind kind();
 
     String getMessage();
 
@@ -24,7 +26,7 @@ public interface EngineRefusal {
         return new Invalid(message);
     }
 
-    /** Not allowed for this user (or for anyone): 403. */
+    /** Not allowed for this user (or for anyone). */
     final class Forbidden extends AuthorizationException implements EngineRefusal {
         private static final long serialVersionUID = 1L;
 
@@ -33,12 +35,12 @@ public interface EngineRefusal {
         }
 
         @Override
-        public int status() {
-            return 403;
+        public Refusal.Kind kind() {
+            return Refusal.Kind.FORBIDDEN;
         }
     }
 
-    /** Input the engine must not take: 400. */
+    /** Input the engine must not take. */
     final class Invalid extends BadUserRequestException implements EngineRefusal {
         private static final long serialVersionUID = 1L;
 
@@ -47,8 +49,8 @@ public interface EngineRefusal {
         }
 
         @Override
-        public int status() {
-            return 400;
+        public Refusal.Kind kind() {
+            return Refusal.Kind.INVALID;
         }
     }
 }

@@ -22,16 +22,18 @@ import io.rollguard.app.AppDatabase;
 import io.rollguard.app.AppDatabases;
 import io.rollguard.release.ReleaseContext;
 import io.rollguard.release.ReleaseRepository;
+import io.rollguard.release.SchemaChanges;
 import io.rollguard.release.StoredText;
-import io.rollguard.web.ApiProblem.Violation;
+import io.rollguard.refusal.Refusal.Violation;
 
 /**
  * A release's data change through its life: checked at submission, proven reversible on a
  * scratch copy in preflight, applied after a tag in the rollout, rolled back by compensation and
- * verified against the state recorded before it.
+ * verified against the state recorded before it. Answers the release feature's questions about a
+ * data-model change ({@link SchemaChanges}) without release knowing this feature.
  */
 @Service
-public class MigrationService {
+public class MigrationService implements SchemaChanges {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationService.class);
 
@@ -56,10 +58,26 @@ public class MigrationService {
     }
 
     /** What a submission's changelog gets refused for, if anything, and what it would destroy. */
-    public record SubmissionCheck(List<Violation> violations, Changelog changelog, ChangelogAnalysis analysis) {
+    record SubmissionCheck(List<Violation> violations, Changelog changelog, ChangelogAnalysis analysis) {
     }
 
-    public SubmissionCheck check(String appKey, String fileName, byte[] content) {
+    @Override
+    public SchemaChanges.Checked check(String appKey, String fileName, byte[] content) {
+        SubmissionCheck check = inspect(appKey, fileName, content);
+        return new SchemaChanges.Checked() {
+            @Override
+            public List<Violation> violations() {
+                return check.violations();
+            }
+
+            @Override
+            public void keepFor(String releaseId) {
+                store(releaseId, check);
+            }
+        };
+    }
+
+    private SubmissionCheck inspect(String appKey, String fileName, byte[] content) {
         List<Violation> violations = new ArrayList<>();
         String nameProblem = Changelog.nameProblem(fileName);
         if (nameProblem != null) {
@@ -94,13 +112,14 @@ public class MigrationService {
     }
 
     /** Stored with the release in the submission's transaction. */
-    public void store(String releaseId, SubmissionCheck check) {
+    private void store(String releaseId, SubmissionCheck check) {
         String destructive = check.analysis().destructive().stream().map(DestructiveChange::describe)
                 .collect(Collectors.joining("; "));
         migrations.insert(releaseId, check.changelog(), destructive.isEmpty() ? null : destructive);
     }
 
     /** Destructive changes of a release, described for the approval form; empty when none (or no migration). */
+    @Override
     public String destructiveChanges(String releaseId) {
         return migrations.find(releaseId).map(ReleaseMigration::destructiveChanges).orElse(null);
     }
@@ -238,6 +257,7 @@ public class MigrationService {
      * Why a promoted release's data change can no longer be undone, or null when it can: once the
      * copies of what it destroyed are dropped, a rollback would bring the columns back empty.
      */
+    @Override
     public String whyNotUndoable(String releaseId) {
         ReleaseMigration migration = migrations.find(releaseId).orElse(null);
         if (migration == null || migration.snapshots() == null || migration.snapshotsDroppedAt() == null

@@ -19,7 +19,7 @@ import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
 
 import io.rollguard.security.CurrentUser;
-import io.rollguard.web.ApiProblem;
+import io.rollguard.refusal.Refusal;
 
 @RestController
 @RequestMapping("/api/releases")
@@ -38,7 +38,7 @@ class ReleaseController {
     ReleaseDiagram.Diagram diagram(@PathVariable String id) {
         ReleaseDiagram.Diagram diagram = diagrams.of(releases.read(CurrentUser.get(), id));
         if (diagram == null) {
-            throw ApiProblem.notFound("The process instance of release '" + id + "'");
+            throw Refusal.notFound("The process instance of release '" + id + "'");
         }
         return diagram;
     }
@@ -55,8 +55,8 @@ class ReleaseController {
             descriptor = new String(descriptorFile.getBytes(), StandardCharsets.UTF_8);
         }
         if (descriptor == null) {
-            throw ApiProblem.invalid("A release needs a descriptor",
-                    List.of(new ApiProblem.Violation("descriptor", "part is required")));
+            throw Refusal.invalid("A release needs a descriptor",
+                    List.of(new Refusal.Violation("descriptor", "part is required")));
         }
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (Map.Entry<String, List<MultipartFile>> part : request.getMultiFileMap().entrySet()) {

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -25,7 +24,7 @@ import io.rollguard.app.App;
 import io.rollguard.app.AppRepository;
 import io.rollguard.security.CurrentUser;
 import io.rollguard.security.Permissions;
-import io.rollguard.web.ApiProblem;
+import io.rollguard.refusal.Refusal;
 import io.rollguard.web.PageProblems;
 import io.rollguard.web.PortalPage;
 import jakarta.servlet.http.HttpServletResponse;
@@ -48,8 +47,8 @@ class ReleasePages implements PortalPage {
         this.diagrams = diagrams;
     }
 
-    @ExceptionHandler(ApiProblem.class)
-    String problem(ApiProblem problem, HttpServletResponse response, Model model) {
+    @ExceptionHandler(Refusal.class)
+    String problem(Refusal problem, HttpServletResponse response, Model model) {
         return PageProblems.render(problem, response, model);
     }
 
@@ -68,31 +67,31 @@ class ReleasePages implements PortalPage {
 
     /** Shared with the API: blank means "any", a malformed value is a 400 naming the parameter. */
     static ReleaseFilter filter(String app, String state, String requester, String from, String to) {
-        List<ApiProblem.Violation> violations = new ArrayList<>();
+        List<Refusal.Violation> violations = new ArrayList<>();
         ReleaseState s = null;
         if (state != null && !state.isBlank()) {
             try {
                 s = ReleaseState.valueOf(state);
             } catch (IllegalArgumentException e) {
-                violations.add(new ApiProblem.Violation("state", "'" + state + "' is not a release state"));
+                violations.add(new Refusal.Violation("state", "'" + state + "' is not a release state"));
             }
         }
         LocalDate f = date("from", from, violations);
         LocalDate t = date("to", to, violations);
         if (!violations.isEmpty()) {
-            throw ApiProblem.invalid("The filter is invalid", violations);
+            throw Refusal.invalid("The filter is invalid", violations);
         }
         return new ReleaseFilter(blankToNull(app), s, blankToNull(requester), f, t, false);
     }
 
-    private static LocalDate date(String name, String value, List<ApiProblem.Violation> violations) {
+    private static LocalDate date(String name, String value, List<Refusal.Violation> violations) {
         if (value == null || value.isBlank()) {
             return null;
         }
         try {
             return LocalDate.parse(value);
         } catch (DateTimeParseException e) {
-            violations.add(new ApiProblem.Violation(name, "'" + value + "' is not a date like 2026-11-27"));
+            violations.add(new Refusal.Violation(name, "'" + value + "' is not a date like 2026-11-27"));
             return null;
         }
     }
@@ -134,7 +133,7 @@ class ReleasePages implements PortalPage {
     ReleaseDiagram.Diagram diagram(@PathVariable String id) {
         ReleaseDiagram.Diagram diagram = diagrams.of(releases.read(CurrentUser.get(), id));
         if (diagram == null) {
-            throw ApiProblem.notFound("The process instance of release '" + id + "'");
+            throw Refusal.notFound("The process instance of release '" + id + "'");
         }
         return diagram;
     }
@@ -171,7 +170,7 @@ class ReleasePages implements PortalPage {
         live(id, model);
         boolean allowed = (Boolean) model.getAttribute(action.equals("abort") ? "canAbort" : "canRollBack");
         if (!allowed) {
-            throw new ApiProblem(HttpStatus.FORBIDDEN, "Forbidden", action.equals("abort")
+            throw Refusal.forbidden(action.equals("abort")
                     ? "Only its requester may abort this release, and only before promotion"
                     : "Only a release manager may roll back a promoted release that is still live");
         }
@@ -202,7 +201,7 @@ class ReleasePages implements PortalPage {
     /** Auditors, approvers and release managers submit nothing: refused before the descriptor is even read. */
     private void requireRequester() {
         if (!permissions.canSubmitAny(CurrentUser.get())) {
-            throw ApiProblem.forbidden("Only requesters submit releases");
+            throw Refusal.forbidden("Only requesters submit releases");
         }
     }
 
@@ -228,15 +227,15 @@ class ReleasePages implements PortalPage {
         }
         try {
             if (app == null || app.isBlank()) {
-                throw ApiProblem.invalid("Choose the app to release",
-                        List.of(new ApiProblem.Violation("app", "choose one of your apps")));
+                throw Refusal.invalid("Choose the app to release",
+                        List.of(new Refusal.Violation("app", "choose one of your apps")));
             }
             Release release = releases.submit(user, yaml, parts, app);
             redirect.addFlashAttribute("notice", "Release " + release.version() + " of " + release.appKey()
                     + " submitted; it now waits for approval.");
             return "redirect:/releases/" + release.id();
-        } catch (ApiProblem problem) {
-            response.setStatus(problem.status() == HttpStatus.FORBIDDEN ? 403 : 400);
+        } catch (Refusal problem) {
+            response.setStatus(problem.kind() == Refusal.Kind.FORBIDDEN ? 403 : 400);
             model.addAttribute("problem", problem);
             return submitPage(model, user, app, yaml, byField(problem));
         }
@@ -256,11 +255,11 @@ class ReleasePages implements PortalPage {
      * Which form field a violation belongs to: the app choice, the uploaded files (what the
      * descriptor says about its files), or the descriptor itself (everything else, by path).
      */
-    static Map<String, List<String>> byField(ApiProblem problem) {
+    static Map<String, List<String>> byField(Refusal problem) {
         Map<String, List<String>> errors = new LinkedHashMap<>();
-        List<ApiProblem.Violation> violations = problem.violations().isEmpty()
-                ? List.of(new ApiProblem.Violation("", problem.getMessage())) : problem.violations();
-        for (ApiProblem.Violation v : violations) {
+        List<Refusal.Violation> violations = problem.violations().isEmpty()
+                ? List.of(new Refusal.Violation("", problem.getMessage())) : problem.violations();
+        for (Refusal.Violation v : violations) {
             String field = v.path().equals("app") || v.path().equals("/app") ? "app"
                     : v.path().equals("/artifact/file") || v.path().equals("/schema/changelog") ? "files"
                     : "descriptor";

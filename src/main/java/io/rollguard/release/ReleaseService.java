@@ -10,22 +10,20 @@ import java.util.UUID;
 import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.variable.Variables;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.rollguard.app.App;
 import io.rollguard.app.AppRepository;
 import io.rollguard.engine.RollguardDefinitions;
-import io.rollguard.migration.MigrationService;
 import io.rollguard.release.descriptor.ChangeClass;
 import io.rollguard.release.descriptor.DescriptorParser;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
 import io.rollguard.security.CurrentUser;
 import io.rollguard.security.Permissions;
 import io.rollguard.platform.FlowsHash;
-import io.rollguard.web.ApiProblem;
-import io.rollguard.web.ApiProblem.Violation;
+import io.rollguard.refusal.Refusal;
+import io.rollguard.refusal.Refusal.Violation;
 
 @Service
 public class ReleaseService {
@@ -37,12 +35,12 @@ public class ReleaseService {
     private final DescriptorParser parser;
     private final Permissions permissions;
     private final RuntimeService runtime;
-    private final MigrationService migrations;
+    private final SchemaChanges schemaChanges;
     private final RollguardDefinitions definitions;
 
     ReleaseService(ReleaseRepository releases, AppRepository apps, DescriptorParser parser, Permissions permissions,
-            RuntimeService runtime, MigrationService migrations, RollguardDefinitions definitions) {
-        this.migrations = migrations;
+            RuntimeService runtime, SchemaChanges schemaChanges, RollguardDefinitions definitions) {
+        this.schemaChanges = schemaChanges;
         this.definitions = definitions;
         this.releases = releases;
         this.apps = apps;
@@ -65,16 +63,16 @@ public class ReleaseService {
     public Release submit(CurrentUser user, String descriptorYaml, Map<String, byte[]> files, String chosenApp) {
         DescriptorParser.Result parsed = parser.parse(descriptorYaml);
         if (!parsed.isValid()) {
-            throw ApiProblem.invalid("The release descriptor is invalid", parsed.violations());
+            throw Refusal.invalid("The release descriptor is invalid", parsed.violations());
         }
         ReleaseDescriptor d = parsed.descriptor();
         if (chosenApp != null && !chosenApp.equals(d.app())) {
-            throw ApiProblem.invalid("The descriptor is for another app", List.of(new Violation("/app",
+            throw Refusal.invalid("The descriptor is for another app", List.of(new Violation("/app",
                     "the descriptor releases '" + d.app() + "' but '" + chosenApp + "' was chosen")));
         }
-        App app = apps.find(d.app()).orElseThrow(() -> ApiProblem.notFound("App '" + d.app() + "'"));
+        App app = apps.find(d.app()).orElseThrow(() -> Refusal.notFound("App '" + d.app() + "'"));
         if (!permissions.canSubmit(user, app)) {
-            throw ApiProblem.forbidden("Only a requester who owns app '" + app.key() + "' may release it");
+            throw Refusal.forbidden("Only a requester who owns app '" + app.key() + "' may release it");
         }
         List<Violation> violations = new ArrayList<>();
         byte[] artifact = files.get(d.artifact().file());
@@ -93,25 +91,25 @@ public class ReleaseService {
                         + FlowsHash.sha256(artifact) + ")"));
             }
         }
-        MigrationService.SubmissionCheck migration = null;
+        SchemaChanges.Checked migration = null;
         if (d.schema() != null && !files.containsKey(d.schema().changelog())) {
             violations.add(new Violation("/schema/changelog",
                     "no file part named '" + d.schema().changelog() + "' was uploaded"));
         } else if (d.schema() != null) {
-            migration = migrations.check(app.key(), d.schema().changelog(), files.get(d.schema().changelog()));
+            migration = schemaChanges.check(app.key(), d.schema().changelog(), files.get(d.schema().changelog()));
             violations.addAll(migration.violations());
         }
         if (!violations.isEmpty()) {
-            throw ApiProblem.invalid("The release refers to files that are missing or invalid", violations);
+            throw Refusal.invalid("The release refers to files that are missing or invalid", violations);
         }
         releases.lockApp(app.key());
         if (app.currentVersion() != null && Versions.compare(d.version(), app.currentVersion()) <= 0) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Version not newer", "Version " + d.version()
+            throw new Refusal(Refusal.Kind.CONFLICT, "Version not newer", "Version " + d.version()
                     + " is not newer than the live version " + app.currentVersion() + " of " + app.key(),
                     List.of(new Violation("/version", "must be newer than " + app.currentVersion())));
         }
         releases.findInFlight(app.key()).ifPresent(other -> {
-            throw ApiProblem.conflict("Release " + other.id() + " (" + other.version() + ") of " + app.key()
+            throw Refusal.conflict("Release " + other.id() + " (" + other.version() + ") of " + app.key()
                     + " is still " + other.state() + "; one release per app at a time");
         });
 
@@ -122,7 +120,7 @@ public class ReleaseService {
                 app.currentVersion(), now, now);
         releases.insert(release);
         if (migration != null) {
-            migrations.store(release.id(), migration);
+            migration.keepFor(release.id());
         }
         releases.addEvent(release.id(), "SUBMITTED", user.id(), d.app() + " " + d.version());
         // Rollguard's own definition, not the latest of the key; the requester variable is for display only,
@@ -140,10 +138,10 @@ public class ReleaseService {
     }
 
     public Release read(CurrentUser user, String id) {
-        Release release = releases.find(id).orElseThrow(() -> ApiProblem.notFound("Release '" + id + "'"));
-        App app = apps.find(release.appKey()).orElseThrow(() -> ApiProblem.notFound("App '" + release.appKey() + "'"));
+        Release release = releases.find(id).orElseThrow(() -> Refusal.notFound("Release '" + id + "'"));
+        App app = apps.find(release.appKey()).orElseThrow(() -> Refusal.notFound("App '" + release.appKey() + "'"));
         if (!permissions.canRead(user, app)) {
-            throw ApiProblem.forbidden("You may not read releases of app '" + app.key() + "'");
+            throw Refusal.forbidden("You may not read releases of app '" + app.key() + "'");
         }
         return release;
     }
@@ -169,7 +167,7 @@ public class ReleaseService {
             violations.add(new Violation("size", "must be between 1 and " + MAX_PAGE_SIZE + ", was " + size));
         }
         if (!violations.isEmpty()) {
-            throw ApiProblem.invalid("The page asked for is out of range", violations);
+            throw Refusal.invalid("The page asked for is out of range", violations);
         }
         List<String> readable = permissions.canReadAllReleases(user) ? null
                 : apps.findAll().stream().filter(a -> permissions.canRead(user, a)).map(App::key).toList();
@@ -182,10 +180,10 @@ public class ReleaseService {
         Release release = read(user, id);
         App app = apps.find(release.appKey()).orElseThrow();
         if (!permissions.canAbort(user, app, release.requester())) {
-            throw ApiProblem.forbidden("Only the requester of a release may abort it");
+            throw Refusal.forbidden("Only the requester of a release may abort it");
         }
         if (!release.state().isAbortable()) {
-            throw ApiProblem.conflict("Release " + id + " is " + release.state() + " and can no longer be aborted");
+            throw Refusal.conflict("Release " + id + " is " + release.state() + " and can no longer be aborted");
         }
         correlateAbort(release);
         releases.addEvent(id, "ABORT_REQUESTED", user.id(), null);
@@ -207,14 +205,14 @@ public class ReleaseService {
                 return;
             } catch (MismatchingMessageCorrelationException e) {
                 if (System.currentTimeMillis() > deadline) {
-                    throw ApiProblem.conflict("Release " + release.id() + " is between two steps (" + release.state()
+                    throw Refusal.conflict("Release " + release.id() + " is between two steps (" + release.state()
                             + ") and cannot take an abort right now; try again in a moment");
                 }
                 try {
                     Thread.sleep(200);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    throw ApiProblem.conflict("Interrupted while aborting release " + release.id());
+                    throw Refusal.conflict("Interrupted while aborting release " + release.id());
                 }
             }
         }
@@ -224,25 +222,25 @@ public class ReleaseService {
     public Release rollBackPromoted(CurrentUser user, String id) {
         Release release = read(user, id);
         if (!permissions.canRollBackPromoted(user)) {
-            throw ApiProblem.forbidden("Only a release manager may roll back a promoted release");
+            throw Refusal.forbidden("Only a release manager may roll back a promoted release");
         }
         if (release.state() != ReleaseState.PROMOTED) {
-            throw ApiProblem.conflict("Release " + id + " is " + release.state() + "; only a PROMOTED release can be rolled back");
+            throw Refusal.conflict("Release " + id + " is " + release.state() + "; only a PROMOTED release can be rolled back");
         }
         // serialized with submissions: a rollback must not start beside a new release of the app
         releases.lockApp(release.appKey());
         App app = apps.find(release.appKey()).orElseThrow();
         if (!release.version().equals(app.currentVersion())) {
-            throw ApiProblem.conflict("Release " + id + " is no longer the live version of " + app.key()
+            throw Refusal.conflict("Release " + id + " is no longer the live version of " + app.key()
                     + " (" + app.currentVersion() + " is)");
         }
         releases.findInFlight(app.key()).ifPresent(other -> {
-            throw ApiProblem.conflict("Release " + other.id() + " (" + other.version() + ") of " + app.key()
+            throw Refusal.conflict("Release " + other.id() + " (" + other.version() + ") of " + app.key()
                     + " is " + other.state() + "; roll back after it has ended");
         });
-        String notUndoable = migrations.whyNotUndoable(id);
+        String notUndoable = schemaChanges.whyNotUndoable(id);
         if (notUndoable != null) {
-            throw ApiProblem.conflict("Release " + id + " cannot be rolled back: " + notUndoable);
+            throw Refusal.conflict("Release " + id + " cannot be rolled back: " + notUndoable);
         }
         releases.addEvent(id, "ROLLBACK_REQUESTED", user.id(), null);
         runtime.startProcessInstanceById(definitions.definitionId(ReleaseVariables.PROCESS_ROLLBACK), id,

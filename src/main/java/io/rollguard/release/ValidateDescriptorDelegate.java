@@ -6,7 +6,6 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
-import io.rollguard.migration.MigrationService;
 import io.rollguard.release.descriptor.ChangeClass;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
 
@@ -15,11 +14,11 @@ import io.rollguard.release.descriptor.ReleaseDescriptor;
 class ValidateDescriptorDelegate implements JavaDelegate {
 
     private final ReleaseContexts contexts;
-    private final MigrationService migrations;
+    private final SchemaChanges schemaChanges;
 
-    ValidateDescriptorDelegate(ReleaseContexts contexts, MigrationService migrations) {
+    ValidateDescriptorDelegate(ReleaseContexts contexts, SchemaChanges schemaChanges) {
         this.contexts = contexts;
-        this.migrations = migrations;
+        this.schemaChanges = schemaChanges;
     }
 
     @Override
@@ -36,7 +35,7 @@ class ValidateDescriptorDelegate implements JavaDelegate {
         execution.setVariable(ReleaseVariables.ON_FAILURE, d.rollout().onFailure().name().toLowerCase());
         execution.setVariable(ReleaseVariables.REJECTED, false);
         // data a rollback alone cannot bring back makes the release high risk for its approvers
-        String destructive = migrations.destructiveChanges(ctx.release().id());
+        String destructive = schemaChanges.destructiveChanges(ctx.release().id());
         execution.setVariable(ReleaseVariables.RISK, destructive == null ? "normal" : "high");
         execution.setVariable(ReleaseVariables.DESTRUCTIVE_CHANGES, destructive);
     }

@@ -6,7 +6,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.rollguard.web.ApiProblem;
+import io.rollguard.refusal.Refusal;
 
 /** Admins lift the sign-in throttle of a user, e.g. one an attacker has been guessing at. */
 @RestController
@@ -24,7 +24,7 @@ class LoginThrottleController {
     @DeleteMapping("/{user}")
     ResponseEntity<Void> unlock(@PathVariable String user) {
         if (!permissions.canManageApps(CurrentUser.get())) {
-            throw ApiProblem.forbidden("Only admins may lift a sign-in throttle");
+            throw Refusal.forbidden("Only admins may lift a sign-in throttle");
         }
         throttle.unlock(user);
         return ResponseEntity.noContent().build();

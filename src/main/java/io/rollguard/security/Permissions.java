@@ -2,8 +2,6 @@ package io.rollguard.security;
 
 import org.springframework.stereotype.Component;
 
-import io.rollguard.app.App;
-
 /**
  * Every permission decision of our own API in one place. Camunda's side (who may work on which
  * task) is expressed as Camunda authorizations, see {@link CamundaAuthorizations}.
@@ -16,7 +14,7 @@ public class Permissions {
     }
 
     /** Only a requester who owns the app may ask for a release of it. */
-    public boolean canSubmit(CurrentUser user, App app) {
+    public boolean canSubmit(CurrentUser user, Owned app) {
         return user.isIn(Roles.REQUESTER) && app.isOwnedBy(user.id());
     }
 
@@ -25,7 +23,7 @@ public class Permissions {
         return user.isIn(Roles.REQUESTER);
     }
 
-    public boolean canAbort(CurrentUser user, App app, String requester) {
+    public boolean canAbort(CurrentUser user, Owned app, String requester) {
         return canSubmit(user, app) && user.id().equals(requester);
     }
 
@@ -39,7 +37,7 @@ public class Permissions {
     }
 
     /** Owners follow their apps' releases; the people who judge or audit releases see all of them. */
-    public boolean canRead(CurrentUser user, App app) {
+    public boolean canRead(CurrentUser user, Owned app) {
         return app.isOwnedBy(user.id()) || canReadAllReleases(user);
     }
 

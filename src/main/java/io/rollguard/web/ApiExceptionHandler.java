@@ -18,20 +18,25 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-/** Turns every refusal of the API into a problem-details body; nothing leaks a stack trace. */
+import io.rollguard.refusal.Refusal;
+
+/**
+ * Turns every refusal of the API into a problem-details body; nothing leaks a stack trace. The
+ * features say what is wrong ({@link Refusal}); the status it becomes is decided here.
+ */
 @RestControllerAdvice(basePackages = "io.rollguard")
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
-    @ExceptionHandler(ApiProblem.class)
-    ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
-        return ResponseEntity.status(problem.status()).body(toBody(problem));
+    @ExceptionHandler(Refusal.class)
+    ResponseEntity<ProblemDetail> refused(Refusal refusal) {
+        return ResponseEntity.status(status(refusal)).body(toBody(refusal));
     }
 
     @ExceptionHandler(AccessDeniedException.class)
     ResponseEntity<ProblemDetail> accessDenied(AccessDeniedException e) {
-        return apiProblem(ApiProblem.forbidden("You are not allowed to do this"));
+        return refused(Refusal.forbidden("You are not allowed to do this"));
     }
 
     @ExceptionHandler(Exception.class)
@@ -46,18 +51,18 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<ApiProblem.Violation> violations = ex.getBindingResult().getFieldErrors().stream()
-                .map(e -> new ApiProblem.Violation("/" + e.getField().replace('.', '/'), e.getDefaultMessage()))
+        List<Refusal.Violation> violations = ex.getBindingResult().getFieldErrors().stream()
+                .map(e -> new Refusal.Violation("/" + e.getField().replace('.', '/'), e.getDefaultMessage()))
                 .toList();
-        return ResponseEntity.badRequest().body(toBody(ApiProblem.invalid("The request body is invalid", violations)));
+        return ResponseEntity.badRequest().body(toBody(Refusal.invalid("The request body is invalid", violations)));
     }
 
     @Override
     protected ResponseEntity<Object> handleMissingServletRequestPart(MissingServletRequestPartException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ApiProblem problem = ApiProblem.invalid("A required part is missing",
-                List.of(new ApiProblem.Violation(ex.getRequestPartName(), "part is required")));
-        return ResponseEntity.badRequest().body(toBody(problem));
+        Refusal refusal = Refusal.invalid("A required part is missing",
+                List.of(new Refusal.Violation(ex.getRequestPartName(), "part is required")));
+        return ResponseEntity.badRequest().body(toBody(refusal));
     }
 
     @Override
@@ -70,11 +75,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return super.handleExceptionInternal(ex, problem, headers, statusCode, request);
     }
 
-    static ProblemDetail toBody(ApiProblem problem) {
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(problem.status(), problem.getMessage());
-        body.setTitle(problem.title());
-        if (!problem.violations().isEmpty()) {
-            body.setProperty("violations", problem.violations());
+    /** The one place where a kind of refusal becomes an HTTP status. */
+    static HttpStatus status(Refusal refusal) {
+        return switch (refusal.kind()) {
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
+        };
+    }
+
+    static ProblemDetail toBody(Refusal refusal) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status(refusal), refusal.getMessage());
+        body.setTitle(refusal.title());
+        if (!refusal.violations().isEmpty()) {
+            body.setProperty("violations", refusal.violations());
         }
         return body;
     }

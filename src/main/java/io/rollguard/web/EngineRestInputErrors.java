@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.rollguard.engine.EngineRefusal;
+import io.rollguard.refusal.Refusal;
 
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.core.MediaType;
@@ -52,7 +53,7 @@ class EngineRestInputErrors {
 
     /**
      * Rollguard's rules inside the engine ({@link EngineRefusal}: four-eyes, task variables,
-     * deployments) answer with their own 403 or 400, also where the engine wrapped them (a task
+     * deployments) answer with 403 (forbidden) or 400, also where the engine wrapped them (a task
      * listener's exception reaches REST as a plain ProcessEngineException, which would be 500).
      */
     @Priority(1000)
@@ -70,8 +71,10 @@ class EngineRestInputErrors {
     }
 
     static Response refused(EngineRefusal refusal) {
-        return Response.status(refusal.status()).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new InvalidInput(refusal.status() == 403 ? "AuthorizationException" : "InvalidRequestException",
+        boolean forbidden = refusal.kind() == Refusal.Kind.FORBIDDEN;
+        return Response.status(forbidden ? Response.Status.FORBIDDEN : Response.Status.BAD_REQUEST)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new InvalidInput(forbidden ? "AuthorizationException" : "InvalidRequestException",
                         refusal.getMessage(), null))
                 .build();
     }

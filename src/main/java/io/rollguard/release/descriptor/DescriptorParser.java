@@ -20,7 +20,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
-import io.rollguard.web.ApiProblem.Violation;
+import io.rollguard.refusal.Refusal.Violation;
 
 /**
  * Reads a descriptor from YAML and validates it against the JSON Schema shipped in

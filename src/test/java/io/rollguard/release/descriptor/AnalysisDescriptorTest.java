@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 import io.rollguard.release.descriptor.DescriptorParser.Result;
-import io.rollguard.web.ApiProblem.Violation;
+import io.rollguard.refusal.Refusal.Violation;
 
 /** The descriptor's {@code analysis} section: comparisons, per-metric sample minimums and Argo-style limits. */
 class AnalysisDescriptorTest {

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.rollguard.release.descriptor.DescriptorParser.Result;
 import io.rollguard.release.descriptor.ReleaseDescriptor.OnFailure;
-import io.rollguard.web.ApiProblem.Violation;
+import io.rollguard.refusal.Refusal.Violation;
 
 class DescriptorParserTest {
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 import io.rollguard.release.descriptor.DescriptorParser.Result;
-import io.rollguard.web.ApiProblem.Violation;
+import io.rollguard.refusal.Refusal.Violation;
 
 /** {@code rollout.strategy: tenants}: each step pins one more wave of tenants to canary. */
 class TenantWavesDescriptorTest {

@@ -1,4 +1,4 @@
-package io.rollguard.web;
+package io.rollguard.portal;
 
 import java.util.TreeSet;
 
@@ -8,6 +8,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 
 import io.rollguard.security.CurrentUser;
 import io.rollguard.security.Permissions;
+import io.rollguard.web.PortalPage;
 
 /** What the shared layout shows about the signed-in user: name, roles and the links they may use. */
 @ControllerAdvice(assignableTypes = PortalPage.class)

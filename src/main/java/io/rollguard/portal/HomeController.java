@@ -1,4 +1,4 @@
-package io.rollguard.web;
+package io.rollguard.portal;
 
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -12,6 +12,7 @@ import io.rollguard.release.ReleaseService;
 import io.rollguard.release.ReleaseState;
 import io.rollguard.security.CurrentUser;
 import io.rollguard.security.Permissions;
+import io.rollguard.web.PortalPage;
 
 /** The start page: what needs my attention. */
 @Controller
