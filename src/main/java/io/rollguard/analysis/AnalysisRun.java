@@ -9,7 +9,7 @@ import java.util.List;
  * one-line reason. This is the evidence kept for release managers and auditors. {@code series}
  * holds, per metric and in the same order, canary vs baseline over the window for its chart.
  */
-public record AnalysisRun(int step, int weight, Instant from, Instant to, Verdict verdict, String reason,
+record AnalysisRun(int step, int weight, Instant from, Instant to, Verdict verdict, String reason,
         List<MetricResult> metrics, List<MetricSeries> series) {
 
     /** A metric over all measurements of the step, judged with its failure and consecutive-error limits. */

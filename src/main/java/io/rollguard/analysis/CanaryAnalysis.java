@@ -24,7 +24,7 @@ import io.rollguard.release.descriptor.ReleaseDescriptor;
  * cannot answer, no series or NaN make the metric inconclusive so a person decides.
  */
 @Service
-public class CanaryAnalysis {
+class CanaryAnalysis {
 
     /** More measurements per step than this would only slice the samples thinner. */
     static final int MAX_MEASUREMENTS = 60;

@@ -15,7 +15,7 @@ import java.util.List;
  * {@code unit} is {@code ratio} (error ratio, 0..1), {@code ms} or null when the query's unit is
  * unknown (a descriptor's own PromQL).
  */
-public record MetricSeries(String metric, String source, String query, String unit, Instant from, Instant to,
+record MetricSeries(String metric, String source, String query, String unit, Instant from, Instant to,
         long bucketMillis, List<Long> t, List<Double> canary, List<Double> baseline, List<Integer> canarySamples,
         List<Integer> baselineSamples, long canaryTotal, long baselineTotal, String note) {
 

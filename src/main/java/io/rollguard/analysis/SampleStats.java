@@ -3,7 +3,7 @@ package io.rollguard.analysis;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 
 /** Summary of one slot's samples for the evidence; every figure is null when there were no samples. */
-public record SampleStats(int n, Double mean, Double median, Double p95, Double min, Double max, Double stdDev) {
+record SampleStats(int n, Double mean, Double median, Double p95, Double min, Double max, Double stdDev) {
 
     static SampleStats of(double[] values) {
         if (values.length == 0) {

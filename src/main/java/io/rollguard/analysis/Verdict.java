@@ -1,7 +1,7 @@
 package io.rollguard.analysis;
 
 /** How an analysis run ends (Argo Rollouts' vocabulary, with errors folded into inconclusive). */
-public enum Verdict {
+enum Verdict {
     PASSED, FAILED, INCONCLUSIVE;
 
     public String id() {

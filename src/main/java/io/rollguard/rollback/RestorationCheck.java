@@ -16,7 +16,7 @@ import io.rollguard.platform.TargetPlatform;
 
 /** Reads back what slots, router and the app's database really are now and compares it with the state before the release. */
 @Service
-public class RestorationCheck {
+class RestorationCheck {
 
     private final TargetPlatform target;
     private final TrafficRouter router;

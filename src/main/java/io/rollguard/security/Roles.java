@@ -3,7 +3,7 @@ package io.rollguard.security;
 import java.util.List;
 
 /** The groups of DESIGN.md; they are Camunda groups, Spring authorities and task candidate groups at once. */
-public final class Roles {
+final class Roles {
     public static final String REQUESTER = "requester";
     public static final String APPROVER = "approver";
     public static final String SCHEMA_APPROVER = "schema-approver";

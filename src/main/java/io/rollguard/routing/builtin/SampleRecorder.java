@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -16,9 +17,12 @@ import io.rollguard.app.SlotName;
 
 /**
  * Every request the router forwards becomes a sample (slot, status, latency). Samples are
- * buffered briefly and written in batches, so analysis on any node reads the same data.
+ * buffered briefly and written in batches, so analysis on any node reads the same data. The
+ * built-in metric source ({@code analysis.builtin}) flushes it before it reads: the one type of
+ * the built-in router other modules see.
  */
 @Component
+@NamedInterface("samples")
 public class SampleRecorder {
 
     record Sample(String appKey, SlotName slot, Instant at, int status, double latencyMs) {
