@@ -233,17 +233,17 @@ class LiquibaseMigrationEngineTest {
         Changelog changelog = new Changelog("changelog.sql",
                 Files.readString(NodeRedSlots.PROJECT.resolve("examples/expenses/1.5.0/changelog.sql")));
         Fingerprint before = engine.fingerprint(db);
-        var snapshots = DataSnapshots.take(db, "0123456789abcdef", engine.analyze(changelog).destructive());
+        var snapshots = engine.takeSnapshots(db, "0123456789abcdef", engine.analyze(changelog).destructive());
 
         // when applied, then rolled back and the snapshot restored
         engine.apply(db, changelog, "rollguard-r3");
         assertThat(before.differencesTo(engine.fingerprint(db))).contains("table expense: column created_at "
                 + "timestamp with time zone not null default now() is missing");
         engine.rollBackTo(db, changelog, "rollguard-r3");
-        DataSnapshots.restore(db, snapshots);
+        engine.restoreSnapshots(db, snapshots);
 
         // then the column and every value in it are back
-        assertThat(snapshots).extracting(DataSnapshots.Snapshot::copy).containsExactly("rollguard_snap_01234567_0");
+        assertThat(snapshots).extracting(MigrationEngine.Snapshot::copy).containsExactly("rollguard_snap_01234567_0");
         assertThat(before.differencesTo(engine.fingerprint(db))).isEmpty();
     }
 
