@@ -35,9 +35,7 @@ class LiquibaseMigrationEngineTest {
 
     @BeforeEach
     void baseline() throws Exception {
-        sql("drop schema public cascade", "create schema public");
-        engine.apply(db, new Changelog("baseline.yaml", Files.readString(
-                NodeRedSlots.PROJECT.resolve("examples/expenses/database/baseline.yaml"))), "rollguard-baseline");
+        MigrationEngines.baseline(engine, db);
     }
 
     static final String ADD_CATEGORY = """
@@ -338,12 +336,7 @@ class LiquibaseMigrationEngineTest {
     }
 
     private static void sql(String... statements) throws Exception {
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
-                Statement s = c.createStatement()) {
-            for (String statement : statements) {
-                s.execute(statement);
-            }
-        }
+        MigrationEngines.sql(db, statements);
     }
 
     private static boolean schemaExists(String schema) {
