@@ -8,7 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.rollguard.app.AppDatabase;
+import io.rollguard.migration.MigrationEngine.Snapshot;
 
 /**
  * Copies of data a destructive change would take with it, kept as tables in the app's own
@@ -17,17 +17,7 @@ import io.rollguard.app.AppDatabase;
  */
 final class DataSnapshots {
 
-    /** One copied table or column: where it came from, which key finds its rows again, where the copy is. */
-    record Snapshot(DestructiveChange.Kind kind, String table, String column, List<String> key, String copy) {
-    }
-
     private DataSnapshots() {
-    }
-
-    static List<Snapshot> take(AppDatabase db, String releaseId, List<DestructiveChange> changes) throws SQLException {
-        try (Connection c = AppConnections.open(db)) {
-            return take(c, PostgresCatalog.currentSchema(c), releaseId, changes);
-        }
     }
 
     /** Copies what each destructive change would destroy; a table or column that is not there has nothing to keep. */
@@ -72,41 +62,30 @@ final class DataSnapshots {
     }
 
     /** Puts the copied values back after the rollback recreated their table or column; running it twice changes nothing more. */
-    static void restore(AppDatabase db, List<Snapshot> snapshots) throws SQLException {
-        try (Connection c = AppConnections.open(db)) {
-            c.setAutoCommit(false);
-            restore(c, PostgresCatalog.currentSchema(c), snapshots);
-            c.commit();
-        }
-    }
-
     static void restore(Connection c, String schema, List<Snapshot> snapshots) throws SQLException {
-        {
-            try (Statement s = c.createStatement()) {
-                for (Snapshot snap : snapshots) {
-                    if (!PostgresCatalog.tableExists(c, schema, snap.table())) {
-                        throw new MigrationException("After the rollback table " + snap.table()
-                                + " does not exist; its data is kept in " + snap.copy());
+        try (Statement s = c.createStatement()) {
+            for (Snapshot snap : snapshots) {
+                if (!PostgresCatalog.tableExists(c, schema, snap.table())) {
+                    throw new MigrationException("After the rollback table " + snap.table()
+                            + " does not exist; its data is kept in " + snap.copy());
+                }
+                String table = quote(schema) + "." + quote(snap.table());
+                String copy = quote(schema) + "." + quote(snap.copy());
+                if (snap.kind().copy() == DestructiveChange.Copy.TABLE) {
+                    List<String> columns = PostgresCatalog.columns(c, schema, snap.copy()).stream()
+                            .filter(PostgresCatalog.columns(c, schema, snap.table())::contains)
+                            .map(PostgresCatalog::quote).toList();
+                    s.execute("delete from " + table);
+                    s.execute("insert into " + table + " (" + String.join(", ", columns)
+                            + ") overriding system value select " + String.join(", ", columns) + " from " + copy);
+                } else {
+                    if (!PostgresCatalog.columnExists(c, schema, snap.table(), snap.column())) {
+                        throw new MigrationException("After the rollback column " + snap.table() + "." + snap.column()
+                                + " does not exist; its values are kept in " + snap.copy());
                     }
-                    String table = quote(schema) + "." + quote(snap.table());
-                    String copy = quote(schema) + "." + quote(snap.copy());
-                    if (snap.kind().copy() == DestructiveChange.Copy.TABLE) {
-                        List<String> columns = PostgresCatalog.columns(c, schema, snap.copy()).stream()
-                                .filter(PostgresCatalog.columns(c, schema, snap.table())::contains)
-                                .map(PostgresCatalog::quote).toList();
-                        s.execute("delete from " + table);
-                        s.execute("insert into " + table + " (" + String.join(", ", columns)
-                                + ") overriding system value select " + String.join(", ", columns) + " from " + copy);
-                    } else {
-                        if (!PostgresCatalog.columnExists(c, schema, snap.table(), snap.column())) {
-                            throw new MigrationException("After the rollback column " + snap.table() + "." + snap.column()
-                                    + " does not exist; its values are kept in " + snap.copy());
-                        }
-                        String match = String.join(" and ", snap.key().stream()
-                                .map(k -> "t." + quote(k) + " = s." + quote(k)).toList());
-                        s.execute("update " + table + " t set " + quote(snap.column()) + " = s."
-                                + quote(snap.column()) + " from " + copy + " s where " + match);
-                    }
+                    String match = keyMatch(snap);
+                    s.execute("update " + table + " t set " + quote(snap.column()) + " = s."
+                            + quote(snap.column()) + " from " + copy + " s where " + match);
                 }
             }
         }
@@ -116,13 +95,9 @@ final class DataSnapshots {
      * After a restore, every copied value that is not back in its row, named per table or column;
      * rows written since the copy was taken are no one's business here.
      */
-    static List<String> unrestored(AppDatabase db, List<Snapshot> snapshots) throws SQLException {
+    static List<String> unrestored(Connection c, String schema, List<Snapshot> snapshots) throws SQLException {
         List<String> differences = new ArrayList<>();
-        if (snapshots.isEmpty()) {
-            return differences;
-        }
-        try (Connection c = AppConnections.open(db); Statement s = c.createStatement()) {
-            String schema = PostgresCatalog.currentSchema(c);
+        try (Statement s = c.createStatement()) {
             for (Snapshot snap : snapshots) {
                 if (!PostgresCatalog.tableExists(c, schema, snap.table())) {
                     differences.add("table " + snap.table() + " is missing; its data is kept in " + snap.copy());
@@ -142,8 +117,7 @@ final class DataSnapshots {
                             + snap.copy());
                     continue;
                 } else {
-                    String match = String.join(" and ", snap.key().stream()
-                            .map(k -> "t." + quote(k) + " = s." + quote(k)).toList());
+                    String match = keyMatch(snap);
                     sql = "select count(*) from " + copy + " s join " + table + " t on " + match + " where t."
                             + quote(snap.column()) + " is distinct from s." + quote(snap.column());
                 }
@@ -161,11 +135,16 @@ final class DataSnapshots {
         return differences;
     }
 
-    static void drop(AppDatabase db, List<Snapshot> snapshots) throws SQLException {
-        try (Connection c = AppConnections.open(db); Statement s = c.createStatement()) {
+    static void drop(Connection c, List<Snapshot> snapshots) throws SQLException {
+        try (Statement s = c.createStatement()) {
             for (Snapshot snap : snapshots) {
                 s.execute("drop table if exists " + quote(snap.copy()));
             }
         }
+    }
+
+    /** Joins a column's copy ({@code s}) to its rows ({@code t}) by the primary key it was taken with. */
+    private static String keyMatch(Snapshot snap) {
+        return String.join(" and ", snap.key().stream().map(k -> "t." + quote(k) + " = s." + quote(k)).toList());
     }
 }

@@ -3,7 +3,6 @@ package io.rollguard.migration;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -185,18 +184,14 @@ class DryRunDatabases implements DisposableBean {
         long oldest = Instant.now().minus(totalTimeout.multipliedBy(2)).getEpochSecond();
         try (Connection c = maintenance()) {
             refuseMightyRole(c);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select datname from pg_database where pg_get_userbyid(datdba) = current_user");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String name = rs.getString(1);
-                    Matcher m = RUN_DATABASE.matcher(name);
-                    if (!m.find()) {
-                        log.warn("The dry-run role {} owns database {}, which no dry run created: a changelog may have "
-                                + "created it; drop it by hand", username, name);
-                    } else if (Long.parseLong(m.group(1)) < oldest) {
-                        leftovers.add(name);
-                    }
+            for (String name : PostgresCatalog.column(c,
+                    "select datname from pg_database where pg_get_userbyid(datdba) = current_user")) {
+                Matcher m = RUN_DATABASE.matcher(name);
+                if (!m.find()) {
+                    log.warn("The dry-run role {} owns database {}, which no dry run created: a changelog may have "
+                            + "created it; drop it by hand", username, name);
+                } else if (Long.parseLong(m.group(1)) < oldest) {
+                    leftovers.add(name);
                 }
             }
         } catch (SQLException e) {

@@ -1,9 +1,12 @@
 package io.rollguard.migration;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,7 +126,7 @@ final class DryRunErrors {
             // a precondition's message may quote what its SQL read
             return text.append("a precondition failed").toString();
         }
-        for (Class<? extends Throwable> type : java.util.List.of(RollbackImpossibleException.class,
+        for (Class<? extends Throwable> type : List.of(RollbackImpossibleException.class,
                 ValidationFailedException.class, ChangeLogParseException.class)) {
             // Liquibase's texts about the changelog itself, written before any SQL ran
             Throwable about = find(e, type);
@@ -149,7 +152,7 @@ final class DryRunErrors {
     }
 
     private static String failedChangeSet(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : causes(e)) {
             if (t instanceof liquibase.exception.MigrationFailedException && t.getMessage() != null) {
                 Matcher m = FAILED_CHANGESET.matcher(t.getMessage());
                 if (m.find()) {
@@ -161,27 +164,29 @@ final class DryRunErrors {
     }
 
     private static <T extends Throwable> T find(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
+        return causes(e).stream().filter(type::isInstance).map(type::cast).findFirst().orElse(null);
     }
 
     private static String chain(Throwable e) {
-        StringBuilder sb = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            sb.append(sb.isEmpty() ? "" : " <- ").append(t);
-        }
-        return sb.toString();
+        return causes(e).stream().map(Throwable::toString).collect(Collectors.joining(" <- "));
     }
 
     private static String rootType(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+        return root(e).getClass().getSimpleName();
+    }
+
+    /** The failure and its causes, outermost first. */
+    static List<Throwable> causes(Throwable e) {
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            chain.add(t);
         }
-        return t.getClass().getSimpleName();
+        return chain;
+    }
+
+    /** The innermost cause, where the message says what really went wrong. */
+    static Throwable root(Throwable e) {
+        List<Throwable> chain = causes(e);
+        return chain.get(chain.size() - 1);
     }
 }

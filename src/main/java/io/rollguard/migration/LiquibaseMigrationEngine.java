@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -130,10 +130,53 @@ class LiquibaseMigrationEngine implements MigrationEngine {
 
     @Override
     public Fingerprint fingerprint(AppDatabase db) {
+        return inAppDatabase(db, e -> "Cannot read the database of " + db.appKey() + ": " + DryRunErrors.describe(e),
+                PostgresCatalog::fingerprint);
+    }
+
+    @Override
+    public List<Snapshot> takeSnapshots(AppDatabase db, String releaseId, List<DestructiveChange> changes) {
+        return inAppDatabase(db, e -> "Copying the data of destructive changes aside failed: " + e.getMessage(),
+                (c, schema) -> DataSnapshots.take(c, schema, releaseId, changes));
+    }
+
+    @Override
+    public void restoreSnapshots(AppDatabase db, List<Snapshot> snapshots) {
+        inAppDatabase(db, e -> "Restoring the copied data failed: " + e.getMessage(), (c, schema) -> {
+            c.setAutoCommit(false);
+            DataSnapshots.restore(c, schema, snapshots);
+            c.commit();
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> unrestoredSnapshots(AppDatabase db, List<Snapshot> snapshots) {
+        if (snapshots.isEmpty()) {
+            return new ArrayList<>();
+        }
+        return inAppDatabase(db, e -> "Comparing the restored data with its copies failed: " + e.getMessage(),
+                (c, schema) -> DataSnapshots.unrestored(c, schema, snapshots));
+    }
+
+    @Override
+    public void dropSnapshots(AppDatabase db, List<Snapshot> snapshots) {
+        inAppDatabase(db, e -> "Dropping the data snapshots failed: " + e.getMessage(), (c, schema) -> {
+            DataSnapshots.drop(c, snapshots);
+            return null;
+        });
+    }
+
+    private interface AppDatabaseWork<T> {
+        T run(Connection c, String schema) throws SQLException;
+    }
+
+    /** One session in the app's database as its own role, in its current schema; a JDBC failure becomes the text given. */
+    private static <T> T inAppDatabase(AppDatabase db, Function<SQLException, String> failure, AppDatabaseWork<T> work) {
         try (Connection c = AppConnections.open(db)) {
-            return PostgresCatalog.fingerprint(c, PostgresCatalog.currentSchema(c));
+            return work.run(c, PostgresCatalog.currentSchema(c));
         } catch (SQLException e) {
-            throw new MigrationException("Cannot read the database of " + db.appKey() + ": " + DryRunErrors.describe(e), e);
+            throw new MigrationException(failure.apply(e), e);
         }
     }
 
@@ -201,7 +244,7 @@ class LiquibaseMigrationEngine implements MigrationEngine {
             liquibase.tag(PREFLIGHT_TAG);
             // destructive changes are proven the way the rollout undoes them: copied aside, put back
             List<DestructiveChange> destructive = destructiveIn(liquibase.changelog);
-            List<DataSnapshots.Snapshot> snapshots = DataSnapshots.take(c, schema, "preflight", destructive);
+            List<Snapshot> snapshots = DataSnapshots.take(c, schema, "preflight", destructive);
             if (!snapshots.isEmpty()) {
                 steps.add("copied aside what destructive changes remove: " + snapshots.stream()
                         .map(sn -> sn.column() == null ? sn.table() : sn.table() + "." + sn.column()).toList());
@@ -254,58 +297,52 @@ class LiquibaseMigrationEngine implements MigrationEngine {
 
     @Override
     public MigrationRun apply(AppDatabase db, Changelog changelog, String tag) {
-        return withChangelogDir(changelog, dir -> {
-            try (Connection c = AppConnections.open(db)) {
-                List<String> notes = lockForMigration(c, db);
-                ChangelogRun liquibase = new ChangelogRun(c, dir, changelog, null);
-                if (!liquibase.tagExists(tag)) {
-                    liquibase.tag(tag);
-                }
-                List<String> pending = liquibase.unrun();
-                liquibase.update();
-                return new MigrationRun(pending, notes);
-            } catch (SQLException | LiquibaseException e) {
-                throw new MigrationException("Applying " + changelog.fileName() + " to the database of " + db.appKey()
-                        + " failed: " + DryRunErrors.describe(e), e);
-            }
-        });
+        return migrate(db, changelog, "Applying " + changelog.fileName() + " to the database of " + db.appKey(),
+                (c, liquibase, notes) -> {
+                    if (!liquibase.tagExists(tag)) {
+                        liquibase.tag(tag);
+                    }
+                    List<String> pending = liquibase.unrun();
+                    liquibase.update();
+                    return new MigrationRun(pending, notes);
+                });
     }
 
     @Override
     public MigrationRun rollBackTo(AppDatabase db, Changelog changelog, String tag) {
+        return migrate(db, changelog, "Rolling back the database of " + db.appKey() + " to " + tag, (c, liquibase, notes) -> {
+            if (!liquibase.tagExists(tag)) {
+                // the apply step never got as far as tagging: nothing of this changelog ran
+                return new MigrationRun(List.of(), notes);
+            }
+            List<String> after = appliedAfterTag(c, PostgresCatalog.currentSchema(c), tag);
+            if (!after.isEmpty()) {
+                liquibase.rollback(tag);
+            }
+            return new MigrationRun(after, notes);
+        });
+    }
+
+    private interface LiveMigration {
+        MigrationRun run(Connection c, ChangelogRun liquibase, List<String> notes) throws SQLException, LiquibaseException;
+    }
+
+    /** A run against the live database: its migration lock held, the changelog parsed once; a failure says {@code what} failed. */
+    private MigrationRun migrate(AppDatabase db, Changelog changelog, String what, LiveMigration work) {
         return withChangelogDir(changelog, dir -> {
             try (Connection c = AppConnections.open(db)) {
                 List<String> notes = lockForMigration(c, db);
-                ChangelogRun liquibase = new ChangelogRun(c, dir, changelog, null);
-                if (!liquibase.tagExists(tag)) {
-                    // the apply step never got as far as tagging: nothing of this changelog ran
-                    return new MigrationRun(List.of(), notes);
-                }
-                List<String> after = appliedAfterTag(c, PostgresCatalog.currentSchema(c), tag);
-                if (!after.isEmpty()) {
-                    liquibase.rollback(tag);
-                }
-                return new MigrationRun(after, notes);
+                return work.run(c, new ChangelogRun(c, dir, changelog, null), notes);
             } catch (SQLException | LiquibaseException e) {
-                throw new MigrationException("Rolling back the database of " + db.appKey() + " to " + tag
-                        + " failed: " + DryRunErrors.describe(e), e);
+                throw new MigrationException(what + " failed: " + DryRunErrors.describe(e), e);
             }
         });
     }
 
     private static List<String> appliedAfterTag(Connection c, String schema, String tag) throws SQLException {
-        List<String> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("select id from " + PostgresCatalog.quote(schema)
+        return PostgresCatalog.column(c, "select id from " + PostgresCatalog.quote(schema)
                 + ".databasechangelog where orderexecuted > (select max(orderexecuted) from "
-                + PostgresCatalog.quote(schema) + ".databasechangelog where tag = ?) order by orderexecuted desc")) {
-            ps.setString(1, tag);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            }
-        }
-        return ids;
+                + PostgresCatalog.quote(schema) + ".databasechangelog where tag = ?) order by orderexecuted desc", tag);
     }
 
     /**
@@ -456,10 +493,7 @@ class LiquibaseMigrationEngine implements MigrationEngine {
     }
 
     static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
+        Throwable t = DryRunErrors.root(e);
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         return message.length() > 600 ? message.substring(0, 600) + "..." : message;
     }

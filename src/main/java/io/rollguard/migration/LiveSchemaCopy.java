@@ -1,11 +1,10 @@
 package io.rollguard.migration;
 
 import static io.rollguard.migration.PostgresCatalog.quote;
+import static io.rollguard.migration.PostgresCatalog.rows;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -176,7 +175,7 @@ final class LiveSchemaCopy {
         List<String> definitions = new ArrayList<>();
         List<String> copied = new ArrayList<>();
         List<String> identities = new ArrayList<>();
-        try (PreparedStatement ps = live.prepareStatement("""
+        for (String[] a : rows(live, """
                 select a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                        pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,
                        case when a.attcollation <> 0 and a.attcollation <> t.typcollation then co.collname end
@@ -185,34 +184,28 @@ final class LiveSchemaCopy {
                 left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
                 left join pg_collation co on co.oid = a.attcollation
                 where n.nspname = ? and c.relname = ? and a.attnum > 0 and not a.attisdropped
-                order by a.attnum""")) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String name = rs.getString(1);
-                    StringBuilder column = new StringBuilder(quote(name)).append(' ').append(rs.getString(2));
-                    if (rs.getString(7) != null) {
-                        column.append(" collate ").append(quote(rs.getString(7)));
-                    }
-                    String identity = rs.getString(5);
-                    String generated = rs.getString(6);
-                    if ("s".equals(generated)) {
-                        column.append(" generated always as (").append(rs.getString(4)).append(") stored");
-                    } else if ("a".equals(identity) || "d".equals(identity)) {
-                        column.append(" generated ").append("a".equals(identity) ? "always" : "by default").append(" as identity");
-                        identities.add(name);
-                    } else if (rs.getString(4) != null) {
-                        column.append(" default ").append(rs.getString(4));
-                    }
-                    if (rs.getBoolean(3)) {
-                        column.append(" not null");
-                    }
-                    definitions.add(column.toString());
-                    if (!"s".equals(generated)) {
-                        copied.add(quote(name));
-                    }
-                }
+                order by a.attnum""", schema, table)) {
+            String name = a[0];
+            StringBuilder column = new StringBuilder(quote(name)).append(' ').append(a[1]);
+            if (a[6] != null) {
+                column.append(" collate ").append(quote(a[6]));
+            }
+            String identity = a[4];
+            String generated = a[5];
+            if ("s".equals(generated)) {
+                column.append(" generated always as (").append(a[3]).append(") stored");
+            } else if ("a".equals(identity) || "d".equals(identity)) {
+                column.append(" generated ").append("a".equals(identity) ? "always" : "by default").append(" as identity");
+                identities.add(name);
+            } else if (a[3] != null) {
+                column.append(" default ").append(a[3]);
+            }
+            if ("t".equals(a[2])) {
+                column.append(" not null");
+            }
+            definitions.add(column.toString());
+            if (!"s".equals(generated)) {
+                copied.add(quote(name));
             }
         }
         String qualified = quote(schema) + "." + quote(table);
@@ -243,25 +236,5 @@ final class LiveSchemaCopy {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
         }
-    }
-
-    private static List<String[]> rows(Connection c, String sql, String... parameters) throws SQLException {
-        List<String[]> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                ps.setString(i + 1, parameters[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                int n = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    String[] row = new String[n];
-                    for (int i = 0; i < n; i++) {
-                        row[i] = rs.getString(i + 1);
-                    }
-                    rows.add(row);
-                }
-            }
-        }
-        return rows;
     }
 }

@@ -1,7 +1,6 @@
 package io.rollguard.migration;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -184,15 +183,11 @@ public class MigrationService implements SchemaChanges {
         if (migration.snapshots() == null) {
             List<DestructiveChange> destructive = engine.analyze(migration.changelog()).destructive();
             if (!destructive.isEmpty()) {
-                try {
-                    List<DataSnapshots.Snapshot> taken = DataSnapshots.take(db, releaseId, destructive);
-                    migrations.setSnapshotsIfAbsent(releaseId, write(taken));
-                    releases.addEvent(releaseId, "DATA_SNAPSHOT_TAKEN", null, taken.stream()
-                            .map(s -> (s.column() == null ? s.table() : s.table() + "." + s.column()) + " -> " + s.copy())
-                            .collect(Collectors.joining(", ")));
-                } catch (SQLException e) {
-                    throw new MigrationException("Copying the data of destructive changes aside failed: " + e.getMessage(), e);
-                }
+                List<MigrationEngine.Snapshot> taken = engine.takeSnapshots(db, releaseId, destructive);
+                migrations.setSnapshotsIfAbsent(releaseId, write(taken));
+                releases.addEvent(releaseId, "DATA_SNAPSHOT_TAKEN", null, taken.stream()
+                        .map(s -> (s.column() == null ? s.table() : s.table() + "." + s.column()) + " -> " + s.copy())
+                        .collect(Collectors.joining(", ")));
             }
         }
         MigrationEngine.MigrationRun run = engine.apply(db, migration.changelog(), tag(releaseId));
@@ -212,13 +207,9 @@ public class MigrationService implements SchemaChanges {
         AppDatabase db = database(ctx);
         MigrationEngine.MigrationRun run = engine.rollBackTo(db, migration.changelog(), tag(releaseId));
         run.notes().forEach(note -> releases.addEvent(releaseId, "MIGRATION_LOCK", null, note));
-        List<DataSnapshots.Snapshot> snapshots = snapshots(migration);
+        List<MigrationEngine.Snapshot> snapshots = snapshots(migration);
         if (!snapshots.isEmpty()) {
-            try {
-                DataSnapshots.restore(db, snapshots);
-            } catch (SQLException e) {
-                throw new MigrationException("Restoring the copied data failed: " + e.getMessage(), e);
-            }
+            engine.restoreSnapshots(db, snapshots);
         }
         migrations.markRolledBack(releaseId);
         releases.addEvent(releaseId, "MIGRATION_ROLLED_BACK", null, "back to tag " + tag(releaseId) + "; "
@@ -244,11 +235,7 @@ public class MigrationService implements SchemaChanges {
         AppDatabase db = database(ctx);
         List<String> differences = new ArrayList<>(before.differencesTo(engine.fingerprint(db), !afterPromotion));
         if (afterPromotion) {
-            try {
-                differences.addAll(DataSnapshots.unrestored(db, snapshots(migration)));
-            } catch (SQLException e) {
-                throw new MigrationException("Comparing the restored data with its copies failed: " + e.getMessage(), e);
-            }
+            differences.addAll(engine.unrestoredSnapshots(db, snapshots(migration)));
         }
         return differences.stream().map(d -> "database: " + d).toList();
     }
@@ -282,16 +269,16 @@ public class MigrationService implements SchemaChanges {
                 ReleaseMigration migration = migrations.find(releaseId).orElseThrow();
                 String appKey = releases.get(releaseId).appKey();
                 AppDatabase db = databases.find(appKey).orElseThrow();
-                DataSnapshots.drop(db, snapshots(migration));
+                engine.dropSnapshots(db, snapshots(migration));
                 migrations.markSnapshotsDropped(releaseId);
                 releases.addEvent(releaseId, "DATA_SNAPSHOT_DROPPED", null, "retention of " + snapshotRetention + " passed");
-            } catch (RuntimeException | SQLException e) {
+            } catch (RuntimeException e) {
                 log.warn("Could not drop the data snapshots of release {}: {}", releaseId, e.getMessage());
             }
         }
     }
 
-    private List<DataSnapshots.Snapshot> snapshots(ReleaseMigration migration) {
+    private List<MigrationEngine.Snapshot> snapshots(ReleaseMigration migration) {
         return migration.snapshots() == null ? List.of() : read(migration.snapshots(), new TypeReference<>() { });
     }
 

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,63 +30,29 @@ final class PostgresCatalog {
     }
 
     static String currentSchema(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select current_schema()")) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return column(c, "select current_schema()").get(0);
     }
 
     /** The app's own tables in a schema, in name order. */
     static List<String> appTables(Connection c, String schema) throws SQLException {
-        List<String> tables = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("select table_name from information_schema.tables "
-                + "where table_schema = ? and table_type = 'BASE TABLE' order by table_name")) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String t = rs.getString(1);
-                    if (!ENGINE_TABLES.contains(t) && !t.startsWith(SNAPSHOT_PREFIX)) {
-                        tables.add(t);
-                    }
-                }
-            }
-        }
-        return tables;
+        return column(c, "select table_name from information_schema.tables "
+                + "where table_schema = ? and table_type = 'BASE TABLE' order by table_name", schema).stream()
+                .filter(t -> !ENGINE_TABLES.contains(t) && !t.startsWith(SNAPSHOT_PREFIX)).toList();
     }
 
     static List<String> columns(Connection c, String schema, String table) throws SQLException {
-        List<String> columns = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("select column_name from information_schema.columns "
-                + "where table_schema = ? and table_name = ? order by column_name")) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(rs.getString(1));
-                }
-            }
-        }
-        return columns;
+        return column(c, "select column_name from information_schema.columns "
+                + "where table_schema = ? and table_name = ? order by column_name", schema, table);
     }
 
     static List<String> primaryKey(Connection c, String schema, String table) throws SQLException {
-        List<String> columns = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
+        return column(c, """
                 select kcu.column_name from information_schema.table_constraints tc
                 join information_schema.key_column_usage kcu
                   on kcu.constraint_name = tc.constraint_name and kcu.table_schema = tc.table_schema
                  and kcu.table_name = tc.table_name
                 where tc.table_schema = ? and tc.table_name = ? and tc.constraint_type = 'PRIMARY KEY'
-                order by kcu.ordinal_position""")) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(rs.getString(1));
-                }
-            }
-        }
-        return columns;
+                order by kcu.ordinal_position""", schema, table);
     }
 
     static Fingerprint fingerprint(Connection c, String schema) throws SQLException {
@@ -97,57 +62,37 @@ final class PostgresCatalog {
         for (String t : tables) {
             structure.put(t, new TreeSet<>());
         }
-        try (PreparedStatement ps = c.prepareStatement("""
+        for (String[] col : rows(c, """
                 select table_name, column_name, data_type, character_maximum_length, numeric_precision, numeric_scale,
                        is_nullable, column_default
-                from information_schema.columns where table_schema = ?""")) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Set<String> items = structure.get(rs.getString("table_name"));
-                    if (items == null) {
-                        continue;
-                    }
-                    StringBuilder type = new StringBuilder(rs.getString("data_type"));
-                    if (rs.getObject("character_maximum_length") != null) {
-                        type.append('(').append(rs.getInt("character_maximum_length")).append(')');
-                    } else if (rs.getObject("numeric_scale") != null && rs.getObject("numeric_precision") != null
-                            && "numeric".equals(rs.getString("data_type"))) {
-                        type.append('(').append(rs.getInt("numeric_precision")).append(',').append(rs.getInt("numeric_scale")).append(')');
-                    }
-                    String def = rs.getString("column_default");
-                    items.add("column " + rs.getString("column_name") + " " + type
-                            + ("NO".equals(rs.getString("is_nullable")) ? " not null" : "")
-                            + (def == null ? "" : " default " + def));
-                }
+                from information_schema.columns where table_schema = ?""", schema)) {
+            Set<String> items = structure.get(col[0]);
+            if (items == null) {
+                continue;
+            }
+            StringBuilder type = new StringBuilder(col[2]);
+            if (col[3] != null) {
+                type.append('(').append(col[3]).append(')');
+            } else if (col[5] != null && col[4] != null && "numeric".equals(col[2])) {
+                type.append('(').append(col[4]).append(',').append(col[5]).append(')');
+            }
+            items.add("column " + col[1] + " " + type + ("NO".equals(col[6]) ? " not null" : "")
+                    + (col[7] == null ? "" : " default " + col[7]));
+        }
+        for (String[] index : rows(c, "select tablename, indexname, indexdef from pg_indexes where schemaname = ?", schema)) {
+            Set<String> items = structure.get(index[0]);
+            if (items != null) {
+                // the definition names the schema; leave it out so the text is about the index only
+                items.add("index " + index[1] + " " + index[2].replace(" " + quoteIfNeeded(schema) + ".", " "));
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "select tablename, indexname, indexdef from pg_indexes where schemaname = ?")) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Set<String> items = structure.get(rs.getString("tablename"));
-                    if (items != null) {
-                        // the definition names the schema; leave it out so the text is about the index only
-                        items.add("index " + rs.getString("indexname") + " "
-                                + rs.getString("indexdef").replace(" " + quoteIfNeeded(schema) + ".", " "));
-                    }
-                }
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("""
+        for (String[] constraint : rows(c, """
                 select rel.relname as table_name, con.conname, pg_get_constraintdef(con.oid) as def
                 from pg_constraint con join pg_class rel on rel.oid = con.conrelid
-                join pg_namespace ns on ns.oid = rel.relnamespace where ns.nspname = ?""")) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Set<String> items = structure.get(rs.getString("table_name"));
-                    if (items != null) {
-                        items.add("constraint " + rs.getString("conname") + " " + rs.getString("def"));
-                    }
-                }
+                join pg_namespace ns on ns.oid = rel.relnamespace where ns.nspname = ?""", schema)) {
+            Set<String> items = structure.get(constraint[0]);
+            if (items != null) {
+                items.add("constraint " + constraint[1] + " " + constraint[2]);
             }
         }
         for (String t : tables) {
@@ -166,32 +111,46 @@ final class PostgresCatalog {
         String row = columns.isEmpty() ? "''" : "row(" + String.join(", ", columns.stream().map(PostgresCatalog::quote).toList()) + ")::text";
         String sql = "select count(*), md5(coalesce(string_agg(h, '' order by h), '')) from (select md5(" + row
                 + ") as h from " + quote(schema) + "." + quote(table) + ") x";
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return new Fingerprint.TableData(rs.getLong(1), rs.getString(2));
-        }
+        String[] counted = rows(c, sql).get(0);
+        return new Fingerprint.TableData(Long.parseLong(counted[0]), counted[1]);
     }
 
     static boolean tableExists(Connection c, String schema, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "select 1 from information_schema.tables where table_schema = ? and table_name = ?")) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return !rows(c, "select 1 from information_schema.tables where table_schema = ? and table_name = ?", schema, table)
+                .isEmpty();
     }
 
     static boolean columnExists(Connection c, String schema, String table, String column) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select 1 from information_schema.columns "
-                + "where table_schema = ? and table_name = ? and column_name = ?")) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            ps.setString(3, column);
+        return !rows(c, "select 1 from information_schema.columns "
+                + "where table_schema = ? and table_name = ? and column_name = ?", schema, table, column).isEmpty();
+    }
+
+    /**
+     * Every row of a query, each column as text (SQL null as null); the parameters fill its
+     * {@code ?} in order. The one JDBC loop of the migration code: the catalog is read as text anyway.
+     */
+    static List<String[]> rows(Connection c, String sql, String... parameters) throws SQLException {
+        List<String[]> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setString(i + 1, parameters[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    String[] row = new String[n];
+                    for (int i = 0; i < n; i++) {
+                        row[i] = rs.getString(i + 1);
+                    }
+                    rows.add(row);
+                }
             }
         }
+        return rows;
+    }
+
+    /** The first column of every row of a query. */
+    static List<String> column(Connection c, String sql, String... parameters) throws SQLException {
+        return rows(c, sql, parameters).stream().map(row -> row[0]).toList();
     }
 }

@@ -2,10 +2,7 @@ package io.rollguard.release;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -15,7 +12,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
 
 import io.rollguard.security.CurrentUser;
@@ -26,21 +22,9 @@ import io.rollguard.refusal.Refusal;
 class ReleaseController {
 
     private final ReleaseService releases;
-    private final ReleaseDiagram diagrams;
 
-    ReleaseController(ReleaseService releases, ReleaseDiagram diagrams) {
+    ReleaseController(ReleaseService releases) {
         this.releases = releases;
-        this.diagrams = diagrams;
-    }
-
-    /** The lifecycle diagram (BPMN XML) with the activities completed and active, as the release page shows it. */
-    @GetMapping("/{id}/diagram")
-    ReleaseDiagram.Diagram diagram(@PathVariable String id) {
-        ReleaseDiagram.Diagram diagram = diagrams.of(releases.read(CurrentUser.get(), id));
-        if (diagram == null) {
-            throw Refusal.notFound("The process instance of release '" + id + "'");
-        }
-        return diagram;
     }
 
     record Submitted(String id, String app, String version, ReleaseState state, String processInstanceId) {
@@ -49,22 +33,12 @@ class ReleaseController {
     /** A part {@code descriptor} (the YAML, as a field or a file) plus one file part per file it names. */
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<Submitted> submit(MultipartHttpServletRequest request) throws IOException {
-        String descriptor = request.getParameter("descriptor");
-        MultipartFile descriptorFile = request.getFile("descriptor");
-        if (descriptor == null && descriptorFile != null) {
-            descriptor = new String(descriptorFile.getBytes(), StandardCharsets.UTF_8);
-        }
-        if (descriptor == null) {
+        ReleaseUpload upload = ReleaseUpload.ofApi(request);
+        if (upload.descriptor() == null) {
             throw Refusal.invalid("A release needs a descriptor",
                     List.of(new Refusal.Violation("descriptor", "part is required")));
         }
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        for (Map.Entry<String, List<MultipartFile>> part : request.getMultiFileMap().entrySet()) {
-            if (!part.getKey().equals("descriptor")) {
-                files.put(part.getKey(), part.getValue().get(0).getBytes());
-            }
-        }
-        Release release = releases.submit(CurrentUser.get(), descriptor, files);
+        Release release = releases.submit(CurrentUser.get(), upload.descriptor(), upload.files());
         return ResponseEntity.created(URI.create("/api/releases/" + release.id()))
                 .body(new Submitted(release.id(), release.appKey(), release.version(), release.state(),
                         release.processInstanceId()));

@@ -1,7 +1,6 @@
 package io.rollguard.release;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -38,13 +37,11 @@ class ReleasePages implements PortalPage {
     private final ReleaseService releases;
     private final AppRepository apps;
     private final Permissions permissions;
-    private final ReleaseDiagram diagrams;
 
-    ReleasePages(ReleaseService releases, AppRepository apps, Permissions permissions, ReleaseDiagram diagrams) {
+    ReleasePages(ReleaseService releases, AppRepository apps, Permissions permissions) {
         this.releases = releases;
         this.apps = apps;
         this.permissions = permissions;
-        this.diagrams = diagrams;
     }
 
     @ExceptionHandler(Refusal.class)
@@ -127,17 +124,6 @@ class ReleasePages implements PortalPage {
         return status;
     }
 
-    /** For the viewer on the release page; the same as /api/releases/{id}/diagram. */
-    @GetMapping(value = "/releases/{id}/diagram", produces = "application/json")
-    @ResponseBody
-    ReleaseDiagram.Diagram diagram(@PathVariable String id) {
-        ReleaseDiagram.Diagram diagram = diagrams.of(releases.read(CurrentUser.get(), id));
-        if (diagram == null) {
-            throw Refusal.notFound("The process instance of release '" + id + "'");
-        }
-        return diagram;
-    }
-
     private static String version(Release release, int events) {
         return release.state() + "/" + release.currentStep() + "/" + release.currentWeight() + "/" + events;
     }
@@ -213,24 +199,14 @@ class ReleasePages implements PortalPage {
             RedirectAttributes redirect) throws IOException {
         requireRequester();
         CurrentUser user = CurrentUser.get();
-        String yaml = descriptor == null ? "" : descriptor;
-        if (descriptorFile != null && !descriptorFile.isEmpty()) {
-            yaml = new String(descriptorFile.getBytes(), StandardCharsets.UTF_8);
-        }
-        Map<String, byte[]> parts = new LinkedHashMap<>();
-        if (files != null) {
-            for (MultipartFile file : files) {
-                if (!file.isEmpty() && file.getOriginalFilename() != null) {
-                    parts.put(file.getOriginalFilename(), file.getBytes());
-                }
-            }
-        }
+        ReleaseUpload upload = ReleaseUpload.ofForm(descriptor, descriptorFile, files);
+        String yaml = upload.descriptor();
         try {
             if (app == null || app.isBlank()) {
                 throw Refusal.invalid("Choose the app to release",
                         List.of(new Refusal.Violation("app", "choose one of your apps")));
             }
-            Release release = releases.submit(user, yaml, parts, app);
+            Release release = releases.submit(user, yaml, upload.files(), app);
             redirect.addFlashAttribute("notice", "Release " + release.version() + " of " + release.appKey()
                     + " submitted; it now waits for approval.");
             return "redirect:/releases/" + release.id();

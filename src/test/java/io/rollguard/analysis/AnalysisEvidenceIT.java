@@ -3,14 +3,12 @@ package io.rollguard.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +30,7 @@ import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.descriptor.DescriptorParser;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
 import io.rollguard.support.Api;
+import io.rollguard.support.ExpensesUntilApproval;
 import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
@@ -48,7 +47,6 @@ import io.rollguard.support.PostgresDatabase;
 @ActiveProfiles("postgres")
 class AnalysisEvidenceIT {
 
-    static final Path V110 = NodeRedSlots.PROJECT.resolve("examples/expenses/1.1.0");
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -75,10 +73,10 @@ class AnalysisEvidenceIT {
     @BeforeEach
     void aReleaseWithTwoAnalysisRuns() throws Exception {
         api = new Api("http://127.0.0.1:" + port);
-        jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
+        ExpensesUntilApproval.nothingAwaitingApproval(jdbc);
         register("expenses", "alice");
-        Api.Response submitted = api.submit("alice", Files.readString(V110.resolve("release.yaml")),
-                Map.of("flows.json", Files.readAllBytes(V110.resolve("flows.json"))));
+        Api.Response submitted = api.submit("alice", ExpensesUntilApproval.descriptor(),
+                ExpensesUntilApproval.flows());
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
         releaseId = submitted.json().path("id").asText();
         record(releaseId, judge(CanaryAnalysisTest.outcomes(40, 0), CanaryAnalysisTest.outcomes(160, 0), 1));
@@ -146,11 +144,11 @@ class AnalysisEvidenceIT {
     @Test
     void aRequesterWhoDoesNotOwnTheAppMayNotReadItsAnalysis() throws Exception {
         // given a release of an app that only zoe owns
-        jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
+        ExpensesUntilApproval.nothingAwaitingApproval(jdbc);
         register("payroll", "zoe");
-        String descriptor = Files.readString(V110.resolve("release.yaml")).replace("app: expenses", "app: payroll");
+        String descriptor = ExpensesUntilApproval.descriptor().replace("app: expenses", "app: payroll");
         String payroll = api.submit("zoe", descriptor,
-                Map.of("flows.json", Files.readAllBytes(V110.resolve("flows.json")))).json().path("id").asText();
+                ExpensesUntilApproval.flows()).json().path("id").asText();
 
         // when alice, a requester without any other role, asks for its analysis
         Api.Response refused = api.get("alice", "/api/releases/" + payroll + "/analysis");

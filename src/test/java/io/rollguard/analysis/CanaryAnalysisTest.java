@@ -36,6 +36,11 @@ class CanaryAnalysisTest {
             return this;
         }
 
+        /** 40 canary and 160 baseline requests, none failed: a step that goes well. */
+        ScriptedSource healthyWindow() {
+            return window(outcomes(40, 0), outcomes(160, 0));
+        }
+
         @Override
         public String name() {
             return "builtin";
@@ -75,6 +80,16 @@ class CanaryAnalysisTest {
 
     static Metric thresholds(FailIf failIf) {
         return new Metric("error-rate", "builtin", "error-ratio", failIf, 20);
+    }
+
+    /** With at most {@code consecutiveErrorLimit} measurements in a row that could not be taken. */
+    static Metric thresholds(FailIf failIf, int consecutiveErrorLimit) {
+        return new Metric("error-rate", "builtin", "error-ratio", failIf, null, 20, 0, consecutiveErrorLimit);
+    }
+
+    /** The error ratio judged twice: by an absolute limit of 5 % and by a rank test at 99 %. */
+    static Metric errorsByLimitAndRankTest() {
+        return new Metric("errors", "builtin", "error-ratio", new FailIf(0.05, null), new MannWhitney(0.99, 0.01), 20, 0, 4);
     }
 
     static Metric latencyTest(double confidence, double tolerance, int minSamples) {
@@ -120,8 +135,7 @@ class CanaryAnalysisTest {
         ScriptedSource source = new ScriptedSource().window(recorded("1.2.0", 0), recorded("1.0.0", 0));
 
         // when judged by threshold and by rank test
-        AnalysisRun run = analyze(source, new Metric("errors", "builtin", "error-ratio", new FailIf(0.05, null),
-                new MannWhitney(0.99, 0.01), 20, 0, 4));
+        AnalysisRun run = analyze(source, errorsByLimitAndRankTest());
 
         // then both comparisons fail it
         assertThat(run.verdict()).isEqualTo(Verdict.FAILED);
@@ -135,8 +149,7 @@ class CanaryAnalysisTest {
     void recordedGoodVersionWithTheSameErrorDistributionPasses() {
         ScriptedSource source = new ScriptedSource().window(recorded("1.1.0", 0), recorded("1.0.0", 0));
 
-        AnalysisRun run = analyze(source, new Metric("errors", "builtin", "error-ratio", new FailIf(0.05, null),
-                new MannWhitney(0.99, 0.01), 20, 0, 4));
+        AnalysisRun run = analyze(source, errorsByLimitAndRankTest());
 
         assertThat(run.verdict()).isEqualTo(Verdict.PASSED);
     }
@@ -156,8 +169,7 @@ class CanaryAnalysisTest {
         double[] few = java.util.Arrays.copyOf(recorded("1.2.0", 0), 12);
         ScriptedSource source = new ScriptedSource().window(few, recorded("1.0.0", 0));
 
-        AnalysisRun run = analyze(source, new Metric("errors", "builtin", "error-ratio", new FailIf(0.05, null),
-                new MannWhitney(0.99, 0.01), 20, 0, 4));
+        AnalysisRun run = analyze(source, errorsByLimitAndRankTest());
 
         assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
         assertThat(run.reason()).contains("only 12 canary samples, 20 needed");
@@ -299,7 +311,7 @@ class CanaryAnalysisTest {
 
     @Test
     void healthyCanaryPassesTheAbsoluteLimit() {
-        ScriptedSource source = new ScriptedSource().window(outcomes(40, 0), outcomes(160, 0));
+        ScriptedSource source = new ScriptedSource().healthyWindow();
 
         AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
 
@@ -332,8 +344,8 @@ class CanaryAnalysisTest {
     @Test
     void anIdleMeasurementBetweenGoodOnesIsLeftOutAndTheReasonSaysSo() {
         // given Rollguard (and its built-in router) down for the middle of the step: nothing reached either slot
-        ScriptedSource source = new ScriptedSource().window(outcomes(40, 0), outcomes(160, 0))
-                .window(new double[0], new double[0]).window(outcomes(40, 0), outcomes(160, 0));
+        ScriptedSource source = new ScriptedSource().healthyWindow()
+                .window(new double[0], new double[0]).healthyWindow();
 
         AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
 
@@ -346,7 +358,7 @@ class CanaryAnalysisTest {
 
     @Test
     void anIdleLatestMeasurementNeverPasses() {
-        ScriptedSource source = new ScriptedSource().window(outcomes(40, 0), outcomes(160, 0))
+        ScriptedSource source = new ScriptedSource().healthyWindow()
                 .window(new double[0], new double[0]);
 
         AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
@@ -385,10 +397,9 @@ class CanaryAnalysisTest {
     void moreConsecutiveErrorsThanTheLimitAreInconclusiveEvenIfLaterMeasurementsPass() {
         // given three measurements in a row that could not be taken, then a good one
         ScriptedSource source = new ScriptedSource().window(null, null).window(null, null).window(null, null)
-                .window(outcomes(40, 0), outcomes(160, 0));
+                .healthyWindow();
 
-        AnalysisRun run = analyze(source, new Metric("error-rate", "builtin", "error-ratio", new FailIf(0.05, null),
-                null, 20, 0, 2));
+        AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null), 2));
 
         assertThat(run.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
         assertThat(run.reason()).contains("3 consecutive measurements could not be taken (limit 2)");
@@ -397,11 +408,10 @@ class CanaryAnalysisTest {
 
     @Test
     void aTransientErrorWithinTheLimitFollowedByGoodMeasurementsPassesAndSaysSo() {
-        ScriptedSource source = new ScriptedSource().window(outcomes(40, 0), outcomes(160, 0)).window(null, null)
-                .window(outcomes(40, 0), outcomes(160, 0));
+        ScriptedSource source = new ScriptedSource().healthyWindow().window(null, null)
+                .healthyWindow();
 
-        AnalysisRun run = analyze(source, new Metric("error-rate", "builtin", "error-ratio", new FailIf(0.05, null),
-                null, 20, 0, 2));
+        AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null), 2));
 
         assertThat(run.verdict()).isEqualTo(Verdict.PASSED);
         assertThat(run.reason()).contains("1 measurement(s) could not be taken");
@@ -409,7 +419,7 @@ class CanaryAnalysisTest {
 
     @Test
     void anErrorInTheLatestMeasurementNeverPasses() {
-        ScriptedSource source = new ScriptedSource().window(outcomes(40, 0), outcomes(160, 0)).window(null, null);
+        ScriptedSource source = new ScriptedSource().healthyWindow().window(null, null);
 
         AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
 
@@ -421,9 +431,9 @@ class CanaryAnalysisTest {
     void failuresWithinTheFailureLimitPassAndMoreFail() {
         Metric tolerant = new Metric("error-rate", "builtin", "error-ratio", new FailIf(0.05, null), null, 20, 1, 4);
         ScriptedSource oneBad = new ScriptedSource().window(outcomes(40, 10), outcomes(160, 0))
-                .window(outcomes(40, 0), outcomes(160, 0)).window(outcomes(40, 0), outcomes(160, 0));
+                .healthyWindow().healthyWindow();
         ScriptedSource twoBad = new ScriptedSource().window(outcomes(40, 10), outcomes(160, 0))
-                .window(outcomes(40, 0), outcomes(160, 0)).window(outcomes(40, 10), outcomes(160, 0));
+                .healthyWindow().window(outcomes(40, 10), outcomes(160, 0));
 
         AnalysisRun passed = analyze(oneBad, tolerant);
         AnalysisRun failed = analyze(twoBad, tolerant);
@@ -448,7 +458,7 @@ class CanaryAnalysisTest {
     @Test
     void eachMetricKeepsCanaryAndBaselineOverTheWindowFromTheSamplesItWasJudgedOn() {
         // given a good first measurement and a bad second one (10 of 40 canary requests failed)
-        ScriptedSource source = new ScriptedSource().window(outcomes(40, 0), outcomes(160, 0))
+        ScriptedSource source = new ScriptedSource().healthyWindow()
                 .window(outcomes(40, 10), outcomes(160, 0));
 
         AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null)));
@@ -470,11 +480,10 @@ class CanaryAnalysisTest {
     @Test
     void aMeasurementThatCouldNotBeTakenLeavesAGapInTheChartAndTheNoteSaysSo() {
         // given a measurement whose baseline query failed between two good ones
-        ScriptedSource source = new ScriptedSource().window(outcomes(40, 0), outcomes(160, 0))
-                .window(outcomes(40, 40), null).window(outcomes(40, 0), outcomes(160, 0));
+        ScriptedSource source = new ScriptedSource().healthyWindow()
+                .window(outcomes(40, 40), null).healthyWindow();
 
-        AnalysisRun run = analyze(source, new Metric("error-rate", "builtin", "error-ratio", new FailIf(0.05, null),
-                null, 20, 0, 2));
+        AnalysisRun run = analyze(source, thresholds(new FailIf(0.05, null), 2));
 
         // then its canary samples were not judged, so they are not charted either
         MetricSeries chart = run.series().get(0);

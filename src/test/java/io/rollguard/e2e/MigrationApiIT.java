@@ -1,10 +1,10 @@
 package io.rollguard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.rollguard.support.ExpensesUntilApproval.V110;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,9 +26,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.support.Api;
+import io.rollguard.support.ExpensesUntilApproval;
 import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.ExpensesDatabase;
-import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
 
 /**
@@ -40,7 +40,6 @@ import io.rollguard.support.PostgresDatabase;
 @ActiveProfiles("postgres")
 class MigrationApiIT {
 
-    static final Path V110 = NodeRedSlots.PROJECT.resolve("examples/expenses/1.1.0");
     static final ExpensesDatabase APP = ExpensesDatabase.create("rollguard_it_migration_api_app");
     static final String APP_DB = APP.jdbcUrl();
 
@@ -60,9 +59,7 @@ class MigrationApiIT {
     @BeforeEach
     void registerApp() {
         api = new Api("http://127.0.0.1:" + port);
-        jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
-        Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("1.0.0"));
-        assertThat(r.status()).as(r.body()).isIn(200, 201);
+        ExpensesUntilApproval.fresh(api, jdbc);
     }
 
     void registerDatabase() {

@@ -1,9 +1,9 @@
 package io.rollguard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.rollguard.support.ExpensesUntilApproval.flows;
+import static io.rollguard.support.ExpensesUntilApproval.descriptor;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -21,8 +21,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.support.Api;
+import io.rollguard.support.ExpensesUntilApproval;
 import io.rollguard.support.AppRegistrations;
-import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
 
 /**
@@ -33,8 +33,6 @@ import io.rollguard.support.PostgresDatabase;
         "rollguard.router.port=0", "rollguard.sample-app.enabled=false"})
 @ActiveProfiles("postgres")
 class ReleaseApiIT {
-
-    static final Path V110 = NodeRedSlots.PROJECT.resolve("examples/expenses/1.1.0");
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -52,21 +50,11 @@ class ReleaseApiIT {
     @BeforeEach
     void registerApp() {
         api = new Api("http://127.0.0.1:" + port);
-        jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
-        Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("1.0.0"));
-        assertThat(r.status()).as(r.body()).isIn(200, 201);
+        ExpensesUntilApproval.fresh(api, jdbc);
     }
 
     int storedReleases() {
         return jdbc.queryForObject("select count(*) from rg_release", Integer.class);
-    }
-
-    static String descriptor() throws Exception {
-        return Files.readString(V110.resolve("release.yaml"));
-    }
-
-    static Map<String, byte[]> flows() throws Exception {
-        return Map.of("flows.json", Files.readAllBytes(V110.resolve("flows.json")));
     }
 
     @Test

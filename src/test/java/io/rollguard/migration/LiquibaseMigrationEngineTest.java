@@ -35,9 +35,7 @@ class LiquibaseMigrationEngineTest {
 
     @BeforeEach
     void baseline() throws Exception {
-        sql("drop schema public cascade", "create schema public");
-        engine.apply(db, new Changelog("baseline.yaml", Files.readString(
-                NodeRedSlots.PROJECT.resolve("examples/expenses/database/baseline.yaml"))), "rollguard-baseline");
+        MigrationEngines.baseline(engine, db);
     }
 
     static final String ADD_CATEGORY = """
@@ -233,17 +231,17 @@ class LiquibaseMigrationEngineTest {
         Changelog changelog = new Changelog("changelog.sql",
                 Files.readString(NodeRedSlots.PROJECT.resolve("examples/expenses/1.5.0/changelog.sql")));
         Fingerprint before = engine.fingerprint(db);
-        var snapshots = DataSnapshots.take(db, "0123456789abcdef", engine.analyze(changelog).destructive());
+        var snapshots = engine.takeSnapshots(db, "0123456789abcdef", engine.analyze(changelog).destructive());
 
         // when applied, then rolled back and the snapshot restored
         engine.apply(db, changelog, "rollguard-r3");
         assertThat(before.differencesTo(engine.fingerprint(db))).contains("table expense: column created_at "
                 + "timestamp with time zone not null default now() is missing");
         engine.rollBackTo(db, changelog, "rollguard-r3");
-        DataSnapshots.restore(db, snapshots);
+        engine.restoreSnapshots(db, snapshots);
 
         // then the column and every value in it are back
-        assertThat(snapshots).extracting(DataSnapshots.Snapshot::copy).containsExactly("rollguard_snap_01234567_0");
+        assertThat(snapshots).extracting(MigrationEngine.Snapshot::copy).containsExactly("rollguard_snap_01234567_0");
         assertThat(before.differencesTo(engine.fingerprint(db))).isEmpty();
     }
 
@@ -338,12 +336,7 @@ class LiquibaseMigrationEngineTest {
     }
 
     private static void sql(String... statements) throws Exception {
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
-                Statement s = c.createStatement()) {
-            for (String statement : statements) {
-                s.execute(statement);
-            }
-        }
+        MigrationEngines.sql(db, statements);
     }
 
     private static boolean schemaExists(String schema) {

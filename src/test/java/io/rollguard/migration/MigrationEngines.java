@@ -1,7 +1,14 @@
 package io.rollguard.migration;
 
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 
+import io.rollguard.app.AppDatabase;
+import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
 
 /**
@@ -45,6 +52,23 @@ public final class MigrationEngines {
         } finally {
             dryRuns.destroy();
         }
+    }
+
+    /** Statements run one after the other in an app's database, as the role it is registered with. */
+    public static void sql(AppDatabase db, String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    /** The sample app's schema as its 1.0.0 ships it: {@code public} emptied, then its baseline changelog applied. */
+    public static void baseline(MigrationEngine engine, AppDatabase db) throws Exception {
+        sql(db, "drop schema public cascade", "create schema public");
+        engine.apply(db, new Changelog("baseline.yaml", Files.readString(
+                NodeRedSlots.PROJECT.resolve("examples/expenses/database/baseline.yaml"))), "rollguard-baseline");
     }
 
     static DryRunDatabases dryRuns(Duration statementTimeout, Duration totalTimeout) {

@@ -20,6 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.rollguard.release.ReleaseRepository;
 import io.rollguard.support.Api;
+import io.rollguard.support.ExpensesUntilApproval;
 import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.PostgresDatabase;
 
@@ -55,12 +56,7 @@ class BrowserHardeningIT {
     void aReleaseAwaitingApproval() {
         api = new Api("http://127.0.0.1:" + port);
         http = new RawHttp(port);
-        jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
-        Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("1.0.0"));
-        assertThat(r.status()).as(r.body()).isIn(200, 201);
-        Api.Response submitted = api.submitExample("alice", "1.1.0");
-        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
-        releaseId = submitted.json().path("id").asText();
+        releaseId = ExpensesUntilApproval.awaitingApproval(api, jdbc);
     }
 
     @Test

@@ -38,7 +38,6 @@ import io.rollguard.migration.MigrationEngines;
 import io.rollguard.migration.MigrationEngine;
 import io.rollguard.migration.MigrationEngine.InvalidChangelogException;
 import io.rollguard.migration.MigrationException;
-import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
 
 /**
@@ -67,9 +66,7 @@ class ChangelogAttackTest {
 
     @BeforeEach
     void baseline() throws Exception {
-        sql("drop schema public cascade", "create schema public");
-        engine.apply(db, new Changelog("baseline.yaml", Files.readString(
-                NodeRedSlots.PROJECT.resolve("examples/expenses/database/baseline.yaml"))), "rollguard-baseline");
+        MigrationEngines.baseline(engine, db);
     }
 
     static String changeSet(String id, String changes) {
@@ -462,12 +459,7 @@ class ChangelogAttackTest {
     }
 
     private static void sql(String... statements) throws Exception {
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
-                Statement s = c.createStatement()) {
-            for (String statement : statements) {
-                s.execute(statement);
-            }
-        }
+        MigrationEngines.sql(db, statements);
     }
 
     private static long rows(String query) throws Exception {

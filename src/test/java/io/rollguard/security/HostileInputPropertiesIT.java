@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.rollguard.RollguardApplication;
 import io.rollguard.support.Api;
-import io.rollguard.support.AppRegistrations;
+import io.rollguard.support.ExpensesUntilApproval;
 import io.rollguard.support.PostgresDatabase;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -55,8 +55,7 @@ class HostileInputPropertiesIT {
         history = context.getBean(HistoryService.class);
         api = new Api("http://127.0.0.1:" + port);
         http = new RawHttp(port);
-        Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("1.0.0"));
-        assertThat(r.status()).as(r.body()).isIn(200, 201);
+        ExpensesUntilApproval.registered(api);
     }
 
     @AfterContainer
@@ -71,18 +70,13 @@ class HostileInputPropertiesIT {
                 + history.createHistoricProcessInstanceQuery().count();
     }
 
-    /** An accepted release would make the next one a 409 (one per app at a time): end it in the table. */
-    static void nothingInFlight() {
-        jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
-    }
-
     static void noServerErrorAndARefusalStoresNothing(int status, String body, long before) {
         assertThat(status).as(body).isBetween(200, 499);
         if (status >= 400) {
             assertThat(stored()).as("stored after a " + status).isEqualTo(before);
             assertThat(body).doesNotContain("Exception", "\tat ");
         }
-        nothingInFlight();
+        ExpensesUntilApproval.nothingAwaitingApproval(jdbc);
     }
 
     @Provide

@@ -1,10 +1,12 @@
 package io.rollguard.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.rollguard.support.ExpensesUntilApproval.flows;
+import static io.rollguard.support.ExpensesUntilApproval.descriptor;
+import static io.rollguard.support.ExpensesUntilApproval.V110;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -25,8 +27,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import io.rollguard.release.StoredText;
 import io.rollguard.support.Api;
+import io.rollguard.support.ExpensesUntilApproval;
 import io.rollguard.support.AppRegistrations;
-import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
 
 /**
@@ -39,8 +41,6 @@ import io.rollguard.support.PostgresDatabase;
         "rollguard.router.port=0", "rollguard.sample-app.enabled=false"})
 @ActiveProfiles("postgres")
 class RefusalsAreProblemsIT {
-
-    static final Path V110 = NodeRedSlots.PROJECT.resolve("examples/expenses/1.1.0");
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -62,9 +62,7 @@ class RefusalsAreProblemsIT {
     void registerApp() {
         api = new Api("http://127.0.0.1:" + port);
         http = new RawHttp(port);
-        jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
-        Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("1.0.0"));
-        assertThat(r.status()).as(r.body()).isIn(200, 201);
+        ExpensesUntilApproval.fresh(api, jdbc);
     }
 
     long stored() {
@@ -144,7 +142,7 @@ class RefusalsAreProblemsIT {
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(201);
         assertThat(accepted.json().path("version").asText()).isEqualTo(longer);
 
-        jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
+        ExpensesUntilApproval.nothingAwaitingApproval(jdbc);
         long afterAccepted = stored();
         Api.Response tooLong = api.submit("alice", descriptor().replace("version: 1.1.0", "version: 1." + "9".repeat(70) + ".0"), flows());
         isProblem(tooLong.status(), tooLong.body(), "a version longer than its column");
@@ -173,13 +171,5 @@ class RefusalsAreProblemsIT {
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         String summary = (String) runtime.getVariable(r.json().path("processInstanceId").asText(), "diffSummary");
         assertThat(summary).hasSizeLessThanOrEqualTo(StoredText.MAX).endsWith("...").contains("GET /a-rather-long-endpoint-path/1");
-    }
-
-    static String descriptor() throws Exception {
-        return Files.readString(V110.resolve("release.yaml"));
-    }
-
-    static Map<String, byte[]> flows() throws Exception {
-        return Map.of("flows.json", Files.readAllBytes(V110.resolve("flows.json")));
     }
 }

@@ -11,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -32,8 +30,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.rollguard.support.Api;
-import io.rollguard.support.AppRegistrations;
-import io.rollguard.support.NodeRedSlots;
+import io.rollguard.support.ExpensesUntilApproval;
 import io.rollguard.support.PostgresDatabase;
 
 /**
@@ -47,7 +44,6 @@ import io.rollguard.support.PostgresDatabase;
 class PortalPagesIT {
 
     static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "erin", "frank", "admin", "zoe", "ada");
-    static final Path V110 = NodeRedSlots.PROJECT.resolve("examples/expenses/1.1.0");
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -64,12 +60,7 @@ class PortalPagesIT {
     @BeforeEach
     void aReleaseAwaitingApproval() {
         api = new Api("http://127.0.0.1:" + port);
-        jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
-        Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("1.0.0"));
-        assertThat(r.status()).as(r.body()).isIn(200, 201);
-        Api.Response submitted = api.submitExample("alice", "1.1.0");
-        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
-        releaseId = submitted.json().path("id").asText();
+        releaseId = ExpensesUntilApproval.awaitingApproval(api, jdbc);
     }
 
     @Test
@@ -182,14 +173,14 @@ class PortalPagesIT {
     @Test
     void anInvalidDescriptorIsShownNextToItsFieldWithWhatWasTyped() throws Exception {
         // given
-        jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
+        ExpensesUntilApproval.nothingAwaitingApproval(jdbc);
         Session alice = new Session("alice");
         String token = alice.csrf("/releases/new");
-        String broken = Files.readString(V110.resolve("release.yaml")).replace("weight: 20", "weight: 200");
+        String broken = ExpensesUntilApproval.descriptor().replace("weight: 20", "weight: 200");
 
         // when
         Page page = alice.multipart("/releases", Map.of("_csrf", token, "app", "expenses", "descriptor", broken),
-                Map.of("flows.json", Files.readAllBytes(V110.resolve("flows.json"))));
+                ExpensesUntilApproval.flows());
 
         // then
         assertThat(page.status()).isEqualTo(400);
@@ -200,17 +191,17 @@ class PortalPagesIT {
 
     @Test
     void aMissingFileIsShownNextToTheFilesFieldAndAValidSubmissionLeadsToTheReleasePage() throws Exception {
-        jdbc.update("update rg_release set state = 'ABORTED' where state = 'AWAITING_APPROVAL'");
+        ExpensesUntilApproval.nothingAwaitingApproval(jdbc);
         Session alice = new Session("alice");
         String token = alice.csrf("/releases/new");
-        String descriptor = Files.readString(V110.resolve("release.yaml"));
+        String descriptor = ExpensesUntilApproval.descriptor();
 
         Page missing = alice.multipart("/releases", Map.of("_csrf", token, "app", "expenses", "descriptor", descriptor), Map.of());
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.body()).contains("id=\"files-errors\"", "flows.json");
 
         Page ok = alice.multipart("/releases", Map.of("_csrf", token, "app", "expenses", "descriptor", descriptor),
-                Map.of("flows.json", Files.readAllBytes(V110.resolve("flows.json"))));
+                ExpensesUntilApproval.flows());
         assertThat(ok.status()).as(ok.body()).isEqualTo(302);
         assertThat(ok.location()).startsWith("http://127.0.0.1:" + port + "/releases/");
     }
