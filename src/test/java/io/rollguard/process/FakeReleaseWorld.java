@@ -209,7 +209,7 @@ public final class FakeReleaseWorld {
         return auth == null ? null : auth.getUserId();
     }
 
-    /** A preflight check as PreflightDelegates writes it: a report line, and the BPMN error on failure. */
+    /** A preflight check as PreflightChecks and PreflightReport write it: a report line, and the BPMN error on failure. */
     private JavaDelegate check(String bean, String name) {
         return execution -> {
             String problem = failingChecks.get(bean);
