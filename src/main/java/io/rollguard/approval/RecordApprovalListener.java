@@ -2,10 +2,8 @@ package io.rollguard.approval;
 
 import java.util.List;
 
-import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
-import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
 import org.springframework.stereotype.Component;
 
 import io.rollguard.engine.EngineRefusal;
@@ -40,10 +38,7 @@ class RecordApprovalListener implements TaskListener {
     @Override
     public void notify(DelegateTask task) {
         Release release = requesters.releaseOf(task);
-        String approver = Approvers.completingUser(task);
-        if (approver == null) {
-            throw new ProcessEngineException("An approval must be completed by an identified user");
-        }
+        String approver = TaskDecisions.identifiedUser(task, "An approval must be completed by an identified user");
         if (approver.equals(release.requester())) {
             throw EngineRefusal.forbidden("Four-eyes rule: " + approver + " requested this release and cannot approve it");
         }
@@ -57,20 +52,15 @@ class RecordApprovalListener implements TaskListener {
             throw EngineRefusal.forbidden(approver + " has already decided an approval of this release; "
                     + "each required group needs another person");
         }
-        String decision = (String) task.getVariable(ReleaseVariables.DECISION);
-        String comment = (String) task.getVariable(ReleaseVariables.COMMENT);
-        if (!"approve".equals(decision) && !"reject".equals(decision)) {
-            throw new FormFieldValidationException(ReleaseVariables.DECISION,
-                    "decision must be 'approve' or 'reject', was " + decision);
-        }
+        String decision = TaskDecisions.decision(task, "approve", "reject");
+        String comment = TaskDecisions.comment(task);
         releases.addEvent(release.id(), "approve".equals(decision) ? "APPROVED" : "REJECTED", approver,
                 "as " + group + (comment == null || comment.isBlank() ? "" : ": " + comment));
         if ("reject".equals(decision)) {
             task.getExecution().getProcessInstance().setVariable(ReleaseVariables.REJECTED, true);
         }
         // the next approver must state their own decision, not inherit this one
-        task.getExecution().getProcessInstance().removeVariable(ReleaseVariables.DECISION);
-        task.getExecution().getProcessInstance().removeVariable(ReleaseVariables.COMMENT);
+        TaskDecisions.clearForm(task);
     }
 
     /**

@@ -44,7 +44,7 @@ public class RollguardDefinitions implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        for (String key : Set.of("releaseLifecycle", "releaseRollback")) {
+        for (String key : Set.of("releaseLifecycle", "releaseRollback", "releaseRestoration")) {
             definitionId(key);
         }
     }

@@ -247,7 +247,6 @@ public class ReleaseService {
                 Variables.createVariables().putValue(ReleaseVariables.RELEASE_ID, id)
                         .putValue(ReleaseVariables.APP, app.key())
                         .putValue(ReleaseVariables.VERSION, release.version())
-                        .putValue(ReleaseVariables.FINAL_STATE, ReleaseState.ROLLED_BACK.name())
                         .putValue(ReleaseVariables.AFTER_PROMOTION, true));
         return releases.get(id);
     }

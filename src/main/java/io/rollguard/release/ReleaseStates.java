@@ -1,15 +1,10 @@
 package io.rollguard.release;
 
-import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
-/**
- * Called from execution listeners in the BPMN ({@code ${releaseStates.enter(execution, 'PREFLIGHT')}})
- * so the diagram says where a release changes state, and the state is written in the same
- * transaction as the process step.
- */
-@Component("releaseStates")
-public class ReleaseStates {
+/** The one writer of a release's state: the state and its STATE history entry, together. */
+@Component
+class ReleaseStates {
 
     private final ReleaseRepository releases;
 
@@ -17,12 +12,7 @@ public class ReleaseStates {
         this.releases = releases;
     }
 
-    public void enter(DelegateExecution execution, String state) {
-        String releaseId = (String) execution.getVariable(ReleaseVariables.RELEASE_ID);
-        enter(releaseId, ReleaseState.valueOf(state), null);
-    }
-
-    public void enter(String releaseId, ReleaseState state, String detail) {
+    void enter(String releaseId, ReleaseState state, String detail) {
         Release current = releases.get(releaseId);
         if (current.state() == state) {
             return;

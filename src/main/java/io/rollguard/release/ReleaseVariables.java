@@ -15,6 +15,8 @@ public final class ReleaseVariables {
     public static final String REJECTED = "rejected";
     public static final String DECISION = "decision";
     public static final String COMMENT = "comment";
+    /** A release manager's decision on a held analysis ({@code continue} or {@code rollback}), which the model routes on. */
+    public static final String ANALYSIS_DECISION = "analysisDecision";
     public static final String PREFLIGHT_PASSED = "preflightPassed";
     public static final String PREFLIGHT_REPORT = "preflightReport";
     public static final String STEP_COUNT = "stepCount";
@@ -45,6 +47,8 @@ public final class ReleaseVariables {
 
     public static final String PROCESS_LIFECYCLE = "releaseLifecycle";
     public static final String PROCESS_ROLLBACK = "releaseRollback";
+    /** Called by both: verify the restoration, and hand a mismatch to a release manager until none is left. */
+    public static final String PROCESS_RESTORATION = "releaseRestoration";
 
     private ReleaseVariables() {
     }

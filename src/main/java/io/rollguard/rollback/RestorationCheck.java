@@ -9,6 +9,8 @@ import org.springframework.stereotype.Service;
 import io.rollguard.app.SlotName;
 import io.rollguard.migration.MigrationService;
 import io.rollguard.release.ReleaseContext;
+import io.rollguard.release.ReleaseRepository;
+import io.rollguard.release.StoredText;
 import io.rollguard.routing.TrafficRouter;
 import io.rollguard.rollout.SlotSnapshot;
 import io.rollguard.rollout.SlotSnapshots;
@@ -22,12 +24,37 @@ class RestorationCheck {
     private final TrafficRouter router;
     private final SlotSnapshots snapshots;
     private final MigrationService migrations;
+    private final ReleaseRepository releases;
 
-    RestorationCheck(TargetPlatform target, TrafficRouter router, SlotSnapshots snapshots, MigrationService migrations) {
+    RestorationCheck(TargetPlatform target, TrafficRouter router, SlotSnapshots snapshots, MigrationService migrations,
+            ReleaseRepository releases) {
         this.migrations = migrations;
+        this.releases = releases;
         this.target = target;
         this.router = router;
         this.snapshots = snapshots;
+    }
+
+    /** What a verification found: every difference, and the text kept of them (for the history and the repair task). */
+    record Verification(List<String> differences, String found) {
+        boolean restored() {
+            return differences.isEmpty();
+        }
+    }
+
+    /** Compares, and writes into the release's history whether the world is as before. */
+    Verification verify(ReleaseContext ctx, boolean afterPromotion) {
+        List<String> differences = differences(ctx, afterPromotion);
+        if (!differences.isEmpty()) {
+            String found = StoredText.clip(String.join("\n", differences));
+            releases.addEvent(ctx.release().id(), "RESTORATION_MISMATCH", null, found);
+            return new Verification(differences, found);
+        }
+        releases.addEvent(ctx.release().id(), "RESTORATION_VERIFIED", null, afterPromotion
+                ? "slots run what they ran before the release; all traffic on stable; the app database has its "
+                        + "structure from before, with the data copied aside back in place"
+                : "slots run what they ran before the release; all traffic on stable");
+        return new Verification(differences, null);
     }
 
     /**

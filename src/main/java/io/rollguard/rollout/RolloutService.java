@@ -10,8 +10,6 @@ import io.rollguard.app.AppRepository;
 import io.rollguard.app.SlotName;
 import io.rollguard.release.ReleaseContext;
 import io.rollguard.release.ReleaseRepository;
-import io.rollguard.release.ReleaseState;
-import io.rollguard.release.ReleaseStates;
 import io.rollguard.routing.TrafficRouter;
 import io.rollguard.platform.TargetPlatform;
 
@@ -26,16 +24,14 @@ public class RolloutService {
     private final TrafficRouter router;
     private final SlotSnapshots snapshots;
     private final ReleaseRepository releases;
-    private final ReleaseStates states;
     private final AppRepository apps;
 
     RolloutService(TargetPlatform target, TrafficRouter router, SlotSnapshots snapshots, ReleaseRepository releases,
-            ReleaseStates states, AppRepository apps) {
+            AppRepository apps) {
         this.target = target;
         this.router = router;
         this.snapshots = snapshots;
         this.releases = releases;
-        this.states = states;
         this.apps = apps;
     }
 
@@ -102,7 +98,10 @@ public class RolloutService {
         releases.addEvent(ctx.release().id(), "TRAFFIC_RESTORED", null, "100 % to stable");
     }
 
-    /** The new version becomes stable; the snapshot of the old stable stays as the rollback target. */
+    /**
+     * The new version becomes stable; the snapshot of the old stable stays as the rollback target.
+     * The state PROMOTED is entered by the lifecycle's end event, in the same transaction.
+     */
     public void promote(ReleaseContext ctx) {
         App app = ctx.app();
         target.deploy(app, SlotName.STABLE, ctx.release().artifact());
@@ -111,7 +110,6 @@ public class RolloutService {
         apps.updateCurrentVersion(app.key(), ctx.release().version());
         releases.updatePreviousVersion(ctx.release().id(), ctx.release().previousVersion());
         releases.updateStep(ctx.release().id(), ctx.release().currentStep(), 0);
-        states.enter(ctx.release().id(), ReleaseState.PROMOTED, ctx.release().version() + " is stable");
     }
 
     /** After promotion: both slots back to what they ran before the release, all traffic to stable. */

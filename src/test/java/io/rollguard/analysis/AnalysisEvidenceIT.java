@@ -86,7 +86,7 @@ class AnalysisEvidenceIT {
     /** Keeps a run as analyzeCanaryDelegate does: its evidence, and the history entry that points to it. */
     long record(String release, AnalysisRun run) {
         long runId = evidence.save(release, run);
-        releases.addEvent(release, "ANALYSIS", null, AnalysisDelegates.historyEntry(json, runId, run));
+        releases.addEvent(release, "ANALYSIS", null, StepAnalysis.historyEntry(json, runId, run));
         return runId;
     }
 

@@ -182,7 +182,12 @@ class SchemaReleaseIT extends EndToEndTest {
 
         // then the migration is rolled back, but the verification finds the extra row: an incident
         // names it, a release manager gets a task, and the release is not called aborted
-        String pi = release(id).path("processInstanceId").asText();
+        // (the verification and its repair task run in the releaseRestoration the lifecycle called)
+        String lifecycle = release(id).path("processInstanceId").asText();
+        String pi = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> api.get("admin", "/engine-rest/process-instance?superProcessInstance=" + lifecycle).json(),
+                        p -> p.size() > 0)
+                .get(0).path("id").asText();
         JsonNode incident = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> api.get("admin", "/engine-rest/incident?processInstanceId=" + pi).json(), i -> i.size() > 0)
                 .get(0);
@@ -242,6 +247,7 @@ class SchemaReleaseIT extends EndToEndTest {
         assertThat(hasEvent(aborted, "RESTORATION_REPAIRED", "deleted the row written during the canary")).isTrue();
         assertThat(hasEvent(aborted, "RESTORATION_VERIFIED", "")).isTrue();
         assertThat(api.get("admin", "/engine-rest/incident?processInstanceId=" + pi).json()).isEmpty();
+        assertThat(api.get("admin", "/engine-rest/incident?processInstanceId=" + lifecycle).json()).isEmpty();
     }
 
     @Test

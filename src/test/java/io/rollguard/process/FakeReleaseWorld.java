@@ -13,6 +13,8 @@ import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.camunda.bpm.engine.delegate.Expression;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.impl.identity.Authentication;
@@ -32,7 +34,7 @@ public final class FakeReleaseWorld {
 
     /** World-changing, undo and verification steps, in call order. */
     public final List<String> journal = new ArrayList<>();
-    /** States entered through {@code ${releaseStates.enter(execution, '...')}}, in order. */
+    /** States entered through {@code ${setReleaseStateListener}} (the state field of each), in order. */
     public final RecordingReleaseStates releaseStates = new RecordingReleaseStates();
     /** Approval/analysis decisions recorded by the task listeners, e.g. {@code "bob approve as approver"}. */
     public final List<String> decisions = new ArrayList<>();
@@ -54,8 +56,8 @@ public final class FakeReleaseWorld {
     public int restorationMismatches;
     /** How many more calls of the restoration check cannot be made at all (a slot unreachable). */
     public int restorationCheckFailures;
-    /** Stands in for RestorationRepair: raises the same custom incident. */
-    public final IncidentRaiser restorationRepair = new IncidentRaiser();
+    /** Stands in for RaiseRestorationIncidentListener: raises the same custom incident. */
+    public final IncidentRaiser restorationIncident = new IncidentRaiser();
 
     /** What the descriptor of the release under test says; read by the validate fake. */
     public boolean schemaChange;
@@ -67,7 +69,7 @@ public final class FakeReleaseWorld {
     public String stepPause = "PT8S";
 
     public FakeReleaseWorld register() {
-        Mocks.register("releaseStates", releaseStates);
+        Mocks.register("setReleaseStateListener", releaseStates);
         Mocks.register("validateDescriptorDelegate", (JavaDelegate) this::validateDescriptor);
         Mocks.register("fourEyesListener", (TaskListener) this::fourEyes);
         Mocks.register("recordApprovalListener", (TaskListener) this::recordApproval);
@@ -106,7 +108,7 @@ public final class FakeReleaseWorld {
         Mocks.register("promoteReleaseDelegate", (JavaDelegate) e -> journal.add("promote"));
         Mocks.register("restorePreviousVersionDelegate", (JavaDelegate) e -> journal.add("restorePreviousVersion"));
         Mocks.register("verifyRestorationDelegate", (JavaDelegate) this::verifyRestoration);
-        Mocks.register("restorationRepair", restorationRepair);
+        Mocks.register("raiseRestorationIncidentListener", restorationIncident);
         Mocks.register("recordRestorationRepairListener", (TaskListener) this::recordRestorationRepair);
         return this;
     }
@@ -179,6 +181,11 @@ public final class FakeReleaseWorld {
         if ("reject".equals(decision)) {
             task.getExecution().getProcessInstance().setVariable(ReleaseVariables.REJECTED, true);
         }
+        clearForm(task);
+    }
+
+    /** What TaskDecisions.clearForm does once a decision is recorded. */
+    private static void clearForm(DelegateTask task) {
         task.getExecution().getProcessInstance().removeVariable(ReleaseVariables.DECISION);
         task.getExecution().getProcessInstance().removeVariable(ReleaseVariables.COMMENT);
     }
@@ -193,6 +200,8 @@ public final class FakeReleaseWorld {
             throw new ProcessEngineException("decision must be 'continue' or 'rollback', was " + decision);
         }
         decisions.add(user + " " + decision);
+        task.getExecution().getProcessInstance().setVariable(ReleaseVariables.ANALYSIS_DECISION, decision);
+        clearForm(task);
     }
 
     private static String completingUser(DelegateTask task) {
@@ -200,7 +209,7 @@ public final class FakeReleaseWorld {
         return auth == null ? null : auth.getUserId();
     }
 
-    /** A preflight check as PreflightDelegates writes it: a report line, and the BPMN error on failure. */
+    /** A preflight check as PreflightChecks and PreflightReport write it: a report line, and the BPMN error on failure. */
     private JavaDelegate check(String bean, String name) {
         return execution -> {
             String problem = failingChecks.get(bean);
@@ -238,7 +247,7 @@ public final class FakeReleaseWorld {
             execution.setVariable(ReleaseVariables.RESTORATION_DIFFERENCES, "canary slot runs 1.1.0, was 1.0.0");
             throw new BpmnError(ReleaseVariables.RESTORATION_MISMATCH, "Restoration is incomplete: canary slot still runs 1.1.0");
         }
-        journal.add("verifyRestoration " + execution.getVariable(ReleaseVariables.FINAL_STATE)
+        journal.add("verifyRestoration"
                 + (Boolean.TRUE.equals(execution.getVariable(ReleaseVariables.AFTER_PROMOTION)) ? " after promotion" : ""));
     }
 
@@ -257,12 +266,12 @@ public final class FakeReleaseWorld {
         runtime.createIncidentQuery().processInstanceId(task.getProcessInstanceId())
                 .incidentType(ReleaseVariables.INCIDENT_RESTORATION_MISMATCH).list()
                 .forEach(i -> runtime.resolveIncident(i.getId()));
-        task.getExecution().getProcessInstance().removeVariable(ReleaseVariables.COMMENT);
+        clearForm(task);
     }
 
-    /** Public so JUEL can call {@code raiseIncident} reflectively. */
-    public static final class IncidentRaiser {
-        public void raiseIncident(DelegateExecution execution) {
+    public static final class IncidentRaiser implements ExecutionListener {
+        @Override
+        public void notify(DelegateExecution execution) {
             execution.createIncident(ReleaseVariables.INCIDENT_RESTORATION_MISMATCH,
                     (String) execution.getVariable(ReleaseVariables.RELEASE_ID),
                     "Restoration differs from the state before the release: "
@@ -270,19 +279,37 @@ public final class FakeReleaseWorld {
         }
     }
 
-    /** Stands in for ReleaseStates; public so JUEL can call {@code enter} reflectively. */
-    public static final class RecordingReleaseStates {
+    /**
+     * Stands in for SetReleaseStateListener: the engine injects the listener's fields into it, as into
+     * the real one, and it records the states (and the details of the STATE entries) in order.
+     */
+    public static final class RecordingReleaseStates implements ExecutionListener {
         private final List<String> entered = new ArrayList<>();
+        private final List<String> details = new ArrayList<>();
+        private Expression state;
+        private Expression detail;
 
-        public void enter(DelegateExecution execution, String state) {
+        @Override
+        public void notify(DelegateExecution execution) {
             if (execution.getVariable(ReleaseVariables.RELEASE_ID) == null) {
-                throw new IllegalStateException("releaseStates called without a releaseId in scope");
+                throw new IllegalStateException("setReleaseStateListener called without a releaseId in scope");
             }
-            entered.add(state);
+            String name = (String) state.getValue(execution);
+            entered.add(name);
+            Object text = detail == null ? null : detail.getValue(execution);
+            details.add(name + (text == null ? "" : ": " + text));
+            // the engine sets only the fields a listener declares: forget this one's for the next
+            state = null;
+            detail = null;
         }
 
         public List<String> entered() {
             return entered;
+        }
+
+        /** The STATE history entries the states would write, e.g. {@code "PROMOTED: 1.1.0 is stable"}. */
+        public List<String> details() {
+            return details;
         }
     }
 }

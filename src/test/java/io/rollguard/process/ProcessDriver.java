@@ -7,6 +7,7 @@ import java.util.Map;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
@@ -67,12 +68,17 @@ public final class ProcessDriver {
         ClockUtil.setCurrentTime(new Date(ClockUtil.getCurrentTime().getTime() + 1000));
     }
 
+    /**
+     * The open tasks of a release: of its instance and of the processes it called (the repair task
+     * lives in {@code releaseRestoration}'s instance), which carry the release id as business key too.
+     */
     public List<Task> tasks(ProcessInstance pi) {
-        return engine.getTaskService().createTaskQuery().processInstanceId(pi.getId()).orderByTaskName().asc().list();
+        return engine.getTaskService().createTaskQuery().processInstanceBusinessKey(pi.getBusinessKey())
+                .orderByTaskName().asc().list();
     }
 
     public Task taskForGroup(ProcessInstance pi, String group) {
-        return engine.getTaskService().createTaskQuery().processInstanceId(pi.getId())
+        return engine.getTaskService().createTaskQuery().processInstanceBusinessKey(pi.getBusinessKey())
                 .taskCandidateGroup(group).singleResult();
     }
 
@@ -100,7 +106,32 @@ public final class ProcessDriver {
     }
 
     public ProcessInstance calledPreflight(ProcessInstance lifecycle) {
-        return engine.getRuntimeService().createProcessInstanceQuery().superProcessInstanceId(lifecycle.getId())
+        return called(lifecycle, "releasePreflight");
+    }
+
+    /** The running {@code releaseRestoration} called by the lifecycle or the rollback; null when there is none. */
+    public ProcessInstance calledRestoration(ProcessInstance caller) {
+        return called(caller, ReleaseVariables.PROCESS_RESTORATION);
+    }
+
+    private ProcessInstance called(ProcessInstance caller, String key) {
+        return engine.getRuntimeService().createProcessInstanceQuery().superProcessInstanceId(caller.getId())
+                .processDefinitionKey(key).singleResult();
+    }
+
+    /**
+     * The open incident of a release's instance, followed to its cause: the engine repeats an
+     * incident of a called process on the call activity (so Cockpit shows it on the release), with a
+     * link to the incident where it happened. Null when none is open.
+     */
+    public Incident openIncident(ProcessInstance pi) {
+        Incident incident = engine.getRuntimeService().createIncidentQuery().processInstanceId(pi.getId())
+                .singleResult();
+        if (incident == null || incident.getRootCauseIncidentId() == null
+                || incident.getRootCauseIncidentId().equals(incident.getId())) {
+            return incident;
+        }
+        return engine.getRuntimeService().createIncidentQuery().incidentId(incident.getRootCauseIncidentId())
                 .singleResult();
     }
 }

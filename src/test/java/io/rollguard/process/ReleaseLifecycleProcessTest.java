@@ -29,17 +29,18 @@ import io.rollguard.release.ReleaseVariables;
 
 /**
  * The release lifecycle ({@code releaseLifecycle}) on an in-memory engine with fake delegates.
- * The called preflight runs for real but is excluded from this class's coverage figure, so the
- * ≥ 90 % assertion is about the lifecycle alone (the preflight has its own test class).
+ * The called preflight and restoration run for real but are excluded from this class's coverage
+ * figure, so the ≥ 90 % assertion is about the lifecycle alone (each has its own test class).
  */
 @Deployment(resources = {
-        "bpmn/release-lifecycle.bpmn", "bpmn/release-preflight.bpmn", "bpmn/approval-policy.dmn",
+        "bpmn/release-lifecycle.bpmn", "bpmn/release-preflight.bpmn", "bpmn/release-restoration.bpmn",
+        "bpmn/approval-policy.dmn",
         "forms/approve-change.form", "forms/decide-analysis.form", "forms/repair-restoration.form" })
 class ReleaseLifecycleProcessTest extends ProcessTestSupport {
 
     @RegisterExtension
     static ProcessEngineCoverageExtension extension = ProcessDriver.coverage()
-            .excludeProcessDefinitionKeys("releasePreflight")
+            .excludeProcessDefinitionKeys("releasePreflight", ReleaseVariables.PROCESS_RESTORATION)
             .build();
 
     private static final String APPROVER = "bob";
@@ -96,7 +97,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
 
         assertThat(pi).isEnded().hasPassed("EndEvent_RolloutCompleted", "EndEvent_ReleasePromoted");
         assertThat(pi).hasNotPassed("ServiceTask_RestoreCanarySlot", "ServiceTask_RestoreStableTraffic",
-                "UserTask_DecideAnalysis", "ServiceTask_VerifyRestoration");
+                "UserTask_DecideAnalysis", "CallActivity_VerifyRestoration");
         assertThat(world.analysedSteps).containsExactly(0, 1);
         assertThat(world.journal).containsExactly(
                 "deployCanary", // preflight: new version on the canary slot, smoke-tested
@@ -106,7 +107,8 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
                 "promote");
         assertThat(world.journal).noneMatch(call -> call.startsWith("restore"));
         assertThat(world.decisions).containsExactly("bob approve as approver");
-        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT");
+        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "PROMOTED");
+        assertThat(world.releaseStates.details()).last().isEqualTo("PROMOTED: 1.1.0 is stable");
     }
 
     @Test
@@ -297,7 +299,8 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         // then the completed steps are compensated, newest first: traffic back to stable, then the slot
         assertThat(pi).isWaitingAt("IntermediateThrowEvent_UndoTrafficShifts");
         driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
-        assertThat(pi).isWaitingAt("ServiceTask_VerifyRestoration");
+        assertThat(pi).isWaitingAt("CallActivity_VerifyRestoration");
+        assertThat(driver.calledRestoration(pi)).isWaitingAt("ServiceTask_VerifyRestoration");
         assertThat(driver.historicVariable(pi, ReleaseVariables.FINAL_STATE)).isEqualTo("ROLLED_BACK");
         driver.executeJob("ServiceTask_VerifyRestoration");
 
@@ -311,8 +314,8 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
                 "shiftTraffic step 0",
                 "restoreStableTraffic",
                 "restoreCanarySlot",
-                "verifyRestoration ROLLED_BACK");
-        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ROLLING_BACK");
+                "verifyRestoration");
+        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ROLLING_BACK", "ROLLED_BACK");
     }
 
     @Test
@@ -340,7 +343,8 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
                 "EndEvent_ReleasePromoted");
         assertThat(world.analysedSteps).containsExactly(0, 1);
         assertThat(world.decisions).endsWith("carol continue");
-        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ON_HOLD", "ROLLING_OUT");
+        assertThat(world.releaseStates.entered())
+                .containsExactly("PREFLIGHT", "ROLLING_OUT", "ON_HOLD", "ROLLING_OUT", "PROMOTED");
         assertThat(world.journal).noneMatch(call -> call.startsWith("restore"));
     }
 
@@ -361,7 +365,8 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         driver.executeJob("ServiceTask_VerifyRestoration");
 
         // then every completed step is undone, newest first, and the release ends rolled back
-        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ON_HOLD", "ROLLING_BACK");
+        assertThat(world.releaseStates.entered())
+                .containsExactly("PREFLIGHT", "ROLLING_OUT", "ON_HOLD", "ROLLING_BACK", "ROLLED_BACK");
         assertThat(pi).isEnded().hasPassed("Gateway_Decision", "IntermediateThrowEvent_UndoTrafficShifts", "EndEvent_ReleaseRolledBack");
         assertThat(driver.historicVariable(pi, ReleaseVariables.FINAL_STATE)).isEqualTo("ROLLED_BACK");
         assertThat(world.journal.subList(2, world.journal.size())).containsExactly(
@@ -371,7 +376,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
                 "restoreStableTraffic",
                 "restoreStableTraffic",
                 "restoreCanarySlot",
-                "verifyRestoration ROLLED_BACK");
+                "verifyRestoration");
     }
 
     @Test
@@ -407,7 +412,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         assertThat(pi).isWaitingAt("IntermediateThrowEvent_UndoTrafficOnAbort");
         assertThat(pi).isNotWaitingAt("IntermediateCatchEvent_StepPause");
         driver.executeJob("IntermediateThrowEvent_UndoTrafficOnAbort");
-        assertThat(pi).isWaitingAt("ServiceTask_VerifyRestoration");
+        assertThat(pi).isWaitingAt("CallActivity_VerifyRestoration");
         assertThat(driver.historicVariable(pi, ReleaseVariables.FINAL_STATE)).isEqualTo("ABORTED");
         driver.executeJob("ServiceTask_VerifyRestoration");
 
@@ -420,8 +425,8 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
                 "shiftTraffic step 0",
                 "restoreStableTraffic",
                 "restoreCanarySlot",
-                "verifyRestoration ABORTED");
-        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ROLLING_BACK");
+                "verifyRestoration");
+        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ROLLING_BACK", "ABORTED");
     }
 
     @Test
@@ -444,8 +449,9 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         assertThat(pi).isEnded().hasPassed("EndEvent_AbortCompensated", "EndEvent_ReleaseRolledBack")
                 .hasNotPassed("Gateway_Decision");
         assertThat(world.journal.subList(3, world.journal.size()))
-                .containsExactly("restoreStableTraffic", "restoreCanarySlot", "verifyRestoration ABORTED");
-        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ON_HOLD", "ROLLING_BACK");
+                .containsExactly("restoreStableTraffic", "restoreCanarySlot", "verifyRestoration");
+        assertThat(world.releaseStates.entered())
+                .containsExactly("PREFLIGHT", "ROLLING_OUT", "ON_HOLD", "ROLLING_BACK", "ABORTED");
     }
 
     @Test
@@ -462,7 +468,8 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         driver.executeJob("ServiceTask_VerifyRestoration");
 
         // then a release manager has a task naming it, an incident is open, and the release is not called rolled back
-        assertThat(pi).isWaitingAt("UserTask_RepairRestoration").isNotEnded();
+        assertThat(pi).isWaitingAt("CallActivity_VerifyRestoration").isNotEnded();
+        assertThat(driver.calledRestoration(pi)).isWaitingAt("UserTask_RepairRestoration");
         Task task = driver.tasks(pi).get(0);
         assertThat(task).hasCandidateGroup("release-manager");
         assertThat(extension.getProcessEngine().getTaskService().getVariables(task.getId()))
@@ -481,7 +488,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         driver.executeJob("ServiceTask_VerifyRestoration");
 
         // then a new task and a new incident; after the second repair the release is verified and ends
-        assertThat(pi).isWaitingAt("UserTask_RepairRestoration");
+        assertThat(driver.calledRestoration(pi)).isWaitingAt("UserTask_RepairRestoration");
         assertThat(openIncident(pi)).isNotNull();
         driver.complete(driver.tasks(pi).get(0), RELEASE_MANAGER, withVariables("comment", "and restarted it"));
         driver.executeJob("ServiceTask_VerifyRestoration");
@@ -490,7 +497,8 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         assertThat(world.decisions).endsWith(RELEASE_MANAGER + " repaired: redeployed 1.0.0 to the canary slot",
                 RELEASE_MANAGER + " repaired: and restarted it");
         assertThat(world.journal).endsWith("verifyRestoration found differences", "verifyRestoration found differences",
-                "verifyRestoration ROLLED_BACK");
+                "verifyRestoration");
+        assertThat(world.releaseStates.entered()).last().isEqualTo("ROLLED_BACK");
     }
 
     @Test
@@ -513,7 +521,8 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         Job job = driver.job("ServiceTask_VerifyRestoration");
         assertThat(job.getRetries()).isZero();
         assertThat(openIncident(pi).getActivityId()).isEqualTo("ServiceTask_VerifyRestoration");
-        assertThat(pi).isWaitingAt("ServiceTask_VerifyRestoration");
+        assertThat(pi).isWaitingAt("CallActivity_VerifyRestoration");
+        assertThat(driver.calledRestoration(pi)).isWaitingAt("ServiceTask_VerifyRestoration");
         assertThat(driver.tasks(pi)).isEmpty();
     }
 
@@ -563,7 +572,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
                 "restoreStableTraffic",
                 "restoreCanarySlot",
                 "rollBackMigration",
-                "verifyRestoration ROLLED_BACK");
+                "verifyRestoration");
     }
 
     @Test
@@ -586,7 +595,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
                 "EndEvent_AbortCompensated");
         assertThat(world.journal.subList(1, world.journal.size())).containsExactly(
                 "applyMigration", "deployCanary", "shiftTraffic step 0",
-                "restoreStableTraffic", "restoreCanarySlot", "rollBackMigration", "verifyRestoration ABORTED");
+                "restoreStableTraffic", "restoreCanarySlot", "rollBackMigration", "verifyRestoration");
     }
 
     @Test
@@ -674,8 +683,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
     // ---------------------------------------------------------------- helpers
 
     private Incident openIncident(ProcessInstance pi) {
-        return extension.getProcessEngine().getRuntimeService().createIncidentQuery().processInstanceId(pi.getId())
-                .singleResult();
+        return driver.openIncident(pi);
     }
 
     private ProcessInstance submit() {

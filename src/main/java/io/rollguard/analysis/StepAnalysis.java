@@ -1,76 +1,53 @@
 package io.rollguard.analysis;
 
 import java.time.Instant;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.camunda.bpm.engine.ProcessEngineException;
-import org.camunda.bpm.engine.delegate.JavaDelegate;
-import org.camunda.bpm.engine.delegate.TaskListener;
-import org.camunda.bpm.engine.impl.form.validator.FormFieldValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.stereotype.Service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.rollguard.approval.Approvers;
 import io.rollguard.release.ReleaseContext;
-import io.rollguard.release.ReleaseContexts;
 import io.rollguard.release.ReleaseRepository;
-import io.rollguard.release.ReleaseVariables;
 import io.rollguard.release.StoredText;
 
-@Configuration
-class AnalysisDelegates {
+/** One rollout step's analysis: judged, its evidence kept, its run written into the release's history. */
+@Service
+class StepAnalysis {
 
-    private static final Logger log = LoggerFactory.getLogger(AnalysisDelegates.class);
+    private static final Logger log = LoggerFactory.getLogger(StepAnalysis.class);
 
-    private final ReleaseContexts contexts;
     private final CanaryAnalysis analysis;
     private final ReleaseRepository releases;
     private final AnalysisEvidence evidence;
     private final ObjectMapper json;
 
-    /** Process variable with a readable summary of the latest run's evidence, shown in Form_DecideAnalysis. */
-    static final String EVIDENCE_SUMMARY = "analysisEvidence";
-
-    AnalysisDelegates(ReleaseContexts contexts, CanaryAnalysis analysis, ReleaseRepository releases,
-            AnalysisEvidence evidence, ObjectMapper json) {
-        this.contexts = contexts;
+    StepAnalysis(CanaryAnalysis analysis, ReleaseRepository releases, AnalysisEvidence evidence, ObjectMapper json) {
         this.analysis = analysis;
         this.releases = releases;
         this.evidence = evidence;
         this.json = json;
     }
 
-    /** Judges the window since the step shifted traffic, keeps the evidence, sets {@code verdict}. */
-    @Bean
-    JavaDelegate analyzeCanaryDelegate() {
-        return execution -> {
-            ReleaseContext ctx = contexts.of(execution);
-            int step = ((Number) execution.getVariable(ReleaseVariables.STEP_INDEX)).intValue();
-            Instant from = ((Date) execution.getVariable(ReleaseVariables.STEP_STARTED_AT)).toInstant();
-            int weight = ctx.descriptor().rollout().steps().get(step).weight();
-            Instant to = Instant.now();
-            AnalysisRun run;
-            try {
-                run = analysis.analyze(ctx.app(), ctx.descriptor(), step + 1, weight, from, to);
-            } catch (RuntimeException e) {
-                run = notJudged(step + 1, weight, from, to, e);
-            }
-            long runId = evidence.save(ctx.release().id(), run);
-            releases.addEvent(ctx.release().id(), "ANALYSIS", null, historyEntry(json, runId, run));
-            execution.setVariable(ReleaseVariables.VERDICT, run.verdict().id());
-            // Camunda's string variables hold 4000 characters; a long reason must not fail the step
-            execution.setVariable(ReleaseVariables.VERDICT_REASON, StoredText.clip(run.reason()));
-            execution.setVariable(EVIDENCE_SUMMARY, StoredText.clip(summary(run)));
-        };
+    /** Judges the window of step {@code step} (0-based) since {@code from}, which is when it shifted traffic. */
+    AnalysisRun judge(ReleaseContext ctx, int step, Instant from) {
+        int weight = ctx.descriptor().rollout().steps().get(step).weight();
+        Instant to = Instant.now();
+        AnalysisRun run;
+        try {
+            run = analysis.analyze(ctx.app(), ctx.descriptor(), step + 1, weight, from, to);
+        } catch (RuntimeException e) {
+            run = notJudged(step + 1, weight, from, to, e);
+        }
+        long runId = evidence.save(ctx.release().id(), run);
+        releases.addEvent(ctx.release().id(), "ANALYSIS", null, historyEntry(json, runId, run));
+        return run;
     }
 
     /**
@@ -86,25 +63,6 @@ class AnalysisDelegates {
                 StoredText.clip("the analysis could not be carried out (" + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); a release manager decides"),
                 List.of(), List.of());
-    }
-
-    /** Records a release manager's decision on a held analysis; the decision is theirs alone. */
-    @Bean
-    TaskListener recordAnalysisDecisionListener() {
-        return task -> {
-            String user = Approvers.completingUser(task);
-            if (user == null) {
-                throw new ProcessEngineException("An analysis decision must be made by an identified user");
-            }
-            String decision = (String) task.getVariable(ReleaseVariables.DECISION);
-            if (!"continue".equals(decision) && !"rollback".equals(decision)) {
-                throw new FormFieldValidationException(ReleaseVariables.DECISION,
-                        "decision must be 'continue' or 'rollback', was " + decision);
-            }
-            String comment = (String) task.getVariable(ReleaseVariables.COMMENT);
-            releases.addEvent((String) task.getVariable(ReleaseVariables.RELEASE_ID), "ANALYSIS_DECIDED", user,
-                    decision + (comment == null || comment.isBlank() ? "" : ": " + comment));
-        };
     }
 
     /**

@@ -1,0 +1,150 @@
+package io.rollguard.preflight;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.stereotype.Service;
+
+import io.rollguard.app.SlotName;
+import io.rollguard.migration.MigrationException;
+import io.rollguard.migration.MigrationService;
+import io.rollguard.migration.ReversibilityProof;
+import io.rollguard.platform.TargetPlatform;
+import io.rollguard.platform.TargetPlatformException;
+import io.rollguard.release.ReleaseContext;
+import io.rollguard.release.ReleaseRepository;
+import io.rollguard.release.StoredText;
+import io.rollguard.release.descriptor.ReleaseDescriptor;
+import io.rollguard.rollout.RolloutService;
+
+/**
+ * The preflight's checks. Each returns a {@link Check}: its name and what is wrong, nothing when
+ * it passed. Every check, passed or failed, adds a line to the report kept with the release
+ * ({@link #report}); a failed one then ends the preflight (the delegates throw
+ * {@code PreflightCheckFailed}, and the preflight process restores the canary slot).
+ */
+@Service
+class PreflightChecks {
+
+    private final RolloutService rollout;
+    private final TargetPlatform target;
+    private final ReleaseRepository releases;
+    private final PreflightProperties properties;
+    private final MigrationService migrations;
+
+    PreflightChecks(RolloutService rollout, TargetPlatform target, ReleaseRepository releases,
+            PreflightProperties properties, MigrationService migrations) {
+        this.rollout = rollout;
+        this.target = target;
+        this.releases = releases;
+        this.properties = properties;
+        this.migrations = migrations;
+    }
+
+    record Check(String name, List<String> problems) {
+        boolean passed() {
+            return problems.isEmpty();
+        }
+
+        String line() {
+            return (passed() ? "PASSED " : "FAILED ") + name + (passed() ? "" : ": " + String.join("; ", problems));
+        }
+
+        String failure() {
+            return name + ": " + String.join("; ", problems);
+        }
+    }
+
+    /** The dry run's result, with what the schema approver reads beside it. */
+    record Reversibility(MigrationService.ChangelogForApproval forApproval, String report, Check check) {
+    }
+
+    Check descriptorMatchesApp(ReleaseContext ctx) {
+        ReleaseDescriptor d = ctx.descriptor();
+        List<String> problems = new ArrayList<>();
+        String live = ctx.app().currentVersion();
+        if (live != null && !live.equals(ctx.release().previousVersion())) {
+            problems.add("the live version changed to " + live + " since this release was requested");
+        }
+        // honest limits of this version: these sections are accepted and classified for
+        // approval, but their execution (integrations, flags) is not built yet
+        if (d.integrations() != null && !d.integrations().isEmpty()) {
+            problems.add("integration changes cannot be applied yet by this Rollguard version");
+        }
+        if (d.flags() != null && !d.flags().isEmpty()) {
+            problems.add("feature flags cannot be set yet by this Rollguard version");
+        }
+        return new Check("descriptor matches app", problems);
+    }
+
+    /**
+     * Apply, roll back, compare, apply again, on a scratch copy of the app's schema; never the live
+     * one. Null for a release without a migration.
+     */
+    Reversibility migrationReversible(ReleaseContext ctx) {
+        if (!migrations.hasMigration(ctx.release().id())) {
+            return null;
+        }
+        // the approver reads what she approves: the changelog itself and the parsed list of its changes
+        MigrationService.ChangelogForApproval forApproval = migrations.forApproval(ctx.release().id());
+        List<String> problems = new ArrayList<>();
+        String name = "migration reversible on a scratch copy";
+        String report;
+        try {
+            ReversibilityProof proof = migrations.prove(ctx);
+            problems.addAll(proof.differences());
+            name += " (" + String.join("; ", proof.steps()) + ")";
+            report = proof.summary();
+        } catch (MigrationException e) {
+            problems.add(e.getMessage());
+            report = StoredText.clip("FAILED: " + e.getMessage());
+        }
+        return new Reversibility(forApproval, report, new Check(name, problems));
+    }
+
+    Check slotsRecorded(ReleaseContext ctx) {
+        List<String> problems = new ArrayList<>();
+        try {
+            rollout.recordStateBefore(ctx);
+        } catch (TargetPlatformException | IllegalStateException e) {
+            problems.add(e.getMessage());
+        }
+        return new Check("both slots reachable and recorded", problems);
+    }
+
+    /** The descriptor's smoke request against the canary slot, repeated until it answers as expected or time is up. */
+    Check smokeTest(ReleaseContext ctx) {
+        ReleaseDescriptor.Smoke smoke = ctx.descriptor().smoke();
+        TargetPlatform.SmokeResult last = null;
+        long deadline = System.currentTimeMillis() + properties.smokeTimeout().toMillis();
+        // a freshly deployed Node-RED needs a moment before its HTTP routes answer
+        do {
+            last = target.smoke(ctx.app(), SlotName.CANARY, smoke.path());
+            if (last.status() == smoke.expectStatus()) {
+                break;
+            }
+            sleep(200);
+        } while (System.currentTimeMillis() < deadline);
+        List<String> problems = new ArrayList<>();
+        if (last.status() != smoke.expectStatus()) {
+            problems.add("GET " + smoke.path() + " on the canary slot answered "
+                    + (last.answered() ? "HTTP " + last.status() : last.error()) + ", expected " + smoke.expectStatus());
+        }
+        return new Check("smoke request GET " + smoke.path() + " -> " + smoke.expectStatus(), problems);
+    }
+
+    /** Writes the check into the release's history; returns the report with its line added. */
+    String report(ReleaseContext ctx, String report, Check check) {
+        String line = check.line();
+        releases.addEvent(ctx.release().id(), "PREFLIGHT_CHECK", null, line);
+        return report == null ? line : report + "\n" + line;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.rollguard.preflight;
+
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+
+import io.rollguard.release.ReleaseContext;
+import io.rollguard.release.ReleaseVariables;
+
+/** What every preflight delegate does with its check: a line in the report, and the BPMN error when it failed. */
+final class PreflightReport {
+
+    private PreflightReport() {
+    }
+
+    static void add(DelegateExecution execution, PreflightChecks checks, ReleaseContext ctx, PreflightChecks.Check check) {
+        String report = (String) execution.getVariable(ReleaseVariables.PREFLIGHT_REPORT);
+        execution.setVariable(ReleaseVariables.PREFLIGHT_REPORT, checks.report(ctx, report, check));
+        if (!check.passed()) {
+            throw new BpmnError(ReleaseVariables.PREFLIGHT_CHECK_FAILED, check.failure());
+        }
+    }
+}
