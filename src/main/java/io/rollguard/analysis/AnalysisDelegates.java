@@ -2,10 +2,8 @@ package io.rollguard.analysis;
 
 import java.time.Instant;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -16,15 +14,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.rollguard.approval.Approvers;
 import io.rollguard.release.ReleaseContext;
 import io.rollguard.release.ReleaseContexts;
-import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.ReleaseVariables;
 import io.rollguard.release.StoredText;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 
 @Configuration
 class AnalysisDelegates {
@@ -33,20 +29,18 @@ class AnalysisDelegates {
 
     private final ReleaseContexts contexts;
     private final CanaryAnalysis analysis;
-    private final ReleaseRepository releases;
+    private final ReleaseHistory history;
     private final AnalysisEvidence evidence;
-    private final ObjectMapper json;
 
     /** Process variable with a readable summary of the latest run's evidence, shown in Form_DecideAnalysis. */
     static final String EVIDENCE_SUMMARY = "analysisEvidence";
 
-    AnalysisDelegates(ReleaseContexts contexts, CanaryAnalysis analysis, ReleaseRepository releases,
-            AnalysisEvidence evidence, ObjectMapper json) {
+    AnalysisDelegates(ReleaseContexts contexts, CanaryAnalysis analysis, ReleaseHistory history,
+            AnalysisEvidence evidence) {
         this.contexts = contexts;
         this.analysis = analysis;
-        this.releases = releases;
+        this.history = history;
         this.evidence = evidence;
-        this.json = json;
     }
 
     /** Judges the window since the step shifted traffic, keeps the evidence, sets {@code verdict}. */
@@ -65,7 +59,7 @@ class AnalysisDelegates {
                 run = notJudged(step + 1, weight, from, to, e);
             }
             long runId = evidence.save(ctx.release().id(), run);
-            releases.addEvent(ctx.release().id(), "ANALYSIS", null, historyEntry(json, runId, run));
+            history.record(ctx.release().id(), historyEntry(runId, run));
             execution.setVariable(ReleaseVariables.VERDICT, run.verdict().id());
             // Camunda's string variables hold 4000 characters; a long reason must not fail the step
             execution.setVariable(ReleaseVariables.VERDICT_REASON, StoredText.clip(run.reason()));
@@ -102,8 +96,8 @@ class AnalysisDelegates {
                         "decision must be 'continue' or 'rollback', was " + decision);
             }
             String comment = (String) task.getVariable(ReleaseVariables.COMMENT);
-            releases.addEvent((String) task.getVariable(ReleaseVariables.RELEASE_ID), "ANALYSIS_DECIDED", user,
-                    decision + (comment == null || comment.isBlank() ? "" : ": " + comment));
+            history.record((String) task.getVariable(ReleaseVariables.RELEASE_ID),
+                    new ReleaseFact.AnalysisDecided(user, decision, comment));
         };
     }
 
@@ -111,23 +105,10 @@ class AnalysisDelegates {
      * The history entry points to the full evidence (GET /api/releases/{id}/analysis) and to the
      * run's chart (GET /api/releases/{id}/analyses/{n}/series) by run id.
      */
-    static String historyEntry(ObjectMapper json, long runId, AnalysisRun run) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("run", runId);
-        event.put("step", run.step());
-        event.put("weight", run.weight());
+    static ReleaseFact.AnalysisRecorded historyEntry(long runId, AnalysisRun run) {
         // the window the run judged: runs analysed before runs kept their chart are charted from it
-        event.put("from", run.from().toString());
-        event.put("to", run.to().toString());
-        event.put("verdict", run.verdict());
-        // clipped here, not by the history: a clipped JSON text would no longer be read as one
-        event.put("reason", run.reason() == null || run.reason().length() <= StoredText.MAX / 2 ? run.reason()
-                : run.reason().substring(0, StoredText.MAX / 2 - 3) + "...");
-        try {
-            return json.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            return run.verdict() + ": " + run.reason();
-        }
+        return ReleaseFact.AnalysisRecorded.of(runId, run.step(), run.weight(), run.from(), run.to(),
+                run.verdict().name(), run.reason());
     }
 
     static String summary(AnalysisRun run) {

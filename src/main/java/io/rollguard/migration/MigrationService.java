@@ -23,6 +23,8 @@ import io.rollguard.app.AppDatabases;
 import io.rollguard.release.ReleaseContext;
 import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.StoredText;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 import io.rollguard.web.ApiProblem.Violation;
 
 /**
@@ -42,10 +44,12 @@ public class MigrationService {
     private final ObjectMapper json;
     private final int sampleRows;
     private final Duration snapshotRetention;
+    private final ReleaseHistory history;
 
     MigrationService(MigrationEngine engine, ReleaseMigrations migrations, AppDatabases databases, ReleaseRepository releases,
             ObjectMapper json, @Value("${rollguard.migration.sample-rows:10000}") int sampleRows,
-            @Value("${rollguard.migration.snapshot-retention:P7D}") Duration snapshotRetention) {
+            @Value("${rollguard.migration.snapshot-retention:P7D}") Duration snapshotRetention, ReleaseHistory history) {
+        this.history = history;
         this.engine = engine;
         this.migrations = migrations;
         this.databases = databases;
@@ -139,7 +143,7 @@ public class MigrationService {
         String scratch = "rollguard_scratch_" + releaseId.replaceAll("[^a-z0-9]", "").substring(0, 12);
         ReversibilityProof proof = engine.prove(db, migration.changelog(), scratch, sampleRows);
         migrations.setPreflightReport(releaseId, proof.report());
-        releases.addEvent(releaseId, "MIGRATION_DRY_RUN", null, proof.summary());
+        history.record(releaseId, proof.fact());
         return proof;
     }
 
@@ -168,19 +172,17 @@ public class MigrationService {
                 try {
                     List<DataSnapshots.Snapshot> taken = DataSnapshots.take(db, releaseId, destructive);
                     migrations.setSnapshotsIfAbsent(releaseId, write(taken));
-                    releases.addEvent(releaseId, "DATA_SNAPSHOT_TAKEN", null, taken.stream()
-                            .map(s -> (s.column() == null ? s.table() : s.table() + "." + s.column()) + " -> " + s.copy())
-                            .collect(Collectors.joining(", ")));
+                    history.record(releaseId, new ReleaseFact.DataSnapshotTaken(taken.stream()
+                            .map(s -> new ReleaseFact.DataCopy(s.table(), s.column(), s.copy())).toList()));
                 } catch (SQLException e) {
                     throw new MigrationException("Copying the data of destructive changes aside failed: " + e.getMessage(), e);
                 }
             }
         }
         MigrationEngine.MigrationRun run = engine.apply(db, migration.changelog(), tag(releaseId));
-        run.notes().forEach(note -> releases.addEvent(releaseId, "MIGRATION_LOCK", null, note));
+        run.notes().forEach(note -> history.record(releaseId, new ReleaseFact.MigrationLock(note)));
         migrations.markApplied(releaseId);
-        releases.addEvent(releaseId, "MIGRATION_APPLIED", null, "tag " + tag(releaseId) + "; "
-                + (run.changeSets().isEmpty() ? "nothing left to apply" : "applied " + String.join(", ", run.changeSets())));
+        history.record(releaseId, new ReleaseFact.MigrationApplied(tag(releaseId), run.changeSets()));
     }
 
     /** Compensation: back to the tag, then the copied data back into what the rollback recreated. */
@@ -192,7 +194,7 @@ public class MigrationService {
         }
         AppDatabase db = database(ctx);
         MigrationEngine.MigrationRun run = engine.rollBackTo(db, migration.changelog(), tag(releaseId));
-        run.notes().forEach(note -> releases.addEvent(releaseId, "MIGRATION_LOCK", null, note));
+        run.notes().forEach(note -> history.record(releaseId, new ReleaseFact.MigrationLock(note)));
         List<DataSnapshots.Snapshot> snapshots = snapshots(migration);
         if (!snapshots.isEmpty()) {
             try {
@@ -202,10 +204,8 @@ public class MigrationService {
             }
         }
         migrations.markRolledBack(releaseId);
-        releases.addEvent(releaseId, "MIGRATION_ROLLED_BACK", null, "back to tag " + tag(releaseId) + "; "
-                + (run.changeSets().isEmpty() ? "nothing left to roll back" : "rolled back " + String.join(", ", run.changeSets()))
-                + (snapshots.isEmpty() ? "" : "; restored data of " + snapshots.stream()
-                        .map(s -> s.column() == null ? s.table() : s.table() + "." + s.column()).collect(Collectors.joining(", "))));
+        history.record(releaseId, new ReleaseFact.MigrationRolledBack(tag(releaseId), run.changeSets(), snapshots.stream()
+                .map(s -> new ReleaseFact.DataCopy(s.table(), s.column(), s.copy()).source()).toList()));
     }
 
     /**
@@ -264,7 +264,7 @@ public class MigrationService {
                 AppDatabase db = databases.find(appKey).orElseThrow();
                 DataSnapshots.drop(db, snapshots(migration));
                 migrations.markSnapshotsDropped(releaseId);
-                releases.addEvent(releaseId, "DATA_SNAPSHOT_DROPPED", null, "retention of " + snapshotRetention + " passed");
+                history.record(releaseId, new ReleaseFact.DataSnapshotDropped(snapshotRetention));
             } catch (RuntimeException | SQLException e) {
                 log.warn("Could not drop the data snapshots of release {}: {}", releaseId, e.getMessage());
             }

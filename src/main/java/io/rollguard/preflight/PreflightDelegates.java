@@ -15,10 +15,11 @@ import io.rollguard.migration.MigrationService;
 import io.rollguard.migration.ReversibilityProof;
 import io.rollguard.release.ReleaseContext;
 import io.rollguard.release.ReleaseContexts;
-import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.ReleaseVariables;
 import io.rollguard.release.StoredText;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 import io.rollguard.rollout.RolloutService;
 import io.rollguard.platform.TargetPlatform;
 import io.rollguard.platform.TargetPlatformException;
@@ -34,17 +35,17 @@ class PreflightDelegates {
     private final ReleaseContexts contexts;
     private final RolloutService rollout;
     private final TargetPlatform target;
-    private final ReleaseRepository releases;
+    private final ReleaseHistory history;
     private final PreflightProperties properties;
     private final MigrationService migrations;
 
     PreflightDelegates(ReleaseContexts contexts, RolloutService rollout, TargetPlatform target,
-            ReleaseRepository releases, PreflightProperties properties, MigrationService migrations) {
+            ReleaseHistory history, PreflightProperties properties, MigrationService migrations) {
         this.migrations = migrations;
         this.contexts = contexts;
         this.rollout = rollout;
         this.target = target;
-        this.releases = releases;
+        this.history = history;
         this.properties = properties;
     }
 
@@ -144,7 +145,7 @@ class PreflightDelegates {
                 + (problems.isEmpty() ? "" : ": " + String.join("; ", problems));
         String report = (String) execution.getVariable(ReleaseVariables.PREFLIGHT_REPORT);
         execution.setVariable(ReleaseVariables.PREFLIGHT_REPORT, report == null ? line : report + "\n" + line);
-        releases.addEvent(ctx.release().id(), "PREFLIGHT_CHECK", null, line);
+        history.record(ctx.release().id(), new ReleaseFact.PreflightChecked(name, problems));
         if (!problems.isEmpty()) {
             throw new BpmnError(ReleaseVariables.PREFLIGHT_CHECK_FAILED, name + ": " + String.join("; ", problems));
         }

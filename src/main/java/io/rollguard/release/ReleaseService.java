@@ -21,6 +21,9 @@ import io.rollguard.migration.MigrationService;
 import io.rollguard.release.descriptor.ChangeClass;
 import io.rollguard.release.descriptor.DescriptorParser;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
+import io.rollguard.release.history.ReleaseEvent;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 import io.rollguard.security.CurrentUser;
 import io.rollguard.security.Permissions;
 import io.rollguard.platform.FlowsHash;
@@ -39,9 +42,12 @@ public class ReleaseService {
     private final RuntimeService runtime;
     private final MigrationService migrations;
     private final RollguardDefinitions definitions;
+    private final ReleaseHistory history;
 
     ReleaseService(ReleaseRepository releases, AppRepository apps, DescriptorParser parser, Permissions permissions,
-            RuntimeService runtime, MigrationService migrations, RollguardDefinitions definitions) {
+            RuntimeService runtime, MigrationService migrations, RollguardDefinitions definitions,
+            ReleaseHistory history) {
+        this.history = history;
         this.migrations = migrations;
         this.definitions = definitions;
         this.releases = releases;
@@ -124,7 +130,7 @@ public class ReleaseService {
         if (migration != null) {
             migrations.store(release.id(), migration);
         }
-        releases.addEvent(release.id(), "SUBMITTED", user.id(), d.app() + " " + d.version());
+        history.record(release.id(), new ReleaseFact.Submitted(d.app(), d.version(), user.id()));
         // Rollguard's own definition, not the latest of the key; the requester variable is for display only,
         // four-eyes reads the requester from rg_release
         String processInstanceId = runtime.startProcessInstanceById(
@@ -149,7 +155,7 @@ public class ReleaseService {
     }
 
     public List<ReleaseEvent> history(String id) {
-        return releases.events(id);
+        return history.of(id);
     }
 
     /** Pages beyond this are refused: page * size must stay an offset the database takes. */
@@ -188,7 +194,7 @@ public class ReleaseService {
             throw ApiProblem.conflict("Release " + id + " is " + release.state() + " and can no longer be aborted");
         }
         correlateAbort(release);
-        releases.addEvent(id, "ABORT_REQUESTED", user.id(), null);
+        history.record(id, new ReleaseFact.AbortRequested(user.id()));
         return releases.get(id);
     }
 
@@ -244,7 +250,7 @@ public class ReleaseService {
         if (notUndoable != null) {
             throw ApiProblem.conflict("Release " + id + " cannot be rolled back: " + notUndoable);
         }
-        releases.addEvent(id, "ROLLBACK_REQUESTED", user.id(), null);
+        history.record(id, new ReleaseFact.RollbackRequested(user.id()));
         runtime.startProcessInstanceById(definitions.definitionId(ReleaseVariables.PROCESS_ROLLBACK), id,
                 Variables.createVariables().putValue(ReleaseVariables.RELEASE_ID, id)
                         .putValue(ReleaseVariables.APP, app.key())

@@ -3,6 +3,9 @@ package io.rollguard.release;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
+
 /**
  * Called from execution listeners in the BPMN ({@code ${releaseStates.enter(execution, 'PREFLIGHT')}})
  * so the diagram says where a release changes state, and the state is written in the same
@@ -12,9 +15,11 @@ import org.springframework.stereotype.Component;
 public class ReleaseStates {
 
     private final ReleaseRepository releases;
+    private final ReleaseHistory history;
 
-    ReleaseStates(ReleaseRepository releases) {
+    ReleaseStates(ReleaseRepository releases, ReleaseHistory history) {
         this.releases = releases;
+        this.history = history;
     }
 
     public void enter(DelegateExecution execution, String state) {
@@ -28,6 +33,6 @@ public class ReleaseStates {
             return;
         }
         releases.updateState(releaseId, state);
-        releases.addEvent(releaseId, "STATE", null, state.name() + (detail == null ? "" : ": " + detail));
+        history.record(releaseId, new ReleaseFact.StateChanged(state, detail));
     }
 }

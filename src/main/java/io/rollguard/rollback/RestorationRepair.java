@@ -10,9 +10,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.rollguard.approval.Approvers;
-import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.ReleaseVariables;
 import io.rollguard.release.StoredText;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 
 /**
  * The release manager's side of a restoration that does not match: while their repair task is
@@ -23,11 +24,11 @@ import io.rollguard.release.StoredText;
 @Configuration("restorationRepair")
 public class RestorationRepair {
 
-    private final ReleaseRepository releases;
+    private final ReleaseHistory history;
     private final RuntimeService runtime;
 
-    RestorationRepair(ReleaseRepository releases, RuntimeService runtime) {
-        this.releases = releases;
+    RestorationRepair(ReleaseHistory history, RuntimeService runtime) {
+        this.history = history;
         this.runtime = runtime;
     }
 
@@ -52,8 +53,8 @@ public class RestorationRepair {
                 throw new FormFieldValidationException(ReleaseVariables.COMMENT,
                         "comment is required: say what you did to repair the restoration");
             }
-            releases.addEvent((String) task.getVariable(ReleaseVariables.RELEASE_ID), "RESTORATION_REPAIRED", user,
-                    comment.strip());
+            history.record((String) task.getVariable(ReleaseVariables.RELEASE_ID),
+                    new ReleaseFact.RestorationRepaired(user, comment.strip()));
             for (Incident incident : runtime.createIncidentQuery().processInstanceId(task.getProcessInstanceId())
                     .incidentType(ReleaseVariables.INCIDENT_RESTORATION_MISMATCH).list()) {
                 runtime.resolveIncident(incident.getId());

@@ -9,11 +9,12 @@ import org.springframework.stereotype.Component;
 
 import io.rollguard.release.ReleaseContext;
 import io.rollguard.release.ReleaseContexts;
-import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.ReleaseState;
 import io.rollguard.release.ReleaseStates;
 import io.rollguard.release.ReleaseVariables;
 import io.rollguard.release.StoredText;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 
 /**
  * A release is only called rolled back (or aborted) when the world really is as before. A
@@ -27,14 +28,14 @@ class VerifyRestorationDelegate implements JavaDelegate {
 
     private final ReleaseContexts contexts;
     private final RestorationCheck check;
-    private final ReleaseRepository releases;
+    private final ReleaseHistory history;
     private final ReleaseStates states;
 
-    VerifyRestorationDelegate(ReleaseContexts contexts, RestorationCheck check, ReleaseRepository releases,
+    VerifyRestorationDelegate(ReleaseContexts contexts, RestorationCheck check, ReleaseHistory history,
             ReleaseStates states) {
         this.contexts = contexts;
         this.check = check;
-        this.releases = releases;
+        this.history = history;
         this.states = states;
     }
 
@@ -46,15 +47,12 @@ class VerifyRestorationDelegate implements JavaDelegate {
         if (!differences.isEmpty()) {
             String found = StoredText.clip(String.join("\n", differences));
             execution.setVariable(ReleaseVariables.RESTORATION_DIFFERENCES, found);
-            releases.addEvent(ctx.release().id(), "RESTORATION_MISMATCH", null, found);
+            history.record(ctx.release().id(), new ReleaseFact.RestorationMismatch(differences));
             throw new BpmnError(ReleaseVariables.RESTORATION_MISMATCH, "Restoration of release " + ctx.release().id()
                     + " is incomplete: " + String.join("; ", differences));
         }
         execution.removeVariable(ReleaseVariables.RESTORATION_DIFFERENCES);
-        releases.addEvent(ctx.release().id(), "RESTORATION_VERIFIED", null, afterPromotion
-                ? "slots run what they ran before the release; all traffic on stable; the app database has its "
-                        + "structure from before, with the data copied aside back in place"
-                : "slots run what they ran before the release; all traffic on stable");
+        history.record(ctx.release().id(), new ReleaseFact.RestorationVerified(afterPromotion));
         ReleaseState finalState = ReleaseState.valueOf((String) execution.getVariable(ReleaseVariables.FINAL_STATE));
         states.enter(ctx.release().id(), finalState, null);
     }
