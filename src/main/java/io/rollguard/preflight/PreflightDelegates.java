@@ -141,11 +141,11 @@ class PreflightDelegates {
     }
 
     private void check(DelegateExecution execution, ReleaseContext ctx, String name, List<String> problems) {
-        String line = (problems.isEmpty() ? "PASSED " : "FAILED ") + name
-                + (problems.isEmpty() ? "" : ": " + String.join("; ", problems));
+        ReleaseFact.PreflightChecked checked = new ReleaseFact.PreflightChecked(name, problems);
+        String line = checked.detail();
         String report = (String) execution.getVariable(ReleaseVariables.PREFLIGHT_REPORT);
         execution.setVariable(ReleaseVariables.PREFLIGHT_REPORT, report == null ? line : report + "\n" + line);
-        history.record(ctx.release().id(), new ReleaseFact.PreflightChecked(name, problems));
+        history.record(ctx.release().id(), checked);
         if (!problems.isEmpty()) {
             throw new BpmnError(ReleaseVariables.PREFLIGHT_CHECK_FAILED, name + ": " + String.join("; ", problems));
         }

@@ -45,9 +45,10 @@ class VerifyRestorationDelegate implements JavaDelegate {
         boolean afterPromotion = Boolean.TRUE.equals(execution.getVariable(ReleaseVariables.AFTER_PROMOTION));
         List<String> differences = check.differences(ctx, afterPromotion);
         if (!differences.isEmpty()) {
-            String found = StoredText.clip(String.join("\n", differences));
+            ReleaseFact.RestorationMismatch mismatch = new ReleaseFact.RestorationMismatch(differences);
+            String found = StoredText.clip(mismatch.detail());
             execution.setVariable(ReleaseVariables.RESTORATION_DIFFERENCES, found);
-            history.record(ctx.release().id(), new ReleaseFact.RestorationMismatch(differences));
+            history.record(ctx.release().id(), mismatch);
             throw new BpmnError(ReleaseVariables.RESTORATION_MISMATCH, "Restoration of release " + ctx.release().id()
                     + " is incomplete: " + String.join("; ", differences));
         }
