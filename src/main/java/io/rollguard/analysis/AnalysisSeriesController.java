@@ -1,20 +1,14 @@
 package io.rollguard.analysis;
 
-import java.time.Instant;
 import java.util.List;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
-
 import io.rollguard.release.Release;
-import io.rollguard.release.ReleaseEvent;
 import io.rollguard.release.ReleaseService;
+import io.rollguard.release.history.ReleaseFact;
 import io.rollguard.security.CurrentUser;
 import io.rollguard.refusal.Refusal;
 import io.swagger.v3.oas.annotations.Operation;
@@ -29,12 +23,10 @@ class AnalysisSeriesController {
 
     private final ReleaseService releases;
     private final AnalysisSeries series;
-    private final ObjectMapper json;
 
-    AnalysisSeriesController(ReleaseService releases, AnalysisSeries series, ObjectMapper json) {
+    AnalysisSeriesController(ReleaseService releases, AnalysisSeries series) {
         this.releases = releases;
         this.series = series;
-        this.json = json;
     }
 
     @Operation(summary = "Canary vs baseline over an analysis run's window, one series per metric",
@@ -50,33 +42,17 @@ class AnalysisSeriesController {
     @GetMapping({"/api/releases/{id}/analyses/{run}/series", "/releases/{id}/analyses/{run}/series"})
     AnalysisSeries.RunSeries series(@PathVariable String id, @PathVariable int run) {
         Release release = releases.read(CurrentUser.get(), id);
-        List<ReleaseEvent> runs = releases.history(id).stream().filter(e -> e.type().equals("ANALYSIS")).toList();
+        List<ReleaseFact.AnalysisRecorded> runs = releases.history(id).stream()
+                .map(e -> e.fact() instanceof ReleaseFact.AnalysisRecorded entry ? entry : null)
+                .filter(entry -> entry != null).toList();
         if (run < 1 || run > runs.size()) {
             throw Refusal.notFound("Analysis run " + run + " of release " + id);
         }
         // the history entry names the stored run and the window it judged (older entries only some of it)
-        JsonNode event = readable(runs.get(run - 1).detail());
-        Long runId = event.path("run").canConvertToLong() ? event.path("run").asLong() : null;
-        return series.series(release.id(), release.appKey(), run, runId, instant(event.path("from")),
-                instant(event.path("to"))).orElseThrow(() -> new Refusal(Refusal.Kind.NOT_FOUND, "No chart series",
+        ReleaseFact.AnalysisRecorded entry = runs.get(run - 1);
+        return series.series(release.id(), release.appKey(), run, entry.run(), entry.from(), entry.to()).orElseThrow(() -> new Refusal(Refusal.Kind.NOT_FOUND, "No chart series",
                         "Analysis run " + run + " of release " + id + " has no chart series: it was analysed before "
                                 + "runs kept their series, and the built-in router's samples of its window are no "
                                 + "longer kept or were never taken (another data plane)", List.of()));
-    }
-
-    private JsonNode readable(String detail) {
-        try {
-            return detail == null ? MissingNode.getInstance() : json.readTree(detail);
-        } catch (JsonProcessingException e) {
-            return MissingNode.getInstance();
-        }
-    }
-
-    private static Instant instant(JsonNode text) {
-        try {
-            return text.isTextual() ? Instant.parse(text.asText()) : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 }

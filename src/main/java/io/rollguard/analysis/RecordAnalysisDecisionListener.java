@@ -5,8 +5,9 @@ import org.camunda.bpm.engine.delegate.TaskListener;
 import org.springframework.stereotype.Component;
 
 import io.rollguard.approval.TaskDecisions;
-import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.ReleaseVariables;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 
 /**
  * Records a release manager's decision on a held analysis; the decision is theirs alone. The
@@ -15,10 +16,10 @@ import io.rollguard.release.ReleaseVariables;
 @Component
 class RecordAnalysisDecisionListener implements TaskListener {
 
-    private final ReleaseRepository releases;
+    private final ReleaseHistory history;
 
-    RecordAnalysisDecisionListener(ReleaseRepository releases) {
-        this.releases = releases;
+    RecordAnalysisDecisionListener(ReleaseHistory history) {
+        this.history = history;
     }
 
     @Override
@@ -26,8 +27,8 @@ class RecordAnalysisDecisionListener implements TaskListener {
         String user = TaskDecisions.identifiedUser(task, "An analysis decision must be made by an identified user");
         String decision = TaskDecisions.decision(task, "continue", "rollback");
         String comment = TaskDecisions.comment(task);
-        releases.addEvent((String) task.getVariable(ReleaseVariables.RELEASE_ID), "ANALYSIS_DECIDED", user,
-                decision + (comment == null || comment.isBlank() ? "" : ": " + comment));
+        history.record((String) task.getVariable(ReleaseVariables.RELEASE_ID),
+                new ReleaseFact.AnalysisDecided(user, decision, comment));
         task.getExecution().getProcessInstance().setVariable(ReleaseVariables.ANALYSIS_DECISION, decision);
         TaskDecisions.clearForm(task);
     }

@@ -1,21 +1,17 @@
 package io.rollguard.analysis;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.rollguard.release.ReleaseContext;
-import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.StoredText;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 
 /** One rollout step's analysis: judged, its evidence kept, its run written into the release's history. */
 @Service
@@ -24,15 +20,13 @@ class StepAnalysis {
     private static final Logger log = LoggerFactory.getLogger(StepAnalysis.class);
 
     private final CanaryAnalysis analysis;
-    private final ReleaseRepository releases;
+    private final ReleaseHistory history;
     private final AnalysisEvidence evidence;
-    private final ObjectMapper json;
 
-    StepAnalysis(CanaryAnalysis analysis, ReleaseRepository releases, AnalysisEvidence evidence, ObjectMapper json) {
+    StepAnalysis(CanaryAnalysis analysis, ReleaseHistory history, AnalysisEvidence evidence) {
         this.analysis = analysis;
-        this.releases = releases;
+        this.history = history;
         this.evidence = evidence;
-        this.json = json;
     }
 
     /** Judges the window of step {@code step} (0-based) since {@code from}, which is when it shifted traffic. */
@@ -46,7 +40,7 @@ class StepAnalysis {
             run = notJudged(step + 1, weight, from, to, e);
         }
         long runId = evidence.save(ctx.release().id(), run);
-        releases.addEvent(ctx.release().id(), "ANALYSIS", null, historyEntry(json, runId, run));
+        history.record(ctx.release().id(), historyEntry(runId, run));
         return run;
     }
 
@@ -69,23 +63,10 @@ class StepAnalysis {
      * The history entry points to the full evidence (GET /api/releases/{id}/analysis) and to the
      * run's chart (GET /api/releases/{id}/analyses/{n}/series) by run id.
      */
-    static String historyEntry(ObjectMapper json, long runId, AnalysisRun run) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("run", runId);
-        event.put("step", run.step());
-        event.put("weight", run.weight());
+    static ReleaseFact.AnalysisRecorded historyEntry(long runId, AnalysisRun run) {
         // the window the run judged: runs analysed before runs kept their chart are charted from it
-        event.put("from", run.from().toString());
-        event.put("to", run.to().toString());
-        event.put("verdict", run.verdict());
-        // clipped here, not by the history: a clipped JSON text would no longer be read as one
-        event.put("reason", run.reason() == null || run.reason().length() <= StoredText.MAX / 2 ? run.reason()
-                : run.reason().substring(0, StoredText.MAX / 2 - 3) + "...");
-        try {
-            return json.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            return run.verdict() + ": " + run.reason();
-        }
+        return ReleaseFact.AnalysisRecorded.of(runId, run.step(), run.weight(), run.from(), run.to(),
+                run.verdict().name(), run.reason());
     }
 
     static String summary(AnalysisRun run) {

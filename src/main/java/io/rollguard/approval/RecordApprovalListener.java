@@ -1,15 +1,14 @@
 package io.rollguard.approval;
 
-import java.util.List;
-
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.springframework.stereotype.Component;
 
 import io.rollguard.engine.EngineRefusal;
 import io.rollguard.release.Release;
-import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.ReleaseVariables;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 
 /**
  * Four-eyes, part two, and the record of every decision. Whoever completes an approval is the
@@ -27,11 +26,11 @@ import io.rollguard.release.ReleaseVariables;
 @Component("recordApprovalListener")
 class RecordApprovalListener implements TaskListener {
 
-    private final ReleaseRepository releases;
+    private final ReleaseHistory history;
     private final ReleaseRequesters requesters;
 
-    RecordApprovalListener(ReleaseRepository releases, ReleaseRequesters requesters) {
-        this.releases = releases;
+    RecordApprovalListener(ReleaseHistory history, ReleaseRequesters requesters) {
+        this.history = history;
         this.requesters = requesters;
     }
 
@@ -46,16 +45,16 @@ class RecordApprovalListener implements TaskListener {
         if (!Approvers.isMember(task, approver, group)) {
             throw EngineRefusal.forbidden(approver + " is not in group " + group + ", which this approval is for");
         }
-        boolean decidedBefore = releases.events(release.id()).stream().anyMatch(
-                e -> approver.equals(e.actor()) && List.of("APPROVED", "REJECTED").contains(e.type()));
+        boolean decidedBefore = history.of(release.id()).stream().anyMatch(
+                e -> e.fact() instanceof ReleaseFact.ApprovalDecision d && approver.equals(d.user()));
         if (decidedBefore) {
             throw EngineRefusal.forbidden(approver + " has already decided an approval of this release; "
                     + "each required group needs another person");
         }
         String decision = TaskDecisions.decision(task, "approve", "reject");
         String comment = TaskDecisions.comment(task);
-        releases.addEvent(release.id(), "approve".equals(decision) ? "APPROVED" : "REJECTED", approver,
-                "as " + group + (comment == null || comment.isBlank() ? "" : ": " + comment));
+        history.record(release.id(), "approve".equals(decision) ? new ReleaseFact.Approved(group, approver, comment)
+                : new ReleaseFact.Rejected(group, approver, comment));
         if ("reject".equals(decision)) {
             task.getExecution().getProcessInstance().setVariable(ReleaseVariables.REJECTED, true);
         }

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-import io.rollguard.release.ReleaseEventRecorded;
+import io.rollguard.release.history.ReleaseEventRecorded;
 
 /**
  * The append-only, hash-chained record of every decision and state change. Entries are only ever

@@ -24,6 +24,8 @@ import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.SchemaChanges;
 import io.rollguard.release.StoredText;
 import io.rollguard.refusal.Refusal.Violation;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 
 /**
  * A release's data change through its life: checked at submission, proven reversible on a
@@ -43,10 +45,12 @@ public class MigrationService implements SchemaChanges {
     private final ObjectMapper json;
     private final int sampleRows;
     private final Duration snapshotRetention;
+    private final ReleaseHistory history;
 
     MigrationService(MigrationEngine engine, ReleaseMigrations migrations, AppDatabases databases, ReleaseRepository releases,
             ObjectMapper json, @Value("${rollguard.migration.sample-rows:10000}") int sampleRows,
-            @Value("${rollguard.migration.snapshot-retention:P7D}") Duration snapshotRetention) {
+            @Value("${rollguard.migration.snapshot-retention:P7D}") Duration snapshotRetention, ReleaseHistory history) {
+        this.history = history;
         this.engine = engine;
         this.migrations = migrations;
         this.databases = databases;
@@ -157,7 +161,7 @@ public class MigrationService implements SchemaChanges {
         String scratch = "rollguard_scratch_" + releaseId.replaceAll("[^a-z0-9]", "").substring(0, 12);
         ReversibilityProof proof = engine.prove(db, migration.changelog(), scratch, sampleRows);
         migrations.setPreflightReport(releaseId, proof.report());
-        releases.addEvent(releaseId, "MIGRATION_DRY_RUN", null, proof.summary());
+        history.record(releaseId, proof.fact());
         return proof;
     }
 
@@ -185,16 +189,14 @@ public class MigrationService implements SchemaChanges {
             if (!destructive.isEmpty()) {
                 List<MigrationEngine.Snapshot> taken = engine.takeSnapshots(db, releaseId, destructive);
                 migrations.setSnapshotsIfAbsent(releaseId, write(taken));
-                releases.addEvent(releaseId, "DATA_SNAPSHOT_TAKEN", null, taken.stream()
-                        .map(s -> (s.column() == null ? s.table() : s.table() + "." + s.column()) + " -> " + s.copy())
-                        .collect(Collectors.joining(", ")));
+                history.record(releaseId, new ReleaseFact.DataSnapshotTaken(taken.stream()
+                        .map(s -> new ReleaseFact.DataCopy(s.table(), s.column(), s.copy())).toList()));
             }
         }
         MigrationEngine.MigrationRun run = engine.apply(db, migration.changelog(), tag(releaseId));
-        run.notes().forEach(note -> releases.addEvent(releaseId, "MIGRATION_LOCK", null, note));
+        run.notes().forEach(note -> history.record(releaseId, new ReleaseFact.MigrationLock(note)));
         migrations.markApplied(releaseId);
-        releases.addEvent(releaseId, "MIGRATION_APPLIED", null, "tag " + tag(releaseId) + "; "
-                + (run.changeSets().isEmpty() ? "nothing left to apply" : "applied " + String.join(", ", run.changeSets())));
+        history.record(releaseId, new ReleaseFact.MigrationApplied(tag(releaseId), run.changeSets()));
     }
 
     /** Compensation: back to the tag, then the copied data back into what the rollback recreated. */
@@ -206,16 +208,14 @@ public class MigrationService implements SchemaChanges {
         }
         AppDatabase db = database(ctx);
         MigrationEngine.MigrationRun run = engine.rollBackTo(db, migration.changelog(), tag(releaseId));
-        run.notes().forEach(note -> releases.addEvent(releaseId, "MIGRATION_LOCK", null, note));
+        run.notes().forEach(note -> history.record(releaseId, new ReleaseFact.MigrationLock(note)));
         List<MigrationEngine.Snapshot> snapshots = snapshots(migration);
         if (!snapshots.isEmpty()) {
             engine.restoreSnapshots(db, snapshots);
         }
         migrations.markRolledBack(releaseId);
-        releases.addEvent(releaseId, "MIGRATION_ROLLED_BACK", null, "back to tag " + tag(releaseId) + "; "
-                + (run.changeSets().isEmpty() ? "nothing left to roll back" : "rolled back " + String.join(", ", run.changeSets()))
-                + (snapshots.isEmpty() ? "" : "; restored data of " + snapshots.stream()
-                        .map(s -> s.column() == null ? s.table() : s.table() + "." + s.column()).collect(Collectors.joining(", "))));
+        history.record(releaseId, new ReleaseFact.MigrationRolledBack(tag(releaseId), run.changeSets(), snapshots.stream()
+                .map(s -> new ReleaseFact.DataCopy(s.table(), s.column(), s.copy()).source()).toList()));
     }
 
     /**
@@ -271,7 +271,7 @@ public class MigrationService implements SchemaChanges {
                 AppDatabase db = databases.find(appKey).orElseThrow();
                 engine.dropSnapshots(db, snapshots(migration));
                 migrations.markSnapshotsDropped(releaseId);
-                releases.addEvent(releaseId, "DATA_SNAPSHOT_DROPPED", null, "retention of " + snapshotRetention + " passed");
+                history.record(releaseId, new ReleaseFact.DataSnapshotDropped(snapshotRetention));
             } catch (RuntimeException e) {
                 log.warn("Could not drop the data snapshots of release {}: {}", releaseId, e.getMessage());
             }

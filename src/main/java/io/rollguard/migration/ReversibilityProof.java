@@ -3,6 +3,7 @@ package io.rollguard.migration;
 import java.util.List;
 
 import io.rollguard.release.StoredText;
+import io.rollguard.release.history.ReleaseFact;
 
 /** The outcome of a dry run on a scratch copy: what differed after the rollback, and how long each phase took. */
 public record ReversibilityProof(List<String> differences, List<String> steps, long millis) {
@@ -13,17 +14,15 @@ public record ReversibilityProof(List<String> differences, List<String> steps, l
 
     /** Verdict, time and report, as the release's history and the approval form (a process variable) hold it. */
     public String summary() {
-        return StoredText.clip((passed() ? "PASSED in " : "FAILED in ") + millis + " ms\n" + report());
+        return StoredText.clip(fact().detail());
     }
 
     public String report() {
-        StringBuilder sb = new StringBuilder();
-        steps.forEach(s -> sb.append(s).append('\n'));
-        if (passed()) {
-            sb.append("schema and data after the rollback equal the copy before it");
-        } else {
-            sb.append("after the rollback the copy differs from before: ").append(String.join("; ", differences));
-        }
-        return sb.toString();
+        return fact().report();
+    }
+
+    /** The dry run as the release's history records it. */
+    public ReleaseFact.MigrationDryRun fact() {
+        return new ReleaseFact.MigrationDryRun(millis, steps, differences);
     }
 }

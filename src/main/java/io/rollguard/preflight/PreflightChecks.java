@@ -12,9 +12,10 @@ import io.rollguard.migration.ReversibilityProof;
 import io.rollguard.platform.TargetPlatform;
 import io.rollguard.platform.TargetPlatformException;
 import io.rollguard.release.ReleaseContext;
-import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.StoredText;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 import io.rollguard.rollout.RolloutService;
 
 /**
@@ -28,15 +29,15 @@ class PreflightChecks {
 
     private final RolloutService rollout;
     private final TargetPlatform target;
-    private final ReleaseRepository releases;
+    private final ReleaseHistory history;
     private final PreflightProperties properties;
     private final MigrationService migrations;
 
-    PreflightChecks(RolloutService rollout, TargetPlatform target, ReleaseRepository releases,
+    PreflightChecks(RolloutService rollout, TargetPlatform target, ReleaseHistory history,
             PreflightProperties properties, MigrationService migrations) {
         this.rollout = rollout;
         this.target = target;
-        this.releases = releases;
+        this.history = history;
         this.properties = properties;
         this.migrations = migrations;
     }
@@ -46,8 +47,8 @@ class PreflightChecks {
             return problems.isEmpty();
         }
 
-        String line() {
-            return (passed() ? "PASSED " : "FAILED ") + name + (passed() ? "" : ": " + String.join("; ", problems));
+        ReleaseFact.PreflightChecked fact() {
+            return new ReleaseFact.PreflightChecked(name, problems);
         }
 
         String failure() {
@@ -135,8 +136,9 @@ class PreflightChecks {
 
     /** Writes the check into the release's history; returns the report with its line added. */
     String report(ReleaseContext ctx, String report, Check check) {
-        String line = check.line();
-        releases.addEvent(ctx.release().id(), "PREFLIGHT_CHECK", null, line);
+        ReleaseFact.PreflightChecked checked = check.fact();
+        String line = checked.detail();
+        history.record(ctx.release().id(), checked);
         return report == null ? line : report + "\n" + line;
     }
 

@@ -1,75 +1,59 @@
 package io.rollguard.release;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rollguard.release.history.ReleaseEvent;
+import io.rollguard.release.history.ReleaseFact;
 
 /**
  * A release's history sorted into what its page shows: approvals, preflight report, analysis runs
  * and the rollback story. Everything comes from the one history the process writes.
  */
 record ReleaseDetails(List<Approval> approvals, List<ReleaseEvent> preflight, List<AnalysisRun> analyses,
-        List<ReleaseEvent> rollback, List<ReleaseEvent> history) {
+        List<ReleaseEvent> rollback, List<Line> history) {
 
+    /** {@code decision} is "approved" or "rejected"; {@code comment} is empty when none was given. */
     record Approval(ReleaseEvent event, String decision, String group, String comment) {
     }
 
-    /** The stored evidence of one analysis run (see analysis.AnalysisRun), or only its text if unreadable. */
-    record AnalysisRun(ReleaseEvent event, Map<String, Object> evidence, List<Map<String, Object>> metrics) {
+    /** One analysis run as the history recorded it; its full evidence is kept apart (see analysis.AnalysisRun). */
+    record AnalysisRun(ReleaseEvent event, ReleaseFact.AnalysisRecorded fact) {
     }
 
-    static final Set<String> ROLLBACK_TYPES = Set.of("ABORT_REQUESTED", "ROLLBACK_REQUESTED", "TRAFFIC_RESTORED",
-            "CANARY_RESTORED", "PREVIOUS_VERSION_RESTORED", "MIGRATION_ROLLED_BACK", "RESTORATION_MISMATCH",
-            "RESTORATION_REPAIRED", "RESTORATION_VERIFIED");
+    /** A row of the history table: the stored texts, except that analysis runs point to their own section. */
+    record Line(Instant at, String type, String actor, String detail) {
+    }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Set<Class<? extends ReleaseFact>> ROLLBACK_FACTS = Set.of(ReleaseFact.AbortRequested.class,
+            ReleaseFact.RollbackRequested.class, ReleaseFact.TrafficRestored.class, ReleaseFact.CanaryRestored.class,
+            ReleaseFact.PreviousVersionRestored.class, ReleaseFact.MigrationRolledBack.class,
+            ReleaseFact.RestorationMismatch.class, ReleaseFact.RestorationRepaired.class,
+            ReleaseFact.RestorationVerified.class);
 
     static ReleaseDetails of(List<ReleaseEvent> history) {
         List<Approval> approvals = new ArrayList<>();
         List<ReleaseEvent> preflight = new ArrayList<>();
         List<AnalysisRun> analyses = new ArrayList<>();
         List<ReleaseEvent> rollback = new ArrayList<>();
+        List<Line> lines = new ArrayList<>();
         for (ReleaseEvent e : history) {
-            switch (e.type()) {
-                case "APPROVED", "REJECTED" -> approvals.add(approval(e));
-                case "PREFLIGHT_CHECK" -> preflight.add(e);
-                case "ANALYSIS" -> analyses.add(analysis(e));
-                default -> {
-                    if (ROLLBACK_TYPES.contains(e.type())) {
-                        rollback.add(e);
-                    }
-                }
+            ReleaseFact fact = e.fact();
+            if (fact instanceof ReleaseFact.ApprovalDecision d) {
+                approvals.add(new Approval(e, d instanceof ReleaseFact.Approved ? "approved" : "rejected", d.group(),
+                        d.comment() == null ? "" : d.comment()));
+            } else if (fact instanceof ReleaseFact.PreflightChecked) {
+                preflight.add(e);
+            } else if (fact instanceof ReleaseFact.AnalysisRecorded run) {
+                analyses.add(new AnalysisRun(e, run));
+            } else if (ROLLBACK_FACTS.contains(fact.getClass())) {
+                rollback.add(e);
             }
+            lines.add(new Line(e.at(), e.type(), e.actor(),
+                    fact instanceof ReleaseFact.AnalysisRecorded ? "see canary analysis" : e.detail()));
         }
-        return new ReleaseDetails(approvals, preflight, analyses, rollback, history);
-    }
-
-    /** The approval listener writes "as <group>" or "as <group>: <comment>". */
-    private static Approval approval(ReleaseEvent e) {
-        String detail = e.detail() == null ? "" : e.detail();
-        String group = detail.startsWith("as ") ? detail.substring(3) : detail;
-        String comment = "";
-        int colon = group.indexOf(": ");
-        if (colon >= 0) {
-            comment = group.substring(colon + 2);
-            group = group.substring(0, colon);
-        }
-        return new Approval(e, e.type().equals("APPROVED") ? "approved" : "rejected", group, comment);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static AnalysisRun analysis(ReleaseEvent e) {
-        try {
-            Map<String, Object> evidence = JSON.readValue(e.detail(), new TypeReference<Map<String, Object>>() {
-            });
-            Object metrics = evidence.get("metrics");
-            return new AnalysisRun(e, evidence, metrics instanceof List<?> l ? (List<Map<String, Object>>) l : List.of());
-        } catch (Exception notJson) {
-            return new AnalysisRun(e, Map.of("reason", String.valueOf(e.detail())), List.of());
-        }
+        return new ReleaseDetails(approvals, preflight, analyses, rollback, lines);
     }
 }

@@ -21,6 +21,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import io.rollguard.app.App;
 import io.rollguard.app.AppRepository;
+import io.rollguard.release.history.ReleaseEvent;
 import io.rollguard.security.CurrentUser;
 import io.rollguard.security.Permissions;
 import io.rollguard.refusal.Refusal;

@@ -12,10 +12,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.annotation.Transactional;
 
 @Repository
 public class ReleaseRepository {
@@ -26,11 +24,9 @@ public class ReleaseRepository {
             updated_at""";
 
     private final JdbcTemplate jdbc;
-    private final ApplicationEventPublisher events;
 
-    ReleaseRepository(JdbcTemplate jdbc, ApplicationEventPublisher events) {
+    ReleaseRepository(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        this.events = events;
     }
 
     void insert(Release r) {
@@ -135,26 +131,6 @@ public class ReleaseRepository {
     /** Takes a row lock on the app so two submissions for it are decided one after the other. */
     void lockApp(String appKey) {
         jdbc.queryForList("select app_key from rg_app where app_key = ? for update", appKey);
-    }
-
-    /**
-     * The one place every decision and state change of a release is written; the audit trail
-     * listens to the event published here and appends in this same transaction.
-     */
-    @Transactional
-    public void addEvent(String releaseId, String type, String actor, String detail) {
-        Instant at = Instant.now();
-        String stored = StoredText.clip(detail);
-        jdbc.update("insert into rg_release_event (release_id, at, type, actor, detail) values (?, ?, ?, ?, ?)",
-                releaseId, Timestamp.from(at), type, actor, stored);
-        events.publishEvent(new ReleaseEventRecorded(releaseId, at, type, actor, stored));
-    }
-
-    public List<ReleaseEvent> events(String releaseId) {
-        return jdbc.query("select at, type, actor, detail from rg_release_event where release_id = ? order by id",
-                (rs, n) -> new ReleaseEvent(rs.getTimestamp("at").toInstant(), rs.getString("type"),
-                        rs.getString("actor"), rs.getString("detail")),
-                releaseId);
     }
 
     private static Release map(ResultSet rs, int row) throws SQLException {

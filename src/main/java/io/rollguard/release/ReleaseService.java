@@ -19,6 +19,9 @@ import io.rollguard.engine.RollguardDefinitions;
 import io.rollguard.release.descriptor.ChangeClass;
 import io.rollguard.release.descriptor.DescriptorParser;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
+import io.rollguard.release.history.ReleaseEvent;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 import io.rollguard.security.CurrentUser;
 import io.rollguard.security.Permissions;
 import io.rollguard.platform.FlowsHash;
@@ -37,9 +40,12 @@ public class ReleaseService {
     private final RuntimeService runtime;
     private final SchemaChanges schemaChanges;
     private final RollguardDefinitions definitions;
+    private final ReleaseHistory history;
 
     ReleaseService(ReleaseRepository releases, AppRepository apps, DescriptorParser parser, Permissions permissions,
-            RuntimeService runtime, SchemaChanges schemaChanges, RollguardDefinitions definitions) {
+            RuntimeService runtime, SchemaChanges schemaChanges, RollguardDefinitions definitions,
+            ReleaseHistory history) {
+        this.history = history;
         this.schemaChanges = schemaChanges;
         this.definitions = definitions;
         this.releases = releases;
@@ -122,7 +128,7 @@ public class ReleaseService {
         if (migration != null) {
             migration.keepFor(release.id());
         }
-        releases.addEvent(release.id(), "SUBMITTED", user.id(), d.app() + " " + d.version());
+        history.record(release.id(), new ReleaseFact.Submitted(d.app(), d.version(), user.id()));
         // Rollguard's own definition, not the latest of the key; the requester variable is for display only,
         // four-eyes reads the requester from rg_release
         String processInstanceId = runtime.startProcessInstanceById(
@@ -147,7 +153,7 @@ public class ReleaseService {
     }
 
     public List<ReleaseEvent> history(String id) {
-        return releases.events(id);
+        return history.of(id);
     }
 
     /** Pages beyond this are refused: page * size must stay an offset the database takes. */
@@ -186,7 +192,7 @@ public class ReleaseService {
             throw Refusal.conflict("Release " + id + " is " + release.state() + " and can no longer be aborted");
         }
         correlateAbort(release);
-        releases.addEvent(id, "ABORT_REQUESTED", user.id(), null);
+        history.record(id, new ReleaseFact.AbortRequested(user.id()));
         return releases.get(id);
     }
 
@@ -242,7 +248,7 @@ public class ReleaseService {
         if (notUndoable != null) {
             throw Refusal.conflict("Release " + id + " cannot be rolled back: " + notUndoable);
         }
-        releases.addEvent(id, "ROLLBACK_REQUESTED", user.id(), null);
+        history.record(id, new ReleaseFact.RollbackRequested(user.id()));
         runtime.startProcessInstanceById(definitions.definitionId(ReleaseVariables.PROCESS_ROLLBACK), id,
                 Variables.createVariables().putValue(ReleaseVariables.RELEASE_ID, id)
                         .putValue(ReleaseVariables.APP, app.key())

@@ -2,14 +2,19 @@ package io.rollguard.release;
 
 import org.springframework.stereotype.Component;
 
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
+
 /** The one writer of a release's state: the state and its STATE history entry, together. */
 @Component
 class ReleaseStates {
 
     private final ReleaseRepository releases;
+    private final ReleaseHistory history;
 
-    ReleaseStates(ReleaseRepository releases) {
+    ReleaseStates(ReleaseRepository releases, ReleaseHistory history) {
         this.releases = releases;
+        this.history = history;
     }
 
     void enter(String releaseId, ReleaseState state, String detail) {
@@ -18,6 +23,6 @@ class ReleaseStates {
             return;
         }
         releases.updateState(releaseId, state);
-        releases.addEvent(releaseId, "STATE", null, state.name() + (detail == null ? "" : ": " + detail));
+        history.record(releaseId, new ReleaseFact.StateChanged(state, detail));
     }
 }

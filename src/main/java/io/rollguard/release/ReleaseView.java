@@ -3,6 +3,8 @@ package io.rollguard.release;
 import java.time.Instant;
 import java.util.List;
 
+import io.rollguard.release.history.ReleaseEvent;
+
 /** What the API shows of a release. */
 record ReleaseView(String id, String app, String version, String requester, ReleaseState state,
         List<String> changeClasses, String description, String artifactSha256, String processInstanceId,

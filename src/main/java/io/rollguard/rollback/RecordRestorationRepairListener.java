@@ -7,8 +7,9 @@ import org.camunda.bpm.engine.runtime.Incident;
 import org.springframework.stereotype.Component;
 
 import io.rollguard.approval.TaskDecisions;
-import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.ReleaseVariables;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 
 /**
  * The repair is a person's word: identified, and saying what they did. Completing the task records
@@ -17,11 +18,11 @@ import io.rollguard.release.ReleaseVariables;
 @Component
 class RecordRestorationRepairListener implements TaskListener {
 
-    private final ReleaseRepository releases;
+    private final ReleaseHistory history;
     private final RuntimeService runtime;
 
-    RecordRestorationRepairListener(ReleaseRepository releases, RuntimeService runtime) {
-        this.releases = releases;
+    RecordRestorationRepairListener(ReleaseHistory history, RuntimeService runtime) {
+        this.history = history;
         this.runtime = runtime;
     }
 
@@ -29,8 +30,8 @@ class RecordRestorationRepairListener implements TaskListener {
     public void notify(DelegateTask task) {
         String user = TaskDecisions.identifiedUser(task, "A repair must be reported by an identified user");
         String comment = TaskDecisions.requiredComment(task, "say what you did to repair the restoration");
-        releases.addEvent((String) task.getVariable(ReleaseVariables.RELEASE_ID), "RESTORATION_REPAIRED", user,
-                comment.strip());
+        history.record((String) task.getVariable(ReleaseVariables.RELEASE_ID),
+                new ReleaseFact.RestorationRepaired(user, comment.strip()));
         for (Incident incident : runtime.createIncidentQuery().processInstanceId(task.getProcessInstanceId())
                 .incidentType(ReleaseVariables.INCIDENT_RESTORATION_MISMATCH).list()) {
             runtime.resolveIncident(incident.getId());

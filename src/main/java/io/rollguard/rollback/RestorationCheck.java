@@ -9,8 +9,9 @@ import org.springframework.stereotype.Service;
 import io.rollguard.app.SlotName;
 import io.rollguard.migration.MigrationService;
 import io.rollguard.release.ReleaseContext;
-import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.StoredText;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 import io.rollguard.routing.TrafficRouter;
 import io.rollguard.rollout.SlotSnapshot;
 import io.rollguard.rollout.SlotSnapshots;
@@ -24,12 +25,12 @@ class RestorationCheck {
     private final TrafficRouter router;
     private final SlotSnapshots snapshots;
     private final MigrationService migrations;
-    private final ReleaseRepository releases;
+    private final ReleaseHistory history;
 
     RestorationCheck(TargetPlatform target, TrafficRouter router, SlotSnapshots snapshots, MigrationService migrations,
-            ReleaseRepository releases) {
+            ReleaseHistory history) {
         this.migrations = migrations;
-        this.releases = releases;
+        this.history = history;
         this.target = target;
         this.router = router;
         this.snapshots = snapshots;
@@ -46,14 +47,12 @@ class RestorationCheck {
     Verification verify(ReleaseContext ctx, boolean afterPromotion) {
         List<String> differences = differences(ctx, afterPromotion);
         if (!differences.isEmpty()) {
-            String found = StoredText.clip(String.join("\n", differences));
-            releases.addEvent(ctx.release().id(), "RESTORATION_MISMATCH", null, found);
+            ReleaseFact.RestorationMismatch mismatch = new ReleaseFact.RestorationMismatch(differences);
+            String found = StoredText.clip(mismatch.detail());
+            history.record(ctx.release().id(), mismatch);
             return new Verification(differences, found);
         }
-        releases.addEvent(ctx.release().id(), "RESTORATION_VERIFIED", null, afterPromotion
-                ? "slots run what they ran before the release; all traffic on stable; the app database has its "
-                        + "structure from before, with the data copied aside back in place"
-                : "slots run what they ran before the release; all traffic on stable");
+        history.record(ctx.release().id(), new ReleaseFact.RestorationVerified(afterPromotion));
         return new Verification(differences, null);
     }
 

@@ -1,6 +1,7 @@
 package io.rollguard.rollout;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 import org.springframework.stereotype.Service;
@@ -10,6 +11,8 @@ import io.rollguard.app.AppRepository;
 import io.rollguard.app.SlotName;
 import io.rollguard.release.ReleaseContext;
 import io.rollguard.release.ReleaseRepository;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 import io.rollguard.routing.TrafficRouter;
 import io.rollguard.platform.TargetPlatform;
 
@@ -25,14 +28,16 @@ public class RolloutService {
     private final SlotSnapshots snapshots;
     private final ReleaseRepository releases;
     private final AppRepository apps;
+    private final ReleaseHistory history;
 
     RolloutService(TargetPlatform target, TrafficRouter router, SlotSnapshots snapshots, ReleaseRepository releases,
-            AppRepository apps) {
+            AppRepository apps, ReleaseHistory history) {
         this.target = target;
         this.router = router;
         this.snapshots = snapshots;
         this.releases = releases;
         this.apps = apps;
+        this.history = history;
     }
 
     /** Reads both slots and the weight; fails if the canary already takes traffic from someone else. */
@@ -57,20 +62,20 @@ public class RolloutService {
             TargetPlatform.SlotContent content = target.read(app, slot);
             snapshots.saveIfAbsent(new SlotSnapshot(releaseId, slot, content.flowsJson(), content.hash(), weight, now));
         }
-        releases.addEvent(releaseId, "SLOTS_RECORDED", null, "stable " + hashOf(releaseId, SlotName.STABLE)
-                + ", canary " + hashOf(releaseId, SlotName.CANARY) + ", canary weight " + weight + " %");
+        history.record(releaseId, new ReleaseFact.SlotsRecorded(hashOf(releaseId, SlotName.STABLE),
+                hashOf(releaseId, SlotName.CANARY), weight));
     }
 
     public void deployCanary(ReleaseContext ctx) {
         if (target.deploy(ctx.app(), SlotName.CANARY, ctx.release().artifact())) {
-            releases.addEvent(ctx.release().id(), "CANARY_DEPLOYED", null, ctx.release().version());
+            history.record(ctx.release().id(), new ReleaseFact.CanaryDeployed(ctx.release().version()));
         }
     }
 
     public void restoreCanary(ReleaseContext ctx) {
         snapshots.find(ctx.release().id(), SlotName.CANARY).ifPresent(before -> {
             if (target.deploy(ctx.app(), SlotName.CANARY, before.flows())) {
-                releases.addEvent(ctx.release().id(), "CANARY_RESTORED", null, "back to " + abbreviate(before.flowsHash()));
+                history.record(ctx.release().id(), new ReleaseFact.CanaryRestored(abbreviate(before.flowsHash())));
             }
         });
     }
@@ -80,22 +85,20 @@ public class RolloutService {
             Set<String> tenants = ctx.descriptor().rollout().tenantsPinnedAt(stepIndex);
             router.pinToCanary(ctx.app(), tenants);
             releases.updateStep(ctx.release().id(), stepIndex + 1, 0);
-            releases.addEvent(ctx.release().id(), "TRAFFIC_SHIFTED", null,
-                    "step " + (stepIndex + 1) + ": tenants " + String.join(", ", tenants) + " pinned to canary");
+            history.record(ctx.release().id(), ReleaseFact.TrafficShifted.toTenants(stepIndex + 1, List.copyOf(tenants)));
             return;
         }
         int weight = ctx.descriptor().rollout().steps().get(stepIndex).weight();
         router.setCanaryWeight(ctx.app(), weight);
         releases.updateStep(ctx.release().id(), stepIndex + 1, weight);
-        releases.addEvent(ctx.release().id(), "TRAFFIC_SHIFTED", null,
-                "step " + (stepIndex + 1) + ": " + weight + " % to canary");
+        history.record(ctx.release().id(), ReleaseFact.TrafficShifted.toWeight(stepIndex + 1, weight));
     }
 
     public void restoreStableTraffic(ReleaseContext ctx) {
         router.setCanaryWeight(ctx.app(), 0);
         router.pinToCanary(ctx.app(), Set.of());
         releases.updateStep(ctx.release().id(), ctx.release().currentStep(), 0);
-        releases.addEvent(ctx.release().id(), "TRAFFIC_RESTORED", null, "100 % to stable");
+        history.record(ctx.release().id(), new ReleaseFact.TrafficRestored());
     }
 
     /**
@@ -125,8 +128,7 @@ public class RolloutService {
             target.deploy(app, slot, before.flows());
         }
         apps.updateCurrentVersion(app.key(), ctx.release().previousVersion());
-        releases.addEvent(releaseId, "PREVIOUS_VERSION_RESTORED", null,
-                ctx.release().previousVersion() + " is stable again");
+        history.record(releaseId, new ReleaseFact.PreviousVersionRestored(ctx.release().previousVersion()));
     }
 
     private String hashOf(String releaseId, SlotName slot) {

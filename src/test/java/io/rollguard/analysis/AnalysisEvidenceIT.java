@@ -23,10 +23,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.rollguard.app.AppRepository;
-import io.rollguard.release.ReleaseRepository;
+import io.rollguard.release.history.ReleaseHistory;
 import io.rollguard.release.descriptor.DescriptorParser;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
 import io.rollguard.support.Api;
@@ -62,11 +61,9 @@ class AnalysisEvidenceIT {
     @Autowired
     CanaryAnalysis analysis;
     @Autowired
-    ReleaseRepository releases;
+    ReleaseHistory history;
     @Autowired
     AppRepository apps;
-    @Autowired
-    ObjectMapper json;
     Api api;
     String releaseId;
 
@@ -86,7 +83,7 @@ class AnalysisEvidenceIT {
     /** Keeps a run as analyzeCanaryDelegate does: its evidence, and the history entry that points to it. */
     long record(String release, AnalysisRun run) {
         long runId = evidence.save(release, run);
-        releases.addEvent(release, "ANALYSIS", null, StepAnalysis.historyEntry(json, runId, run));
+        history.record(release, StepAnalysis.historyEntry(runId, run));
         return runId;
     }
 

