@@ -46,6 +46,16 @@ public sealed interface ReleaseFact {
 
         /** Null when they gave none. */
         String comment();
+
+        @Override
+        default String actor() {
+            return user();
+        }
+
+        @Override
+        default String detail() {
+            return decisionText(group(), comment());
+        }
     }
 
     @JsonTypeName("SUBMITTED")
@@ -66,32 +76,12 @@ public sealed interface ReleaseFact {
         public Approved {
             comment = blankToNull(comment);
         }
-
-        @Override
-        public String actor() {
-            return user;
-        }
-
-        @Override
-        public String detail() {
-            return decisionText(group, comment);
-        }
     }
 
     @JsonTypeName("REJECTED")
     record Rejected(String group, String user, String comment) implements ApprovalDecision {
         public Rejected {
             comment = blankToNull(comment);
-        }
-
-        @Override
-        public String actor() {
-            return user;
-        }
-
-        @Override
-        public String detail() {
-            return decisionText(group, comment);
         }
     }
 
