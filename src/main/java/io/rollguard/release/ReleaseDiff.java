@@ -4,18 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.rollguard.release.descriptor.ReleaseDescriptor;
-import io.rollguard.platform.FlowsHash;
 
-/** A short human summary of what a release changes, shown to approvers. */
+/** A short human summary of what a release changes against what is live, shown to approvers. */
 final class ReleaseDiff {
 
     private ReleaseDiff() {
     }
 
-    static String summary(ReleaseContext ctx) {
+    static String summary(ReleaseContext ctx, FlowChanges.Comparison comparison) {
         ReleaseDescriptor d = ctx.descriptor();
         List<String> lines = new ArrayList<>();
         lines.add(ctx.app().key() + " " + (ctx.app().currentVersion() == null ? "(nothing live)" : ctx.app().currentVersion())
@@ -23,19 +20,8 @@ final class ReleaseDiff {
         if (d.description() != null) {
             lines.add(d.description());
         }
-        JsonNode flows = FlowsHash.parse(ctx.release().artifact());
-        long tabs = 0;
-        List<String> endpoints = new ArrayList<>();
-        for (JsonNode node : flows) {
-            if ("tab".equals(node.path("type").asText())) {
-                tabs++;
-            }
-            if ("http in".equals(node.path("type").asText())) {
-                endpoints.add(node.path("method").asText("get").toUpperCase() + " " + node.path("url").asText());
-            }
-        }
-        lines.add("Flows: " + flows.size() + " nodes on " + tabs + " tab(s); HTTP endpoints: "
-                + (endpoints.isEmpty() ? "none" : String.join(", ", endpoints)));
+        // what the flows change against the stable slot: counts per tab, endpoints, hosts
+        lines.add(comparison.summary());
         if (d.schema() != null) {
             lines.add("Data model change: changelog " + d.schema().changelog());
         }

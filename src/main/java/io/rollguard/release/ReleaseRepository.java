@@ -37,6 +37,11 @@ public class ReleaseRepository {
                 Timestamp.from(r.updatedAt()));
     }
 
+    /** The classes the lifecycle settled on: declared in the descriptor and derived from the flows. */
+    void setChangeClasses(String id, List<String> classes) {
+        jdbc.update("update rg_release set change_classes = ? where id = ?", String.join(",", classes), id);
+    }
+
     public Optional<Release> find(String id) {
         return jdbc.query("select " + COLUMNS + " from rg_release where id = ?", ReleaseRepository::map, id)
                 .stream().findFirst();

@@ -41,11 +41,13 @@ public class ReleaseService {
     private final SchemaChanges schemaChanges;
     private final RollguardDefinitions definitions;
     private final ReleaseHistory history;
+    private final FlowChanges flowChanges;
 
     ReleaseService(ReleaseRepository releases, AppRepository apps, DescriptorParser parser, Permissions permissions,
             RuntimeService runtime, SchemaChanges schemaChanges, RollguardDefinitions definitions,
-            ReleaseHistory history) {
+            ReleaseHistory history, FlowChanges flowChanges) {
         this.history = history;
+        this.flowChanges = flowChanges;
         this.schemaChanges = schemaChanges;
         this.definitions = definitions;
         this.releases = releases;
@@ -89,6 +91,8 @@ public class ReleaseService {
             flows = new String(artifact, StandardCharsets.UTF_8);
             try {
                 FlowsHash.parse(flows);
+                // the flows alone decide this, so a stable slot that is down never blocks a submission
+                violations.addAll(flowChanges.refusals(flows));
             } catch (IllegalArgumentException e) {
                 violations.add(new Violation("/artifact/file", d.artifact().file() + ": " + e.getMessage()));
             }

@@ -8,6 +8,8 @@ public final class ReleaseVariables {
     public static final String REQUESTER = "requester";
     public static final String CHANGE_CLASSES = "changeClasses";
     public static final String DIFF_SUMMARY = "diffSummary";
+    /** Why each class derived from the flows applies, one line each (empty when the flows gave no evidence). */
+    public static final String CHANGE_EVIDENCE = "changeEvidence";
     public static final String SCHEMA_CHANGE = "schemaChange";
     public static final String INTEGRATION_CHANGE = "integrationChange";
     public static final String REQUIRED_GROUPS = "requiredGroups";

@@ -1,5 +1,8 @@
 package io.rollguard.release;
 
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -8,28 +11,52 @@ import org.springframework.stereotype.Component;
 
 import io.rollguard.release.descriptor.ChangeClass;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
+import io.rollguard.release.history.ReleaseFact;
+import io.rollguard.release.history.ReleaseHistory;
 
-/** Re-reads the stored descriptor and derives what the approval policy and the rollout need. */
+/**
+ * Re-reads the stored descriptor, compares the flows with what the stable slot runs, and derives
+ * what the approval policy and the rollout need. The classes are the declared ones plus those the
+ * comparison found evidence for: a declared class without evidence stays, evidence adds its class.
+ */
 @Component
 class ValidateDescriptorDelegate implements JavaDelegate {
 
     private final ReleaseContexts contexts;
     private final SchemaChanges schemaChanges;
+    private final FlowChanges flowChanges;
+    private final ReleaseRepository releases;
+    private final ReleaseHistory history;
 
-    ValidateDescriptorDelegate(ReleaseContexts contexts, SchemaChanges schemaChanges) {
+    ValidateDescriptorDelegate(ReleaseContexts contexts, SchemaChanges schemaChanges, FlowChanges flowChanges,
+            ReleaseRepository releases, ReleaseHistory history) {
         this.contexts = contexts;
         this.schemaChanges = schemaChanges;
+        this.flowChanges = flowChanges;
+        this.releases = releases;
+        this.history = history;
     }
 
     @Override
     public void execute(DelegateExecution execution) {
         ReleaseContext ctx = contexts.of(execution);
         ReleaseDescriptor d = ctx.descriptor();
-        execution.setVariable(ReleaseVariables.SCHEMA_CHANGE, d.changeClasses().contains(ChangeClass.SCHEMA));
-        execution.setVariable(ReleaseVariables.INTEGRATION_CHANGE, d.changeClasses().contains(ChangeClass.INTEGRATION));
-        execution.setVariable(ReleaseVariables.CHANGE_CLASSES,
-                d.changeClasses().stream().map(ChangeClass::id).collect(Collectors.joining(", ")));
-        execution.setVariable(ReleaseVariables.DIFF_SUMMARY, ReleaseDiff.summary(ctx));
+        FlowChanges.Comparison comparison = flowChanges.compare(ctx.app(), ctx.release());
+        Set<ChangeClass> classes = classes(d.changeClasses(), comparison.classes());
+        List<String> ids = classes.stream().map(ChangeClass::id).toList();
+        if (!ids.equals(ctx.release().changeClasses())) {
+            releases.setChangeClasses(ctx.release().id(), ids);
+        }
+        if (!comparison.evidence().isEmpty()) {
+            history.record(ctx.release().id(), new ReleaseFact.ChangesDerived(
+                    comparison.classes().stream().map(ChangeClass::id).sorted().toList(), comparison.evidence()));
+        }
+        execution.setVariable(ReleaseVariables.SCHEMA_CHANGE, classes.contains(ChangeClass.SCHEMA));
+        execution.setVariable(ReleaseVariables.INTEGRATION_CHANGE, classes.contains(ChangeClass.INTEGRATION));
+        execution.setVariable(ReleaseVariables.CHANGE_CLASSES, String.join(", ", ids));
+        execution.setVariable(ReleaseVariables.CHANGE_EVIDENCE,
+                StoredText.clip(comparison.evidence().stream().collect(Collectors.joining("\n"))));
+        execution.setVariable(ReleaseVariables.DIFF_SUMMARY, ReleaseDiff.summary(ctx, comparison));
         execution.setVariable(ReleaseVariables.STEP_COUNT, d.rollout().steps().size());
         execution.setVariable(ReleaseVariables.STEP_INDEX, 0);
         execution.setVariable(ReleaseVariables.ON_FAILURE, d.rollout().onFailure().name().toLowerCase());
@@ -38,5 +65,16 @@ class ValidateDescriptorDelegate implements JavaDelegate {
         String destructive = schemaChanges.destructiveChanges(ctx.release().id());
         execution.setVariable(ReleaseVariables.RISK, destructive == null ? "normal" : "high");
         execution.setVariable(ReleaseVariables.DESTRUCTIVE_CHANGES, destructive);
+    }
+
+    /** Declared and derived together; ordinary only when neither names another class. */
+    static Set<ChangeClass> classes(Set<ChangeClass> declared, Set<ChangeClass> derived) {
+        Set<ChangeClass> all = EnumSet.noneOf(ChangeClass.class);
+        all.addAll(declared);
+        all.addAll(derived);
+        if (all.size() > 1) {
+            all.remove(ChangeClass.ORDINARY);
+        }
+        return all.isEmpty() ? EnumSet.of(ChangeClass.ORDINARY) : all;
     }
 }

@@ -137,6 +137,12 @@ final class LegacyFacts {
                     ? new PreviousVersionRestored(text.substring(0, text.length() - 16)) : null;
             case "RESTORATION_MISMATCH" -> new RestorationMismatch(list(text, "\n"));
             case "RESTORATION_REPAIRED" -> new RestorationRepaired(actor, detail);
+            // each evidence line starts with its class id; the classes are those, in order, once each
+            case "CHANGES_DERIVED" -> {
+                List<String> evidence = list(text, "\n");
+                yield new ReleaseFact.ChangesDerived(evidence.stream().map(l -> l.substring(0, l.indexOf(':')))
+                        .distinct().sorted().toList(), evidence);
+            }
             case "RESTORATION_VERIFIED" -> text.equals(RestorationVerified.AFTER_PROMOTION) ? new RestorationVerified(true)
                     : text.equals(RestorationVerified.BEFORE_PROMOTION) ? new RestorationVerified(false) : null;
             default -> null;

@@ -94,6 +94,25 @@ public sealed interface ReleaseFact {
         }
     }
 
+    /**
+     * The change classes the flows' diff against the stable slot gave evidence for (ids, e.g.
+     * {@code integration}), and one line per piece of evidence, each starting with its class id
+     * ({@code integration: adds http request to api.rates.example (node 'Get rates' on 'Expenses')}).
+     * Recorded only when there is evidence.
+     */
+    @JsonTypeName("CHANGES_DERIVED")
+    record ChangesDerived(List<String> classes, List<String> evidence) implements ReleaseFact {
+        public ChangesDerived {
+            classes = listOf(classes);
+            evidence = listOf(evidence);
+        }
+
+        @Override
+        public String detail() {
+            return String.join("\n", evidence);
+        }
+    }
+
     /** One preflight check; it passed when it found no problem. */
     @JsonTypeName("PREFLIGHT_CHECK")
     record PreflightChecked(String name, List<String> problems) implements ReleaseFact {

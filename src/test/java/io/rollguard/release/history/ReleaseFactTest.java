@@ -42,6 +42,13 @@ class ReleaseFactTest {
                 Arguments.of(new StateChanged(ReleaseState.PREFLIGHT, null), "STATE", null, "PREFLIGHT"),
                 Arguments.of(new StateChanged(ReleaseState.PROMOTED, "1.5.0 is stable"), "STATE", null,
                         "PROMOTED: 1.5.0 is stable"),
+                // ValidateDescriptorDelegate: the evidence the flows' diff gave, one line each, each starting with its class
+                Arguments.of(new ChangesDerived(List.of("integration"), List.of(
+                        "integration: adds http request to api.rates.example (node 'Get rates' on 'Expenses')",
+                        "integration: changes url of http request to api.rates.example (node 'Post it' on 'Expenses')")),
+                        "CHANGES_DERIVED", null, "integration: adds http request to api.rates.example (node 'Get rates' "
+                                + "on 'Expenses')\nintegration: changes url of http request to api.rates.example "
+                                + "(node 'Post it' on 'Expenses')"),
                 // PreflightDelegates: (PASSED|FAILED) + " " + name + (problems ? ": " + join("; ") : "")
                 Arguments.of(new PreflightChecked("smoke request GET /health -> 200", List.of()), "PREFLIGHT_CHECK", null,
                         "PASSED smoke request GET /health -> 200"),
@@ -139,9 +146,9 @@ class ReleaseFactTest {
     void everyKindOfFactIsCoveredAboveAndHasItsOwnType() {
         Set<Class<?>> covered = facts().map(a -> a.get()[0].getClass()).collect(Collectors.toSet());
         List<Class<?>> all = FactJson.facts(ReleaseFact.class);
-        assertThat(all).hasSize(25);
+        assertThat(all).hasSize(26);
         assertThat(covered).containsAll(all.stream().filter(c -> c != Unrecognized.class).toList());
-        assertThat(facts().map(a -> (String) a.get()[1]).distinct()).hasSize(24);
+        assertThat(facts().map(a -> (String) a.get()[1]).distinct()).hasSize(25);
     }
 
     @Test

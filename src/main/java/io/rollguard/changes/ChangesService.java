@@ -1,0 +1,76 @@
+package io.rollguard.changes;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.stereotype.Service;
+
+import io.rollguard.app.App;
+import io.rollguard.app.AppRepository;
+import io.rollguard.app.SlotName;
+import io.rollguard.platform.FlowsHash;
+import io.rollguard.refusal.Refusal;
+import io.rollguard.release.Release;
+import io.rollguard.release.ReleaseService;
+import io.rollguard.rollout.SlotSnapshots;
+import io.rollguard.security.CurrentUser;
+
+/** The diff of a release against what is live, computed on request, for whoever may read the release. */
+@Service
+class ChangesService {
+
+    private final ReleaseService releases;
+    private final AppRepository apps;
+    private final LiveFlows live;
+    private final SlotSnapshots snapshots;
+
+    ChangesService(ReleaseService releases, AppRepository apps, LiveFlows live, SlotSnapshots snapshots) {
+        this.releases = releases;
+        this.apps = apps;
+        this.live = live;
+        this.snapshots = snapshots;
+    }
+
+    /** What {@code GET /api/releases/{id}/changes} answers; see its OpenAPI description. */
+    record ReleaseChanges(String release, String app, String version, Side live, String newHash, int liveNodes,
+            int newNodes, List<FlowDiff.Container> containers, FlowDiff.NodeChanges configNodes,
+            FlowDiff.Endpoints endpoints, FlowDiff.Hosts hosts, List<String> classes, List<EvidenceView> evidence,
+            String summary) {
+    }
+
+    /** The live side: source stable, snapshot or unavailable, the canonical flows hash, when it was read or recorded. */
+    record Side(String source, String hash, Instant takenAt, String note) {
+    }
+
+    record EvidenceView(String changeClass, FlowDiff.NodeRef node, String reason, String text) {
+    }
+
+    ReleaseChanges of(CurrentUser user, String id) {
+        // reading the release applies its permission check and answers 404/403 as GET /api/releases/{id} does
+        Release release = releases.read(user, id);
+        App app = apps.find(release.appKey()).orElseThrow(() -> Refusal.notFound("App '" + release.appKey() + "'"));
+        LiveFlows.Live before = liveSide(app, release);
+        FlowDiff.Result diff = FlowDiff.between(before.flowsJson(), release.artifact());
+        List<DerivedClasses.Evidence> evidence = DerivedClasses.of(diff);
+        return new ReleaseChanges(release.id(), release.appKey(), release.version(),
+                new Side(before.source(), before.hash(), before.takenAt(), before.note()),
+                FlowsHash.canonical(release.artifact()), diff.liveNodes(), diff.newNodes(), diff.containers(),
+                diff.configNodes(), diff.endpoints(), diff.hosts(),
+                DerivedClasses.classes(evidence).stream().map(c -> c.id()).toList(),
+                evidence.stream().map(e -> new EvidenceView(e.changeClass().id(), e.node(), e.reason(), e.describe()))
+                        .toList(),
+                DiffSummary.of(diff, before));
+    }
+
+    /**
+     * Once the release has taken its snapshot of the stable slot (in preflight, before anything was
+     * touched), the diff is against that: after a promotion stable runs the release itself, and the
+     * question stays "what did this release change".
+     */
+    private LiveFlows.Live liveSide(App app, Release release) {
+        return snapshots.find(release.id(), SlotName.STABLE)
+                .map(s -> new LiveFlows.Live("snapshot", s.flows(), s.flowsHash(), s.takenAt(),
+                        "compared with the stable slot as recorded before this release touched anything"))
+                .orElseGet(() -> live.stable(app));
+    }
+}

@@ -1,0 +1,60 @@
+package io.rollguard.changes;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.rollguard.app.App;
+import io.rollguard.platform.FlowsHash;
+import io.rollguard.refusal.Refusal.Violation;
+import io.rollguard.release.FlowChanges;
+import io.rollguard.release.Release;
+
+/** The release lifecycle's questions about flows, answered from the diff against the stable slot. */
+@Component
+class ReleaseFlowChanges implements FlowChanges {
+
+    private final LiveFlows live;
+
+    ReleaseFlowChanges(LiveFlows live) {
+        this.live = live;
+    }
+
+    @Override
+    public List<Violation> refusals(String flowsJson) {
+        JsonNode flows;
+        try {
+            flows = FlowsHash.parse(flowsJson);
+        } catch (IllegalArgumentException e) {
+            return List.of(); // the submission refuses unreadable flows itself
+        }
+        return FlowDdl.in(flows, containerLabels(flows)).stream()
+                .map(f -> new Violation("/artifact/file", f.describe())).toList();
+    }
+
+    @Override
+    public Comparison compare(App app, Release release) {
+        LiveFlows.Live stable = live.stable(app);
+        FlowDiff.Result diff = FlowDiff.between(stable.flowsJson(), release.artifact());
+        List<DerivedClasses.Evidence> evidence = DerivedClasses.of(diff);
+        return new Comparison(DerivedClasses.classes(evidence),
+                evidence.stream().map(DerivedClasses.Evidence::describe).toList(), DiffSummary.of(diff, stable));
+    }
+
+    static Map<String, String> containerLabels(JsonNode flows) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (JsonNode n : flows) {
+            String type = n.path("type").asText();
+            if (type.equals("tab")) {
+                labels.put(n.path("id").asText(), n.path("label").asText(n.path("id").asText()));
+            } else if (type.equals("subflow")) {
+                labels.put(n.path("id").asText(), n.path("name").asText(n.path("id").asText()));
+            }
+        }
+        return labels;
+    }
+}

@@ -1,0 +1,34 @@
+package io.rollguard.release;
+
+import java.util.List;
+import java.util.Set;
+
+import io.rollguard.app.App;
+import io.rollguard.refusal.Refusal.Violation;
+import io.rollguard.release.descriptor.ChangeClass;
+
+/**
+ * What the release feature needs to know about what a release's flows change. The changes feature
+ * diffs flows against the stable slot and answers; it depends on release, so release names the
+ * questions here and never imports it (as with {@link SchemaChanges}).
+ */
+public interface FlowChanges {
+
+    /** What is refused about the flows themselves (DDL in a node), each naming the node; violations name {@code /artifact/file}. */
+    List<Violation> refusals(String flowsJson);
+
+    /** The release's flows compared with what the app's stable slot runs now. */
+    Comparison compare(App app, Release release);
+
+    /**
+     * The classes the comparison found evidence for (never {@code ORDINARY}), one line per piece of
+     * evidence ("integration: adds http request to api.rates.example (node 'Get rates' on 'Expenses')"),
+     * and a summary of the diff for approvers (counts per tab, endpoints, hosts).
+     */
+    record Comparison(Set<ChangeClass> classes, List<String> evidence, String summary) {
+        public Comparison {
+            classes = Set.copyOf(classes);
+            evidence = List.copyOf(evidence);
+        }
+    }
+}
