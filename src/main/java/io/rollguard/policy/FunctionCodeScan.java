@@ -27,7 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * as raw text, comments and strings included.
  * <p>
  * Limits: it is a reviewer's aid, not a sandbox. It decides regex or division from the character
- * before a {@code /}, as such lexers do, so code written to make that guess wrong can hide an
+ * or keyword before a {@code /}, as such lexers do, so code written to make that guess wrong can hide an
  * identifier in what it takes for a literal; names of database clients and tokens are recognised
  * by a list and by words in the name (db, sql, pool, client, token, secret...); it follows no
  * aliases ({@code const g = global; g.get("pg")} is seen only through {@code global}). Only
@@ -212,6 +212,8 @@ final class FunctionCodeScan {
     record Lexed(String bare, String withStrings) {
 
         private static final String REGEX_BEFORE = "(,=:[!&|?{};+-*%<>~^";
+        private static final Set<String> REGEX_AFTER = Set.of("return", "typeof", "case", "do", "else", "in", "of",
+                "void", "delete", "throw", "yield", "await", "instanceof", "new");
 
         /** Null when the source ends inside a comment, literal or template expression. */
         static Lexed of(String source) {
@@ -268,7 +270,7 @@ final class FunctionCodeScan {
                 } else if (c == '`') {
                     templates.push(new int[] {-1});
                     i++;
-                } else if (c == '/' && (last == 0 || REGEX_BEFORE.indexOf(last) >= 0)) {
+                } else if (c == '/' && (last == 0 || REGEX_BEFORE.indexOf(last) >= 0 || afterKeyword(source, i))) {
                     int end = endOfRegex(source, i);
                     if (end < 0) {
                         return null;
@@ -298,6 +300,20 @@ final class FunctionCodeScan {
                 return null;
             }
             return new Lexed(bare.toString(), strings.toString());
+        }
+
+        /** {@code return /re/}: after these words a slash starts a regex, not a division. */
+        private static boolean afterKeyword(String source, int slash) {
+            int end = slash;
+            while (end > 0 && Character.isWhitespace(source.charAt(end - 1))) {
+                end--;
+            }
+            int start = end;
+            while (start > 0 && Character.isJavaIdentifierPart(source.charAt(start - 1))) {
+                start--;
+            }
+            return start < end && REGEX_AFTER.contains(source.substring(start, end))
+                    && (start == 0 || source.charAt(start - 1) != '.');
         }
 
         private static int endOfString(String source, int start, char quote) {

@@ -113,6 +113,9 @@ class FunctionCodeScanTest {
     void aRegexLiteralIsNotTakenForAString() {
         assertThat(scan("const ok = /[\"']/.test(msg.payload); process.exit();").usesProcess()).isTrue();
         assertThat(scan("const ok = /process/.test(msg.payload);").usesProcess()).isFalse();
+        assertThat(scan("function f(x) { return /[\"']/.test(x); }\nprocess.exit();").usesProcess()).isTrue();
+        assertThat(scan("function f(x) { return /process/.test(x); }").usesProcess()).isFalse();
+        assertThat(scan("const half = total / 2; const q = \"process\";").usesProcess()).isFalse();
     }
 
     @Test
