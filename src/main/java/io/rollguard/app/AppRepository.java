@@ -11,6 +11,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Repository;
 
 import io.rollguard.secrets.SecretCipher;
@@ -21,6 +24,8 @@ public class AppRepository {
 
     static final String STABLE_TOKEN = "rg_app.admin_token";
     static final String CANARY_TOKEN = "rg_app.canary_admin_token";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JdbcTemplate jdbc;
     private final SecretCipher secrets;
@@ -76,6 +81,29 @@ public class AppRepository {
                     app.currentVersion(), now, app.dataPlane().router(), app.dataPlane().runtimeApi(),
                     app.dataPlane().backend(), app.dataPlane().metrics(), app.dataPlane().prometheusUrl(),
                     app.dataPlane().tenantHeader());
+        }
+    }
+
+    /** The app's analysis floor; {@link AnalysisFloor#NONE} when the admins set none. */
+    public AnalysisFloor analysisFloor(String key) {
+        List<String> floors = jdbc.queryForList("select analysis_floor from rg_app where app_key = ?", String.class, key);
+        if (floors.isEmpty() || floors.get(0) == null) {
+            return AnalysisFloor.NONE;
+        }
+        try {
+            return JSON.readValue(floors.get(0), AnalysisFloor.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The analysis floor of app " + key + " is not readable", e);
+        }
+    }
+
+    /** Kept apart from {@link #save}: a new registration of the app keeps the floor the admins set. */
+    void saveAnalysisFloor(String key, AnalysisFloor floor) {
+        try {
+            jdbc.update("update rg_app set analysis_floor = ?, updated_at = ? where app_key = ?",
+                    floor.isNone() ? null : JSON.writeValueAsString(floor), Timestamp.from(Instant.now()), key);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -30,6 +30,14 @@ class SampleAppRegistration implements ApplicationRunner {
     record Database(String url, String username, String password, String baseline) {
     }
 
+    /**
+     * The sample app's analysis floor: its error ratio measured and failing above 5 %, at least 5
+     * samples per metric, at most 20 % of traffic in the first of at least two steps. Every
+     * descriptor in examples/expenses meets it.
+     */
+    static final AnalysisFloor SAMPLE_FLOOR = new AnalysisFloor(
+            List.of(new AnalysisFloor.RequiredMetric("error-ratio", null, 0.05, null)), 5, 20, 2);
+
     private final AppRepository apps;
     private final AppDatabases databases;
     private final SampleApp sample;
@@ -66,6 +74,7 @@ class SampleAppRegistration implements ApplicationRunner {
                 new App.Slot(sample.stableUrl() + "/admin", sample.stableUrl() + "/app"),
                 new App.Slot(sample.canaryUrl() + "/admin", sample.canaryUrl() + "/app"),
                 tokens, sample.route(), sample.currentVersion()));
+        apps.saveAnalysisFloor(sample.key(), SAMPLE_FLOOR);
         log.info("Registered sample app {} (stable {}, canary {})", sample.key(), sample.stableUrl(), sample.canaryUrl());
     }
 }

@@ -9,21 +9,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-
 import org.camunda.bpm.dmn.engine.DmnDecision;
 import org.camunda.bpm.dmn.engine.DmnEngine;
 import org.camunda.bpm.dmn.engine.DmnEngineException;
-import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.NamedNodeMap;
-import org.w3c.dom.Node;
 import org.xml.sax.SAXException;
 
+import io.rollguard.policy.PolicyDmn;
 import io.rollguard.release.ReleaseVariables;
 
 /**
@@ -47,13 +40,9 @@ final class ApprovalPolicyValidator {
 
     static final String DECISION_ID = "approvalPolicy";
     static final Set<String> APPROVER_GROUPS = Set.of("approver", "schema-approver", "integration-approver");
-    static final int MAX_BYTES = 256 * 1024;
+    static final int MAX_BYTES = PolicyDmn.MAX_BYTES;
     static final int MAX_RULES = 200;
 
-    private static final String CAMUNDA_NS = "http://camunda.org/schema/1.0/dmn";
-    private static final Set<String> FEEL = Set.of("feel", "https://www.omg.org/spec/DMN/20191111/FEEL/",
-            "http://www.omg.org/spec/FEEL/20140401", "https://www.omg.org/spec/DMN/20180521/FEEL/");
-    private static final Set<String> CAMUNDA_ATTRIBUTES = Set.of("historyTimeToLive", "versionTag");
     private static final Set<String> HIT_POLICIES = Set.of("UNIQUE", "FIRST", "ANY", "RULE ORDER", "COLLECT");
     private static final Set<String> INPUTS = Set.of(ReleaseVariables.SCHEMA_CHANGE, ReleaseVariables.INTEGRATION_CHANGE);
     private static final Pattern INPUT_ENTRY = Pattern.compile("\\s*(-|true|false|not\\(\\s*(true|false)\\s*\\))?\\s*");
@@ -74,17 +63,17 @@ final class ApprovalPolicyValidator {
         }
         Document document;
         try {
-            document = parse(file);
+            document = PolicyDmn.parse(file);
         } catch (SAXException | IOException e) {
             return List.of("not well-formed XML without a DTD: " + e.getMessage());
         }
-        checkAttributes(document.getDocumentElement(), problems);
+        PolicyDmn.checkAttributes(document.getDocumentElement(), problems);
         Element definitions = document.getDocumentElement();
         if (!"definitions".equals(definitions.getLocalName())) {
             return List.of("the root element must be DMN definitions");
         }
         List<Element> decisions = new ArrayList<>();
-        for (Element child : children(definitions)) {
+        for (Element child : PolicyDmn.children(definitions)) {
             switch (child.getLocalName()) {
                 case "decision" -> decisions.add(child);
                 case "DMNDI", "description", "documentation", "extensionElements" -> { }
@@ -104,7 +93,7 @@ final class ApprovalPolicyValidator {
 
     private void checkDecision(Element decision, List<String> problems) {
         List<Element> tables = new ArrayList<>();
-        for (Element child : children(decision)) {
+        for (Element child : PolicyDmn.children(decision)) {
             if ("decisionTable".equals(child.getLocalName())) {
                 tables.add(child);
             } else if (!DESCRIPTIVE.contains(child.getLocalName()) && !"question".equals(child.getLocalName())
@@ -127,7 +116,7 @@ final class ApprovalPolicyValidator {
         Set<String> inputs = new HashSet<>();
         int outputs = 0;
         int rules = 0;
-        for (Element child : children(table)) {
+        for (Element child : PolicyDmn.children(table)) {
             switch (child.getLocalName()) {
                 case "input" -> inputs.add(checkInput(child, problems));
                 case "output" -> {
@@ -142,7 +131,7 @@ final class ApprovalPolicyValidator {
                 default -> problems.add("decision table: <" + child.getLocalName() + "> is not allowed");
             }
         }
-        if (!inputs.equals(INPUTS) || children(table).stream().filter(e -> "input".equals(e.getLocalName())).count() != 2) {
+        if (!inputs.equals(INPUTS) || PolicyDmn.children(table).stream().filter(e -> "input".equals(e.getLocalName())).count() != 2) {
             problems.add("the inputs must be exactly " + INPUTS + ", the facts the lifecycle provides");
         }
         if (outputs != 1) {
@@ -155,12 +144,12 @@ final class ApprovalPolicyValidator {
 
     private static String checkInput(Element input, List<String> problems) {
         String text = null;
-        for (Element child : children(input)) {
+        for (Element child : PolicyDmn.children(input)) {
             if ("inputExpression".equals(child.getLocalName())) {
                 if (!"boolean".equals(child.getAttribute("typeRef"))) {
                     problems.add("input expressions must be of type boolean");
                 }
-                text = text(child).trim();
+                text = PolicyDmn.text(child).trim();
             } else if (!DESCRIPTIVE.contains(child.getLocalName())) {
                 problems.add("input: <" + child.getLocalName() + "> is not allowed");
             }
@@ -175,7 +164,7 @@ final class ApprovalPolicyValidator {
         if (!"group".equals(output.getAttribute("name")) || !"string".equals(output.getAttribute("typeRef"))) {
             problems.add("the output must be named 'group' and be of type string");
         }
-        for (Element child : children(output)) {
+        for (Element child : PolicyDmn.children(output)) {
             if (!DESCRIPTIVE.contains(child.getLocalName())) {
                 problems.add("output: <" + child.getLocalName() + "> is not allowed");
             }
@@ -186,8 +175,8 @@ final class ApprovalPolicyValidator {
         String id = rule.getAttribute("id");
         int inputs = 0;
         int outputs = 0;
-        for (Element child : children(rule)) {
-            String text = text(child);
+        for (Element child : PolicyDmn.children(rule)) {
+            String text = PolicyDmn.text(child);
             switch (child.getLocalName()) {
                 case "inputEntry" -> {
                     inputs++;
@@ -243,60 +232,6 @@ final class ApprovalPolicyValidator {
                     problems.add(inCase + " integration approvers must approve: only they approve integration changes");
                 }
             }
-        }
-    }
-
-    private static void checkAttributes(Element element, List<String> problems) {
-        NamedNodeMap attributes = element.getAttributes();
-        for (int i = 0; i < attributes.getLength(); i++) {
-            Attr attribute = (Attr) attributes.item(i);
-            String name = attribute.getLocalName() == null ? attribute.getName() : attribute.getLocalName();
-            if (("expressionLanguage".equals(name) || "typeLanguage".equals(name))
-                    && !FEEL.contains(attribute.getValue().trim().toLowerCase())
-                    && !FEEL.contains(attribute.getValue().trim())) {
-                problems.add("<" + element.getLocalName() + "> uses expression language '" + attribute.getValue()
-                        + "': a policy is FEEL only");
-            }
-            if (CAMUNDA_NS.equals(attribute.getNamespaceURI()) && !CAMUNDA_ATTRIBUTES.contains(name)) {
-                problems.add("<" + element.getLocalName() + "> has camunda:" + name + ", which a policy may not set");
-            }
-        }
-        for (Element child : children(element)) {
-            checkAttributes(child, problems);
-        }
-    }
-
-    private static List<Element> children(Element parent) {
-        List<Element> elements = new ArrayList<>();
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e) {
-                elements.add(e);
-            }
-        }
-        return elements;
-    }
-
-    private static String text(Element element) {
-        for (Element child : children(element)) {
-            if ("text".equals(child.getLocalName())) {
-                return child.getTextContent();
-            }
-        }
-        return element.getTextContent().isBlank() ? "" : element.getTextContent();
-    }
-
-    private static Document parse(byte[] file) throws SAXException, IOException {
-        try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setNamespaceAware(true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setXIncludeAware(false);
-            factory.setExpandEntityReferences(false);
-            DocumentBuilder builder = factory.newDocumentBuilder();
-            return builder.parse(new ByteArrayInputStream(file));
-        } catch (ParserConfigurationException e) {
-            throw new IllegalStateException("the JDK's XML parser lacks a secure setting", e);
         }
     }
 }

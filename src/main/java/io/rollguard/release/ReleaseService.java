@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
 import org.camunda.bpm.engine.RuntimeService;
@@ -13,6 +14,9 @@ import org.camunda.bpm.engine.variable.Variables;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.rollguard.app.AnalysisFloor;
 import io.rollguard.app.App;
 import io.rollguard.app.AppRepository;
 import io.rollguard.engine.RollguardDefinitions;
@@ -25,6 +29,9 @@ import io.rollguard.release.history.ReleaseHistory;
 import io.rollguard.security.CurrentUser;
 import io.rollguard.security.Permissions;
 import io.rollguard.platform.FlowsHash;
+import io.rollguard.policy.NodeDecision;
+import io.rollguard.policy.NodeFacts;
+import io.rollguard.policy.NodePolicy;
 import io.rollguard.refusal.Refusal;
 import io.rollguard.refusal.Refusal.Violation;
 
@@ -42,12 +49,14 @@ public class ReleaseService {
     private final RollguardDefinitions definitions;
     private final ReleaseHistory history;
     private final FlowChanges flowChanges;
+    private final NodePolicy nodePolicy;
 
     ReleaseService(ReleaseRepository releases, AppRepository apps, DescriptorParser parser, Permissions permissions,
             RuntimeService runtime, SchemaChanges schemaChanges, RollguardDefinitions definitions,
-            ReleaseHistory history, FlowChanges flowChanges) {
+            ReleaseHistory history, FlowChanges flowChanges, NodePolicy nodePolicy) {
         this.history = history;
         this.flowChanges = flowChanges;
+        this.nodePolicy = nodePolicy;
         this.schemaChanges = schemaChanges;
         this.definitions = definitions;
         this.releases = releases;
@@ -82,20 +91,34 @@ public class ReleaseService {
         if (!permissions.canSubmit(user, app)) {
             throw Refusal.forbidden("Only a requester who owns app '" + app.key() + "' may release it");
         }
+        AnalysisFloor floor = apps.analysisFloor(app.key());
+        List<Violation> loosened = AnalysisFloorCheck.violations(d, floor, app.dataPlane().metrics());
+        if (!loosened.isEmpty()) {
+            throw Refusal.invalid("The descriptor loosens the analysis floor the admins set for app '" + app.key() + "'",
+                    loosened);
+        }
         List<Violation> violations = new ArrayList<>();
         byte[] artifact = files.get(d.artifact().file());
         String flows = null;
+        List<NodeDecision> nodeDecisions = List.of();
         if (artifact == null) {
             violations.add(new Violation("/artifact/file", "no file part named '" + d.artifact().file() + "' was uploaded"));
         } else {
             flows = new String(artifact, StandardCharsets.UTF_8);
+            JsonNode flowsTree = null;
             try {
-                FlowsHash.parse(flows);
+                flowsTree = FlowsHash.parse(flows);
                 // the flows alone decide this, so a stable slot that is down never blocks a submission
                 violations.addAll(flowChanges.refusals(flows));
             } catch (IllegalArgumentException e) {
                 violations.add(new Violation("/artifact/file", d.artifact().file() + ": " + e.getMessage()));
             }
+            if (flowsTree != null) {
+                // every node of the new flows for now; the changed ones once the diff against live exists
+                nodeDecisions = nodePolicy.decide(NodeFacts.allOf(flowsTree));
+            }
+            nodeDecisions.stream().filter(n -> n.outcome() == NodeDecision.Outcome.REFUSE).forEach(n -> violations.add(
+                    new Violation("/artifact/file", "the node policy refuses " + n.describe())));
             if (d.artifact().sha256() != null && !d.artifact().sha256().equals(FlowsHash.sha256(artifact))) {
                 violations.add(new Violation("/artifact/sha256", "does not match the uploaded file (its sha256 is "
                         + FlowsHash.sha256(artifact) + ")"));
@@ -141,7 +164,11 @@ public class ReleaseService {
                         .putValue(ReleaseVariables.RELEASE_ID, release.id())
                         .putValue(ReleaseVariables.APP, app.key())
                         .putValue(ReleaseVariables.VERSION, d.version())
-                        .putValue(ReleaseVariables.REQUESTER, user.id()))
+                        .putValue(ReleaseVariables.REQUESTER, user.id())
+                        .putValue(ReleaseVariables.NODE_POLICY_FINDINGS, StoredText.clip(nodeDecisions.stream()
+                                .filter(n -> n.outcome() != NodeDecision.Outcome.REFUSE).map(NodeDecision::describe)
+                                .collect(Collectors.joining("\n"))))
+                        .putValue(ReleaseVariables.EFFECTIVE_PLAN, EffectivePlan.describe(d, floor)))
                 .getId();
         releases.setProcessInstance(release.id(), processInstanceId);
         return releases.get(release.id());

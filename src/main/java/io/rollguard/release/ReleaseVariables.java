@@ -36,6 +36,10 @@ public final class ReleaseVariables {
     /** The uploaded changelog as the schema approver reads it, and one line per change it makes (migration check). */
     public static final String CHANGELOG_TEXT = "changelogText";
     public static final String CHANGELOG_CHANGES = "changelogChanges";
+    /** The node policy's findings on the release's flows (high risk, approver classes, with reasons), one line per node. */
+    public static final String NODE_POLICY_FINDINGS = "nodePolicyFindings";
+    /** The rollout and analysis the release will run, defaults filled in, and the app's floor it meets. */
+    public static final String EFFECTIVE_PLAN = "effectivePlan";
     /** What a verification after a rollback found different, shown to the release manager who repairs it. */
     public static final String RESTORATION_DIFFERENCES = "restorationDifferences";
     /** Set on the rollback of a promoted release: data written while it was live is not compared with before. */

@@ -13,6 +13,11 @@ public class Permissions {
         return user.isIn(Roles.ADMIN);
     }
 
+    /** The analysis floor holds the owners to a minimum: they never set it themselves. */
+    public boolean canSetAnalysisFloor(CurrentUser user) {
+        return user.isIn(Roles.ADMIN);
+    }
+
     /** Only a requester who owns the app may ask for a release of it. */
     public boolean canSubmit(CurrentUser user, Owned app) {
         return user.isIn(Roles.REQUESTER) && app.isOwnedBy(user.id());
