@@ -322,30 +322,27 @@ public sealed interface ReleaseFact {
         }
     }
 
-    @JsonTypeName("ABORT_REQUESTED")
-    record AbortRequested(String user) implements ReleaseFact {
+    /** A person asked for the release to stop or be undone; who asked is all the entry says. */
+    sealed interface PersonsRequest extends ReleaseFact {
+        String user();
+
         @Override
-        public String actor() {
-            return user;
+        default String actor() {
+            return user();
         }
 
         @Override
-        public String detail() {
+        default String detail() {
             return null;
         }
     }
 
-    @JsonTypeName("ROLLBACK_REQUESTED")
-    record RollbackRequested(String user) implements ReleaseFact {
-        @Override
-        public String actor() {
-            return user;
-        }
+    @JsonTypeName("ABORT_REQUESTED")
+    record AbortRequested(String user) implements PersonsRequest {
+    }
 
-        @Override
-        public String detail() {
-            return null;
-        }
+    @JsonTypeName("ROLLBACK_REQUESTED")
+    record RollbackRequested(String user) implements PersonsRequest {
     }
 
     @JsonTypeName("TRAFFIC_RESTORED")
