@@ -3,6 +3,7 @@ package io.rollguard.approval;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +26,16 @@ import io.rollguard.release.ReleaseVariables;
  * <li>one decision {@code approvalPolicy}, a decision table with no other decisions, inputs,
  * knowledge models or requirements beside it, and no DTD;</li>
  * <li>its inputs exactly the lifecycle's {@code schemaChange} and {@code integrationChange}
- * (booleans), its one output {@code group} (a string), hit policy UNIQUE, FIRST, ANY, RULE ORDER
- * or COLLECT without aggregation;</li>
+ * (booleans) and {@code risk} (a string, {@code "high"} or {@code "normal"}), each once; or only the
+ * two booleans, as policies written before {@code risk} was an input are, so those an admin
+ * deployed keep working. Its one output {@code group} (a string), hit policy UNIQUE, FIRST, ANY,
+ * RULE ORDER or COLLECT without aggregation;</li>
  * <li>rules of FEEL literals only: input entries {@code true}, {@code false}, {@code not(...)} of
- * those, {@code -} or empty; output entries one of the approver groups as a string literal. No
+ * those for the booleans, {@code "high"}, {@code "normal"}, {@code not(...)} of those for the risk,
+ * {@code -} or empty; output entries one of the approver groups as a string literal. No
  * expression language other than FEEL, so no JUEL {@code ${...}} reaching Spring beans, no
  * scripts, no Camunda extension attributes other than history time to live and version tag;</li>
- * <li>and, evaluated for every case the lifecycle can ask (two booleans), at least one group,
+ * <li>and, evaluated for every case the lifecycle can ask (two booleans and the risk), at least one group,
  * schema approvers for a data model change and integration approvers for an integration change:
  * an admin may ask for more approvals, never for fewer than the design's roles require.</li>
  * </ul>
@@ -44,8 +48,17 @@ final class ApprovalPolicyValidator {
     static final int MAX_RULES = 200;
 
     private static final Set<String> HIT_POLICIES = Set.of("UNIQUE", "FIRST", "ANY", "RULE ORDER", "COLLECT");
-    private static final Set<String> INPUTS = Set.of(ReleaseVariables.SCHEMA_CHANGE, ReleaseVariables.INTEGRATION_CHANGE);
+    private static final Set<String> BOOLEAN_INPUTS = Set.of(ReleaseVariables.SCHEMA_CHANGE,
+            ReleaseVariables.INTEGRATION_CHANGE);
+    /** The input sets a policy may have: with the release's risk, or without it (written before it was an input). */
+    private static final Set<Set<String>> INPUT_SETS = Set.of(BOOLEAN_INPUTS,
+            Set.of(ReleaseVariables.SCHEMA_CHANGE, ReleaseVariables.INTEGRATION_CHANGE, ReleaseVariables.RISK));
+    /** The values the lifecycle gives {@code risk}. */
+    static final List<String> RISKS = List.of("normal", "high");
     private static final Pattern INPUT_ENTRY = Pattern.compile("\\s*(-|true|false|not\\(\\s*(true|false)\\s*\\))?\\s*");
+    private static final String RISK_LITERAL = "\"(high|normal)\"";
+    private static final Pattern RISK_ENTRY = Pattern.compile("\\s*(-|" + RISK_LITERAL + "(\\s*,\\s*" + RISK_LITERAL
+            + ")*|not\\(\\s*" + RISK_LITERAL + "(\\s*,\\s*" + RISK_LITERAL + ")*\\s*\\))?\\s*");
     private static final Pattern OUTPUT_ENTRY = Pattern.compile("\\s*\"([a-z-]+)\"\\s*");
     private static final Set<String> DESCRIPTIVE = Set.of("description", "documentation", "extensionElements");
 
@@ -84,14 +97,15 @@ final class ApprovalPolicyValidator {
             problems.add("the policy must be exactly one decision with id '" + DECISION_ID + "'");
             return problems;
         }
-        checkDecision(decisions.get(0), problems);
+        List<String> inputs = checkDecision(decisions.get(0), problems);
         if (problems.isEmpty()) {
-            checkOutcomes(file, problems);
+            checkOutcomes(file, inputs.contains(ReleaseVariables.RISK), problems);
         }
         return problems;
     }
 
-    private void checkDecision(Element decision, List<String> problems) {
+    /** The table's inputs (empty when there is no one table to read them from). */
+    private List<String> checkDecision(Element decision, List<String> problems) {
         List<Element> tables = new ArrayList<>();
         for (Element child : PolicyDmn.children(decision)) {
             if ("decisionTable".equals(child.getLocalName())) {
@@ -103,7 +117,7 @@ final class ApprovalPolicyValidator {
         }
         if (tables.size() != 1) {
             problems.add("decision " + DECISION_ID + " must be one decision table");
-            return;
+            return List.of();
         }
         Element table = tables.get(0);
         String hitPolicy = table.hasAttribute("hitPolicy") ? table.getAttribute("hitPolicy") : "UNIQUE";
@@ -113,9 +127,9 @@ final class ApprovalPolicyValidator {
         if (table.hasAttribute("aggregation")) {
             problems.add("an aggregation would turn the groups into a number");
         }
-        Set<String> inputs = new HashSet<>();
+        List<String> inputs = new ArrayList<>();
         int outputs = 0;
-        int rules = 0;
+        List<Element> rules = new ArrayList<>();
         for (Element child : PolicyDmn.children(table)) {
             switch (child.getLocalName()) {
                 case "input" -> inputs.add(checkInput(child, problems));
@@ -123,41 +137,52 @@ final class ApprovalPolicyValidator {
                     outputs++;
                     checkOutput(child, problems);
                 }
-                case "rule" -> {
-                    rules++;
-                    checkRule(child, problems);
-                }
+                case "rule" -> rules.add(child);
                 case "description", "documentation", "extensionElements" -> { }
                 default -> problems.add("decision table: <" + child.getLocalName() + "> is not allowed");
             }
         }
-        if (!inputs.equals(INPUTS) || PolicyDmn.children(table).stream().filter(e -> "input".equals(e.getLocalName())).count() != 2) {
-            problems.add("the inputs must be exactly " + INPUTS + ", the facts the lifecycle provides");
+        if (!INPUT_SETS.contains(new HashSet<>(inputs)) || new HashSet<>(inputs).size() != inputs.size()) {
+            problems.add("the inputs must be exactly " + sorted(BOOLEAN_INPUTS) + " and optionally "
+                    + ReleaseVariables.RISK + ", each once: the facts the lifecycle provides");
+        } else {
+            rules.forEach(rule -> checkRule(rule, inputs, problems));
         }
         if (outputs != 1) {
             problems.add("the decision table must have exactly one output, 'group'");
         }
-        if (rules > MAX_RULES) {
+        if (rules.size() > MAX_RULES) {
             problems.add("more than " + MAX_RULES + " rules");
         }
+        return inputs;
     }
 
     private static String checkInput(Element input, List<String> problems) {
         String text = null;
+        String type = null;
         for (Element child : PolicyDmn.children(input)) {
             if ("inputExpression".equals(child.getLocalName())) {
-                if (!"boolean".equals(child.getAttribute("typeRef"))) {
-                    problems.add("input expressions must be of type boolean");
-                }
+                type = child.getAttribute("typeRef");
                 text = PolicyDmn.text(child).trim();
             } else if (!DESCRIPTIVE.contains(child.getLocalName())) {
                 problems.add("input: <" + child.getLocalName() + "> is not allowed");
             }
         }
-        if (text == null || !INPUTS.contains(text)) {
-            problems.add("input expression '" + text + "' is not one of " + INPUTS);
+        if (ReleaseVariables.RISK.equals(text)) {
+            if (!"string".equals(type)) {
+                problems.add("input " + ReleaseVariables.RISK + " must be of type string");
+            }
+        } else if (text == null || !BOOLEAN_INPUTS.contains(text)) {
+            problems.add("input expression '" + text + "' is not one of " + sorted(BOOLEAN_INPUTS) + " or "
+                    + ReleaseVariables.RISK);
+        } else if (!"boolean".equals(type)) {
+            problems.add("input " + text + " must be of type boolean");
         }
         return text;
+    }
+
+    private static List<String> sorted(Set<String> names) {
+        return names.stream().sorted().toList();
     }
 
     private static void checkOutput(Element output, List<String> problems) {
@@ -171,7 +196,7 @@ final class ApprovalPolicyValidator {
         }
     }
 
-    private static void checkRule(Element rule, List<String> problems) {
+    private static void checkRule(Element rule, List<String> inputNames, List<String> problems) {
         String id = rule.getAttribute("id");
         int inputs = 0;
         int outputs = 0;
@@ -179,8 +204,12 @@ final class ApprovalPolicyValidator {
             String text = PolicyDmn.text(child);
             switch (child.getLocalName()) {
                 case "inputEntry" -> {
+                    boolean risk = inputs < inputNames.size() && ReleaseVariables.RISK.equals(inputNames.get(inputs));
                     inputs++;
-                    if (!INPUT_ENTRY.matcher(text).matches()) {
+                    if (risk && !RISK_ENTRY.matcher(text).matches()) {
+                        problems.add("rule " + id + ": input entry '" + text + "' for " + ReleaseVariables.RISK
+                                + " is not \"high\", \"normal\", not(...), - or empty");
+                    } else if (!risk && !INPUT_ENTRY.matcher(text).matches()) {
                         problems.add("rule " + id + ": input entry '" + text + "' is not true, false, not(...), - or empty");
                     }
                 }
@@ -196,13 +225,13 @@ final class ApprovalPolicyValidator {
                 default -> problems.add("rule " + id + ": <" + child.getLocalName() + "> is not allowed");
             }
         }
-        if (inputs != 2 || outputs != 1) {
-            problems.add("rule " + id + " must have two input entries and one output entry");
+        if (inputs != inputNames.size() || outputs != 1) {
+            problems.add("rule " + id + " must have " + inputNames.size() + " input entries and one output entry");
         }
     }
 
     /** Evaluates the policy for every case the lifecycle can ask and checks the groups it requires. */
-    private void checkOutcomes(byte[] file, List<String> problems) {
+    private void checkOutcomes(byte[] file, boolean withRisk, List<String> problems) {
         DmnDecision decision;
         try {
             decision = dmn.parseDecision(DECISION_ID, new ByteArrayInputStream(file));
@@ -212,26 +241,44 @@ final class ApprovalPolicyValidator {
         }
         for (boolean schema : List.of(false, true)) {
             for (boolean integration : List.of(false, true)) {
-                String inCase = "for " + ReleaseVariables.SCHEMA_CHANGE + "=" + schema + ", "
-                        + ReleaseVariables.INTEGRATION_CHANGE + "=" + integration;
-                List<Object> groups;
-                try {
-                    groups = dmn.evaluateDecision(decision, Map.of(ReleaseVariables.SCHEMA_CHANGE, schema,
-                            ReleaseVariables.INTEGRATION_CHANGE, integration)).collectEntries("group");
-                } catch (DmnEngineException e) {
-                    problems.add(inCase + " the policy cannot be evaluated: " + e.getMessage());
-                    continue;
-                }
-                if (groups.isEmpty()) {
-                    problems.add(inCase + " no group would approve: every release needs an approver");
-                }
-                if (schema && !groups.contains("schema-approver")) {
-                    problems.add(inCase + " schema approvers must approve: only they approve data model changes");
-                }
-                if (integration && !groups.contains("integration-approver")) {
-                    problems.add(inCase + " integration approvers must approve: only they approve integration changes");
+                if (withRisk) {
+                    for (String risk : RISKS) {
+                        checkCase(decision, schema, integration, risk, problems);
+                    }
+                } else {
+                    checkCase(decision, schema, integration, null, problems);
                 }
             }
+        }
+    }
+
+    /** One case the lifecycle can ask; {@code risk} null for a policy without that input. */
+    private void checkCase(DmnDecision decision, boolean schema, boolean integration, String risk,
+            List<String> problems) {
+        String inCase = "for " + ReleaseVariables.SCHEMA_CHANGE + "=" + schema + ", "
+                + ReleaseVariables.INTEGRATION_CHANGE + "=" + integration
+                + (risk == null ? "" : ", " + ReleaseVariables.RISK + "=" + risk);
+        Map<String, Object> variables = new HashMap<>();
+        variables.put(ReleaseVariables.SCHEMA_CHANGE, schema);
+        variables.put(ReleaseVariables.INTEGRATION_CHANGE, integration);
+        if (risk != null) {
+            variables.put(ReleaseVariables.RISK, risk);
+        }
+        List<Object> groups;
+        try {
+            groups = dmn.evaluateDecision(decision, variables).collectEntries("group");
+        } catch (DmnEngineException e) {
+            problems.add(inCase + " the policy cannot be evaluated: " + e.getMessage());
+            return;
+        }
+        if (groups.isEmpty()) {
+            problems.add(inCase + " no group would approve: every release needs an approver");
+        }
+        if (schema && !groups.contains("schema-approver")) {
+            problems.add(inCase + " schema approvers must approve: only they approve data model changes");
+        }
+        if (integration && !groups.contains("integration-approver")) {
+            problems.add(inCase + " integration approvers must approve: only they approve integration changes");
         }
     }
 }

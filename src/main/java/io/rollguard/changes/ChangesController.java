@@ -29,8 +29,10 @@ class ChangesController {
                     + "unified diff lines instead; secrets are marked secret without values. configNodes: the same "
                     + "for config nodes. endpoints: http in nodes (method and url) added, removed, changed. hosts: "
                     + "outgoing hosts added and removed, and nodes whose target is set at run time (dynamic). "
-                    + "classes and evidence: the change classes the diff gives evidence for, each with the node "
-                    + "and why. Canvas positions and the order of nodes and keys are no change.")
+                    + "classes and evidence: the change classes the admins' node policy derives from the nodes the "
+                    + "release adds or changes, each with the node, what changed (reason) and the policy's reason "
+                    + "(policy). highRisk: the added or changed nodes the node policy marks high risk, the same way. "
+                    + "Canvas positions and the order of nodes and keys are no change.")
     @ApiResponse(responseCode = "200", description = "the diff")
     @ApiResponse(responseCode = "403", description = "the caller may not read the release")
     @ApiResponse(responseCode = "404", description = "no such release")

@@ -23,26 +23,34 @@ class ChangesService {
     private final AppRepository apps;
     private final LiveFlows live;
     private final SlotSnapshots snapshots;
+    private final ReleaseFlowChanges flowChanges;
 
-    ChangesService(ReleaseService releases, AppRepository apps, LiveFlows live, SlotSnapshots snapshots) {
+    ChangesService(ReleaseService releases, AppRepository apps, LiveFlows live, SlotSnapshots snapshots,
+            ReleaseFlowChanges flowChanges) {
         this.releases = releases;
         this.apps = apps;
         this.live = live;
         this.snapshots = snapshots;
+        this.flowChanges = flowChanges;
     }
 
     /** What {@code GET /api/releases/{id}/changes} answers; see its OpenAPI description. */
     record ReleaseChanges(String release, String app, String version, Side live, String newHash, int liveNodes,
             int newNodes, List<FlowDiff.Container> containers, FlowDiff.NodeChanges configNodes,
             FlowDiff.Endpoints endpoints, FlowDiff.Hosts hosts, List<String> classes, List<EvidenceView> evidence,
-            String summary) {
+            List<HighRiskView> highRisk, String summary) {
     }
 
     /** The live side: source stable, snapshot or unavailable, the canonical flows hash, when it was read or recorded. */
     record Side(String source, String hash, Instant takenAt, String note) {
     }
 
-    record EvidenceView(String changeClass, FlowDiff.NodeRef node, String reason, String text) {
+    /** {@code reason} what the diff shows of the node, {@code policy} the node policy's reason for the class. */
+    record EvidenceView(String changeClass, FlowDiff.NodeRef node, String reason, String policy, String text) {
+    }
+
+    /** A node the node policy marks high risk, as {@link EvidenceView}. */
+    record HighRiskView(FlowDiff.NodeRef node, String reason, String policy, String text) {
     }
 
     ReleaseChanges of(CurrentUser user, String id) {
@@ -51,14 +59,17 @@ class ChangesService {
         App app = apps.find(release.appKey()).orElseThrow(() -> Refusal.notFound("App '" + release.appKey() + "'"));
         LiveFlows.Live before = liveSide(app, release);
         FlowDiff.Result diff = FlowDiff.between(before.flowsJson(), release.artifact());
-        List<DerivedClasses.Evidence> evidence = DerivedClasses.of(diff);
+        DerivedClasses.Derived derived = flowChanges.derive(diff, release.artifact());
+        List<DerivedClasses.Evidence> evidence = derived.evidence();
         return new ReleaseChanges(release.id(), release.appKey(), release.version(),
                 new Side(before.source(), before.hash(), before.takenAt(), before.note()),
                 FlowsHash.canonical(release.artifact()), diff.liveNodes(), diff.newNodes(), diff.containers(),
                 diff.configNodes(), diff.endpoints(), diff.hosts(),
-                DerivedClasses.classes(evidence).stream().map(c -> c.id()).toList(),
-                evidence.stream().map(e -> new EvidenceView(e.changeClass().id(), e.node(), e.reason(), e.describe()))
-                        .toList(),
+                derived.classes().stream().map(c -> c.id()).toList(),
+                evidence.stream().map(e -> new EvidenceView(e.changeClass().id(), e.node(), e.reason(), e.policyReason(),
+                        e.describe())).toList(),
+                derived.highRisk().stream().map(h -> new HighRiskView(h.node(), h.reason(), h.policyReason(),
+                        h.describe())).toList(),
                 DiffSummary.of(diff, before));
     }
 

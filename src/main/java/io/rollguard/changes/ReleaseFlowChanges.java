@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.app.App;
 import io.rollguard.platform.FlowsHash;
+import io.rollguard.policy.NodePolicy;
 import io.rollguard.refusal.Refusal.Violation;
 import io.rollguard.release.FlowChanges;
 import io.rollguard.release.Release;
@@ -19,9 +20,11 @@ import io.rollguard.release.Release;
 class ReleaseFlowChanges implements FlowChanges {
 
     private final LiveFlows live;
+    private final NodePolicy policy;
 
-    ReleaseFlowChanges(LiveFlows live) {
+    ReleaseFlowChanges(LiveFlows live, NodePolicy policy) {
         this.live = live;
+        this.policy = policy;
     }
 
     @Override
@@ -40,9 +43,16 @@ class ReleaseFlowChanges implements FlowChanges {
     public Comparison compare(App app, Release release) {
         LiveFlows.Live stable = live.stable(app);
         FlowDiff.Result diff = FlowDiff.between(stable.flowsJson(), release.artifact());
-        List<DerivedClasses.Evidence> evidence = DerivedClasses.of(diff);
-        return new Comparison(DerivedClasses.classes(evidence),
-                evidence.stream().map(DerivedClasses.Evidence::describe).toList(), DiffSummary.of(diff, stable));
+        DerivedClasses.Derived derived = derive(diff, release.artifact());
+        return new Comparison(derived.classes(),
+                derived.evidence().stream().map(DerivedClasses.Evidence::describe).toList(),
+                derived.highRisk().stream().map(DerivedClasses.HighRisk::describe).toList(),
+                DiffSummary.of(diff, stable));
+    }
+
+    /** The node policy's decisions on what the diff adds or changes; the lifecycle and the changes API ask the same. */
+    DerivedClasses.Derived derive(FlowDiff.Result diff, String newFlowsJson) {
+        return DerivedClasses.of(diff, FlowsHash.parse(newFlowsJson), policy::decide);
     }
 
     static Map<String, String> containerLabels(JsonNode flows) {

@@ -21,7 +21,7 @@ public class NodePolicy {
 
     private final DecisionService decisions;
 
-    NodePolicy(DecisionService decisions) {
+    public NodePolicy(DecisionService decisions) {
         this.decisions = decisions;
     }
 

@@ -21,14 +21,17 @@ public interface FlowChanges {
     Comparison compare(App app, Release release);
 
     /**
-     * The classes the comparison found evidence for (never {@code ORDINARY}), one line per piece of
-     * evidence ("integration: adds http request to api.rates.example (node 'Get rates' on 'Expenses')"),
+     * What the admins' node policy decided about the nodes the release adds or changes: the classes
+     * it found evidence for (never {@code ORDINARY}), one line per piece of evidence ("integration:
+     * adds http request to api.rates.example (node 'Get rates' on 'Expenses'): the policy's reason"),
+     * one line per high-risk node ("high-risk: changes func of function (...): the policy's reason"),
      * and a summary of the diff for approvers (counts per tab, endpoints, hosts).
      */
-    record Comparison(Set<ChangeClass> classes, List<String> evidence, String summary) {
+    record Comparison(Set<ChangeClass> classes, List<String> evidence, List<String> highRisk, String summary) {
         public Comparison {
             classes = Set.copyOf(classes);
             evidence = List.copyOf(evidence);
+            highRisk = List.copyOf(highRisk);
         }
     }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
 import org.camunda.bpm.engine.RuntimeService;
@@ -114,7 +113,9 @@ public class ReleaseService {
                 violations.add(new Violation("/artifact/file", d.artifact().file() + ": " + e.getMessage()));
             }
             if (flowsTree != null) {
-                // every node of the new flows for now; the changed ones once the diff against live exists
+                // refusals on every node of the new flows, new or already live: no live side is read here, so a
+                // stable slot that is down never blocks a submission; classes and risk come from the policy's
+                // decisions on the changed nodes in the lifecycle's first step (FlowChanges.compare)
                 nodeDecisions = nodePolicy.decide(NodeFacts.allOf(flowsTree));
             }
             nodeDecisions.stream().filter(n -> n.outcome() == NodeDecision.Outcome.REFUSE).forEach(n -> violations.add(
@@ -165,9 +166,6 @@ public class ReleaseService {
                         .putValue(ReleaseVariables.APP, app.key())
                         .putValue(ReleaseVariables.VERSION, d.version())
                         .putValue(ReleaseVariables.REQUESTER, user.id())
-                        .putValue(ReleaseVariables.NODE_POLICY_FINDINGS, StoredText.clip(nodeDecisions.stream()
-                                .filter(n -> n.outcome() != NodeDecision.Outcome.REFUSE).map(NodeDecision::describe)
-                                .collect(Collectors.joining("\n"))))
                         .putValue(ReleaseVariables.EFFECTIVE_PLAN, EffectivePlan.describe(d, floor)))
                 .getId();
         releases.setProcessInstance(release.id(), processInstanceId);

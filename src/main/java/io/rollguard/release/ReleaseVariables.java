@@ -8,7 +8,10 @@ public final class ReleaseVariables {
     public static final String REQUESTER = "requester";
     public static final String CHANGE_CLASSES = "changeClasses";
     public static final String DIFF_SUMMARY = "diffSummary";
-    /** Why each class derived from the flows applies, one line each (empty when the flows gave no evidence). */
+    /**
+     * The approver's findings on the flows, one line each: why each class the node policy derived
+     * from the added and changed nodes applies, then each node it marks high risk (empty when none).
+     */
     public static final String CHANGE_EVIDENCE = "changeEvidence";
     public static final String SCHEMA_CHANGE = "schemaChange";
     public static final String INTEGRATION_CHANGE = "integrationChange";
@@ -29,6 +32,7 @@ public final class ReleaseVariables {
     public static final String VERDICT = "verdict";
     public static final String VERDICT_REASON = "verdictReason";
     public static final String FINAL_STATE = "finalState";
+    /** {@code high} or {@code normal}: high when the changelog destroys data or a changed node is high risk; an approval policy input. */
     public static final String RISK = "risk";
     public static final String DESTRUCTIVE_CHANGES = "destructiveChanges";
     /** The dry run's report on the scratch copy, shown to the approvers of a data model change. */
@@ -36,8 +40,6 @@ public final class ReleaseVariables {
     /** The uploaded changelog as the schema approver reads it, and one line per change it makes (migration check). */
     public static final String CHANGELOG_TEXT = "changelogText";
     public static final String CHANGELOG_CHANGES = "changelogChanges";
-    /** The node policy's findings on the release's flows (high risk, approver classes, with reasons), one line per node. */
-    public static final String NODE_POLICY_FINDINGS = "nodePolicyFindings";
     /** The rollout and analysis the release will run, defaults filled in, and the app's floor it meets. */
     public static final String EFFECTIVE_PLAN = "effectivePlan";
     /** What a verification after a rollback found different, shown to the release manager who repairs it. */

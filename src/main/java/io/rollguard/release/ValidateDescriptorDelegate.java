@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -54,16 +55,19 @@ class ValidateDescriptorDelegate implements JavaDelegate {
         execution.setVariable(ReleaseVariables.SCHEMA_CHANGE, classes.contains(ChangeClass.SCHEMA));
         execution.setVariable(ReleaseVariables.INTEGRATION_CHANGE, classes.contains(ChangeClass.INTEGRATION));
         execution.setVariable(ReleaseVariables.CHANGE_CLASSES, String.join(", ", ids));
-        execution.setVariable(ReleaseVariables.CHANGE_EVIDENCE,
-                StoredText.clip(comparison.evidence().stream().collect(Collectors.joining("\n"))));
+        // one list for the approvers: the classes' evidence and the high-risk nodes, all from the node policy
+        execution.setVariable(ReleaseVariables.CHANGE_EVIDENCE, StoredText.clip(Stream.concat(
+                comparison.evidence().stream(), comparison.highRisk().stream()).collect(Collectors.joining("\n"))));
         execution.setVariable(ReleaseVariables.DIFF_SUMMARY, ReleaseDiff.summary(ctx, comparison));
         execution.setVariable(ReleaseVariables.STEP_COUNT, d.rollout().steps().size());
         execution.setVariable(ReleaseVariables.STEP_INDEX, 0);
         execution.setVariable(ReleaseVariables.ON_FAILURE, d.rollout().onFailure().name().toLowerCase());
         execution.setVariable(ReleaseVariables.REJECTED, false);
-        // data a rollback alone cannot bring back makes the release high risk for its approvers
+        // data a rollback alone cannot bring back, or a changed node the node policy marks, makes the
+        // release high risk for its approvers and the approval policy (the reasons: destructiveChanges, changeEvidence)
         String destructive = schemaChanges.destructiveChanges(ctx.release().id());
-        execution.setVariable(ReleaseVariables.RISK, destructive == null ? "normal" : "high");
+        execution.setVariable(ReleaseVariables.RISK,
+                destructive == null && comparison.highRisk().isEmpty() ? "normal" : "high");
         execution.setVariable(ReleaseVariables.DESTRUCTIVE_CHANGES, destructive);
     }
 

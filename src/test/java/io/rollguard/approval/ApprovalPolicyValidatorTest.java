@@ -40,9 +40,69 @@ class ApprovalPolicyValidatorTest {
         String policy = shipped().replace("<text>\"integration-approver\"</text>", "<text>\"approver\"</text>");
 
         assertThat(validator.problems(policy.getBytes(StandardCharsets.UTF_8)))
+                .containsExactly("for schemaChange=false, integrationChange=true, risk=normal integration approvers must "
+                        + "approve: only they approve integration changes",
+                        "for schemaChange=false, integrationChange=true, risk=high integration approvers must "
+                                + "approve: only they approve integration changes",
+                        "for schemaChange=true, integrationChange=true, risk=normal integration approvers must "
+                                + "approve: only they approve integration changes",
+                        "for schemaChange=true, integrationChange=true, risk=high integration approvers must "
+                                + "approve: only they approve integration changes");
+    }
+
+    /** The shipped policy as it was before the risk was an input, as admins may have deployed it. */
+    static String withoutRisk() throws Exception {
+        return shipped().replaceAll("(?s)\\s*<!--[^>]*-->\\s*<input id=\"Input_Risk\".*?</input>", "")
+                .replaceAll("\\s*<inputEntry id=\"InputEntry_\\w+Risk\">.*?</inputEntry>", "");
+    }
+
+    @Test
+    void aPolicyWrittenBeforeTheRiskWasAnInputStaysValid() throws Exception {
+        String policy = withoutRisk();
+
+        assertThat(policy).doesNotContain("risk").contains("integrationChange");
+        assertThat(validator.problems(policy.getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(validator.problems(policy.replace("<text>\"integration-approver\"</text>", "<text>\"approver\"</text>")
+                .getBytes(StandardCharsets.UTF_8)))
                 .containsExactly("for schemaChange=false, integrationChange=true integration approvers must approve: "
                         + "only they approve integration changes",
                         "for schemaChange=true, integrationChange=true integration approvers must approve: "
                                 + "only they approve integration changes");
+    }
+
+    @Test
+    void aRuleOnTheRiskMayAskForMoreApprovals() throws Exception {
+        String highRiskAlsoNeedsAnApprover = """
+                <rule id="Rule_HighRisk">
+                  <inputEntry id="InputEntry_HighRiskSchema"><text>-</text></inputEntry>
+                  <inputEntry id="InputEntry_HighRiskIntegration"><text>-</text></inputEntry>
+                  <inputEntry id="InputEntry_HighRiskRisk"><text>"high"</text></inputEntry>
+                  <outputEntry id="OutputEntry_HighRisk"><text>"approver"</text></outputEntry>
+                </rule>
+                </decisionTable>""";
+        String policy = shipped().replace("</decisionTable>", highRiskAlsoNeedsAnApprover);
+
+        assertThat(validator.problems(policy.getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(validator.problems(policy.replace("<text>\"high\"</text>", "<text>\"severe\"</text>")
+                .getBytes(StandardCharsets.UTF_8)))
+                .containsExactly("rule Rule_HighRisk: input entry '\"severe\"' for risk is not \"high\", \"normal\", "
+                        + "not(...), - or empty");
+    }
+
+    @Test
+    void theRiskIsAStringAndEveryInputComesOnce() throws Exception {
+        assertThat(validator.problems(shipped().replace(
+                "<inputExpression id=\"InputExpression_Risk\" typeRef=\"string\">",
+                "<inputExpression id=\"InputExpression_Risk\" typeRef=\"boolean\">").getBytes(StandardCharsets.UTF_8)))
+                .containsExactly("input risk must be of type string");
+        assertThat(validator.problems(shipped().replace("<text>risk</text>", "<text>schemaChange</text>")
+                .getBytes(StandardCharsets.UTF_8)))
+                .containsExactly("input schemaChange must be of type boolean",
+                        "the inputs must be exactly [integrationChange, schemaChange] and optionally risk, each "
+                        + "once: the facts the lifecycle provides");
+        assertThat(validator.problems(shipped()
+                .replaceAll("\\s*<inputEntry id=\"InputEntry_OrdinaryRisk\">.*?</inputEntry>", "")
+                .getBytes(StandardCharsets.UTF_8)))
+                .containsExactly("rule Rule_OrdinaryChange must have 3 input entries and one output entry");
     }
 }

@@ -33,7 +33,12 @@ class ChangesApiIT extends EndToEndTest {
 
     /** 1.2.0 as shipped, with an http request to a host nothing live talks to, not declared anywhere. */
     Api.Response submitWithUndeclaredRatesCall() throws Exception {
-        ArrayNode flows = (ArrayNode) JSON.readTree(Files.readString(EXAMPLES.resolve("1.2.0/flows.json")));
+        return submitWithUndeclaredRatesCall("1.2.0");
+    }
+
+    /** The flows of {@code flowsOf} plus that rates call, as release 1.2.0. */
+    Api.Response submitWithUndeclaredRatesCall(String flowsOf) throws Exception {
+        ArrayNode flows = (ArrayNode) JSON.readTree(Files.readString(EXAMPLES.resolve(flowsOf + "/flows.json")));
         flows.addObject().put("id", "rates0000000001").put("type", "http request").put("z", TAB)
                 .put("name", "Get rates").put("method", "GET").put("url", "https://api.rates.example/v1/latest")
                 .put("x", 600).put("y", 400).putArray("wires").addArray();
@@ -98,6 +103,46 @@ class ChangesApiIT extends EndToEndTest {
         assertThat(put.status()).as(put.body()).isIn(200, 201);
         assertThat(api.get("alice", path).status()).as("alice, no longer an owner").isEqualTo(403);
         assertThat(api.get("zoe", path).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aChangedFunctionReadingTheDatabaseClientMakesTheReleaseHighRiskWithTheNodeNamed() throws Exception {
+        // given stable runs 1.1.0, whose functions read the database client global.get("pg")
+        baseline("1.1.0");
+
+        // when alice submits 1.2.0, which changes the code of two of them (and adds the rates call)
+        Api.Response submitted = submitWithUndeclaredRatesCall();
+
+        // then the node policy's high-risk decisions on the changed functions make the release high risk
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        JsonNode task = awaitTask("dave", submitted.json().path("processInstanceId").asText());
+        JsonNode variables = api.get("dave", "/engine-rest/task/" + task.path("id").asText() + "/variables").json();
+        assertThat(variables.path("risk").path("value").asText()).isEqualTo("high");
+        assertThat(variables.path("changeEvidence").path("value").asText())
+                .contains("integration: adds http request to api.rates.example")
+                .contains("high-risk: changes func of function (node 'list expenses' on 'expenses 1.2.0'): the code "
+                        + "reads a database client")
+                .contains("global.get(\"pg\")");
+        JsonNode changes = api.get("erin", "/api/releases/" + submitted.json().path("id").asText() + "/changes").json();
+        assertThat(changes.path("highRisk").findValuesAsText("reason")).contains("changes func of function");
+        assertThat(changes.path("evidence").get(0).path("policy").asText()).contains("talks to the network");
+    }
+
+    @Test
+    void theSameFunctionsAlreadyLiveAndUnchangedAreNoNewRisk() throws Exception {
+        // given stable runs 1.1.0
+        baseline("1.1.0");
+
+        // when alice submits 1.1.0's flows unchanged but for the rates call
+        Api.Response submitted = submitWithUndeclaredRatesCall("1.1.0");
+
+        // then the functions reading the database client are live already: no decision on them, normal risk
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        JsonNode task = awaitTask("dave", submitted.json().path("processInstanceId").asText());
+        JsonNode variables = api.get("dave", "/engine-rest/task/" + task.path("id").asText() + "/variables").json();
+        assertThat(variables.path("risk").path("value").asText()).isEqualTo("normal");
+        assertThat(variables.path("changeEvidence").path("value").asText())
+                .contains("integration: adds http request to api.rates.example").doesNotContain("high-risk");
     }
 
     @Test

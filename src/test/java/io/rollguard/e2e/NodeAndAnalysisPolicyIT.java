@@ -148,8 +148,10 @@ class NodeAndAnalysisPolicyIT {
         JsonNode form = api.get("bob", "/engine-rest/task/" + task.path("id").asText() + "/form-variables").json();
         assertThat(form.path("effectivePlan").path("value").asText()).contains("step 1: 20 % of traffic for 8s",
                 "error-rate (query error-ratio", "Meets the app's analysis floor");
-        assertThat(form.path("nodePolicyFindings").path("value").asText()).contains("high-risk", "database client",
+        // no stable slot is registered: compared with nothing live, every node is new and decided
+        assertThat(form.path("changeEvidence").path("value").asText()).contains("high-risk", "database client",
                 "global.get(\"pg\")");
+        assertThat(form.path("risk").path("value").asText()).isEqualTo("high");
     }
 
     /** Every role against the floor: readers of the app's releases read it, only admins set it. */

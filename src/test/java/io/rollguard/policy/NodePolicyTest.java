@@ -94,6 +94,22 @@ class NodePolicyTest {
                 .satisfies(d -> assertThat(d.outcome()).isEqualTo(NodeDecision.Outcome.INTEGRATION));
     }
 
+    /** The one list of network nodes: what the diff's integration class is derived from, too. */
+    @Test
+    void anyPropertyNamingALiteralHostOrUrlTalksToTheNetworkButAValueSetAtRunTimeDoesNot() throws Exception {
+        for (String extra : List.of(",\"targetUrl\":\"https://hooks.example.org/x\"",
+                ",\"endpointAddr\":\"db.example.org:5432\"", ",\"serviceUri\":\"//cdn.example.net/a\"")) {
+            assertThat(decide(node("change", extra))).as(extra).singleElement()
+                    .satisfies(d -> assertThat(d.outcome()).isEqualTo(NodeDecision.Outcome.INTEGRATION));
+        }
+        for (String type : List.of("sqlite", "influxdb out", "node-red-contrib-oracledb", "rabbitmq-out")) {
+            assertThat(decide(node(type, ""))).as(type).singleElement()
+                    .satisfies(d -> assertThat(d.outcome()).isEqualTo(NodeDecision.Outcome.INTEGRATION));
+        }
+        assertThat(decide(node("change", ",\"targetUrl\":\"msg.target\""))).isEmpty();
+        assertThat(decide(node("change", ",\"serverName\":\"default\""))).isEmpty();
+    }
+
     @Test
     void ordinaryNodesGetNoDecision() throws Exception {
         assertThat(decide(node("http in", ",\"url\":\"/expenses\",\"method\":\"get\""))).isEmpty();

@@ -11,7 +11,7 @@ import org.camunda.bpm.engine.variable.Variables;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The approval policy ({@code approvalPolicy}, hit policy COLLECT) for every change class. */
+/** The approval policy ({@code approvalPolicy}, hit policy COLLECT) for every change class and risk. */
 @Deployment(resources = "bpmn/approval-policy.dmn")
 class ApprovalPolicyTest {
 
@@ -40,13 +40,28 @@ class ApprovalPolicyTest {
         assertThat(requiredGroups(true, true)).containsExactlyInAnyOrder("schema-approver", "integration-approver");
     }
 
+    @Test
+    void theShippedPolicyReceivesTheRiskButAsksNoOtherApproverForAHighRiskRelease() {
+        for (boolean schema : List.of(false, true)) {
+            for (boolean integration : List.of(false, true)) {
+                assertThat(requiredGroups(schema, integration, "high")).as("schema %s, integration %s", schema, integration)
+                        .containsExactlyInAnyOrderElementsOf(requiredGroups(schema, integration, "normal"));
+            }
+        }
+    }
+
     private List<String> requiredGroups(boolean schemaChange, boolean integrationChange) {
-        // given the change class derived from the descriptor
+        return requiredGroups(schemaChange, integrationChange, "normal");
+    }
+
+    private List<String> requiredGroups(boolean schemaChange, boolean integrationChange, String risk) {
+        // given the change classes and the risk the lifecycle's first step derived
         // when the policy is evaluated as the business rule task evaluates it
         DmnDecisionResult result = extension.getDecisionService().evaluateDecisionByKey("approvalPolicy")
                 .variables(Variables.createVariables()
                         .putValue("schemaChange", schemaChange)
-                        .putValue("integrationChange", integrationChange))
+                        .putValue("integrationChange", integrationChange)
+                        .putValue("risk", risk))
                 .evaluate();
         // then (mapDecisionResult="collectEntries") one group per matching rule
         return result.collectEntries("group");

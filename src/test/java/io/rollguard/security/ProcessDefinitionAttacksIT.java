@@ -226,6 +226,7 @@ class ProcessDefinitionAttacksIT {
                 <rule id="Rule_OrdinaryAlsoSchema">
                   <inputEntry id="InputEntry_AlsoSchema"><text>false</text></inputEntry>
                   <inputEntry id="InputEntry_AlsoIntegration"><text>-</text></inputEntry>
+                  <inputEntry id="InputEntry_AlsoRisk"><text>-</text></inputEntry>
                   <outputEntry id="OutputEntry_AlsoSchemaApprover"><text>"schema-approver"</text></outputEntry>
                 </rule>
                 </decisionTable>""");
