@@ -1,7 +1,6 @@
 package io.rollguard.approval;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,7 +14,6 @@ import org.camunda.bpm.dmn.engine.DmnEngine;
 import org.camunda.bpm.dmn.engine.DmnEngineException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.xml.sax.SAXException;
 
 import io.rollguard.policy.PolicyDmn;
 import io.rollguard.release.ReleaseVariables;
@@ -47,7 +45,6 @@ final class ApprovalPolicyValidator {
     static final int MAX_BYTES = PolicyDmn.MAX_BYTES;
     static final int MAX_RULES = 200;
 
-    private static final Set<String> HIT_POLICIES = Set.of("UNIQUE", "FIRST", "ANY", "RULE ORDER", "COLLECT");
     private static final Set<String> BOOLEAN_INPUTS = Set.of(ReleaseVariables.SCHEMA_CHANGE,
             ReleaseVariables.INTEGRATION_CHANGE);
     /** The input sets a policy may have: with the release's risk, or without it (written before it was an input). */
@@ -60,7 +57,7 @@ final class ApprovalPolicyValidator {
     private static final Pattern RISK_ENTRY = Pattern.compile("\\s*(-|" + RISK_LITERAL + "(\\s*,\\s*" + RISK_LITERAL
             + ")*|not\\(\\s*" + RISK_LITERAL + "(\\s*,\\s*" + RISK_LITERAL + ")*\\s*\\))?\\s*");
     private static final Pattern OUTPUT_ENTRY = Pattern.compile("\\s*\"([a-z-]+)\"\\s*");
-    private static final Set<String> DESCRIPTIVE = Set.of("description", "documentation", "extensionElements");
+    private static final Set<String> DESCRIPTIVE = PolicyDmn.DESCRIPTIVE;
 
     private final DmnEngine dmn;
 
@@ -71,62 +68,19 @@ final class ApprovalPolicyValidator {
     /** Every reason this file is not an approval policy; empty when it is one. */
     List<String> problems(byte[] file) {
         List<String> problems = new ArrayList<>();
-        if (file.length > MAX_BYTES) {
-            return List.of("the policy is larger than " + MAX_BYTES + " bytes");
-        }
-        Document document;
-        try {
-            document = PolicyDmn.parse(file);
-        } catch (SAXException | IOException e) {
-            return List.of("not well-formed XML without a DTD: " + e.getMessage());
-        }
-        PolicyDmn.checkAttributes(document.getDocumentElement(), problems);
-        Element definitions = document.getDocumentElement();
-        if (!"definitions".equals(definitions.getLocalName())) {
-            return List.of("the root element must be DMN definitions");
-        }
-        List<Element> decisions = new ArrayList<>();
-        for (Element child : PolicyDmn.children(definitions)) {
-            switch (child.getLocalName()) {
-                case "decision" -> decisions.add(child);
-                case "DMNDI", "description", "documentation", "extensionElements" -> { }
-                default -> problems.add("<" + child.getLocalName() + "> is not allowed: a policy is one decision table");
-            }
-        }
-        if (decisions.size() != 1 || !DECISION_ID.equals(decisions.get(0).getAttribute("id"))) {
-            problems.add("the policy must be exactly one decision with id '" + DECISION_ID + "'");
+        Element table = PolicyDmn.decisionTable(file, DECISION_ID, "groups", problems);
+        if (table == null) {
             return problems;
         }
-        List<String> inputs = checkDecision(decisions.get(0), problems);
+        List<String> inputs = checkTable(table, problems);
         if (problems.isEmpty()) {
             checkOutcomes(file, inputs.contains(ReleaseVariables.RISK), problems);
         }
         return problems;
     }
 
-    /** The table's inputs (empty when there is no one table to read them from). */
-    private List<String> checkDecision(Element decision, List<String> problems) {
-        List<Element> tables = new ArrayList<>();
-        for (Element child : PolicyDmn.children(decision)) {
-            if ("decisionTable".equals(child.getLocalName())) {
-                tables.add(child);
-            } else if (!DESCRIPTIVE.contains(child.getLocalName()) && !"question".equals(child.getLocalName())
-                    && !"allowedAnswers".equals(child.getLocalName())) {
-                problems.add("decision " + DECISION_ID + ": <" + child.getLocalName() + "> is not allowed");
-            }
-        }
-        if (tables.size() != 1) {
-            problems.add("decision " + DECISION_ID + " must be one decision table");
-            return List.of();
-        }
-        Element table = tables.get(0);
-        String hitPolicy = table.hasAttribute("hitPolicy") ? table.getAttribute("hitPolicy") : "UNIQUE";
-        if (!HIT_POLICIES.contains(hitPolicy)) {
-            problems.add("hit policy " + hitPolicy + " is not one of " + HIT_POLICIES);
-        }
-        if (table.hasAttribute("aggregation")) {
-            problems.add("an aggregation would turn the groups into a number");
-        }
+    /** The table's inputs, outputs and rules, after what every policy shares (PolicyDmn). */
+    private List<String> checkTable(Element table, List<String> problems) {
         List<String> inputs = new ArrayList<>();
         int outputs = 0;
         List<Element> rules = new ArrayList<>();

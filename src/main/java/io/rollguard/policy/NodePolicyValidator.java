@@ -1,7 +1,6 @@
 package io.rollguard.policy;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +15,6 @@ import org.camunda.bpm.dmn.engine.DmnEngineException;
 import org.camunda.bpm.engine.variable.Variables;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.xml.sax.SAXException;
 
 /**
  * What a node policy may be: the decision table {@link NodePolicy} evaluates and nothing more.
@@ -52,8 +50,7 @@ public final class NodePolicyValidator {
     static final int MAX_RULES = 200;
     static final int MAX_REASON = 300;
 
-    private static final Set<String> HIT_POLICIES = Set.of("UNIQUE", "FIRST", "ANY", "RULE ORDER", "COLLECT");
-    private static final Set<String> DESCRIPTIVE = Set.of("description", "documentation", "extensionElements");
+    private static final Set<String> DESCRIPTIVE = PolicyDmn.DESCRIPTIVE;
     private static final String STRING = "\"[^\"\\\\]{1,200}\"";
     private static final Pattern TYPE_ENTRY = Pattern.compile(
             "\\s*(-|" + STRING + "(\\s*,\\s*" + STRING + ")*|not\\(\\s*" + STRING + "(\\s*,\\s*" + STRING + ")*\\s*\\))?\\s*");
@@ -68,62 +65,19 @@ public final class NodePolicyValidator {
 
     /** Every reason this file is not a node policy; empty when it is one. */
     public List<String> problems(byte[] file) {
-        if (file.length > PolicyDmn.MAX_BYTES) {
-            return List.of("the policy is larger than " + PolicyDmn.MAX_BYTES + " bytes");
-        }
-        Document document;
-        try {
-            document = PolicyDmn.parse(file);
-        } catch (SAXException | IOException e) {
-            return List.of("not well-formed XML without a DTD: " + e.getMessage());
-        }
         List<String> problems = new ArrayList<>();
-        Element definitions = document.getDocumentElement();
-        PolicyDmn.checkAttributes(definitions, problems);
-        if (!"definitions".equals(definitions.getLocalName())) {
-            return List.of("the root element must be DMN definitions");
-        }
-        List<Element> decisions = new ArrayList<>();
-        for (Element child : PolicyDmn.children(definitions)) {
-            switch (child.getLocalName()) {
-                case "decision" -> decisions.add(child);
-                case "DMNDI", "description", "documentation", "extensionElements" -> { }
-                default -> problems.add("<" + child.getLocalName() + "> is not allowed: a policy is one decision table");
-            }
-        }
-        if (decisions.size() != 1 || !DECISION_ID.equals(decisions.get(0).getAttribute("id"))) {
-            problems.add("the policy must be exactly one decision with id '" + DECISION_ID + "'");
+        Element table = PolicyDmn.decisionTable(file, DECISION_ID, "outcomes", problems);
+        if (table == null) {
             return problems;
         }
-        checkDecision(decisions.get(0), problems);
+        checkTable(table, problems);
         if (problems.isEmpty()) {
             checkOutcomes(file, problems);
         }
         return problems;
     }
 
-    private static void checkDecision(Element decision, List<String> problems) {
-        List<Element> tables = new ArrayList<>();
-        for (Element child : PolicyDmn.children(decision)) {
-            if ("decisionTable".equals(child.getLocalName())) {
-                tables.add(child);
-            } else if (!DESCRIPTIVE.contains(child.getLocalName()) && !"question".equals(child.getLocalName())
-                    && !"allowedAnswers".equals(child.getLocalName())) {
-                problems.add("decision " + DECISION_ID + ": <" + child.getLocalName() + "> is not allowed");
-            }
-        }
-        if (tables.size() != 1) {
-            problems.add("decision " + DECISION_ID + " must be one decision table");
-            return;
-        }
-        Element table = tables.get(0);
-        String hitPolicy = table.hasAttribute("hitPolicy") ? table.getAttribute("hitPolicy") : "UNIQUE";
-        if (!HIT_POLICIES.contains(hitPolicy)) {
-            problems.add("hit policy " + hitPolicy + " is not one of " + HIT_POLICIES);
-        }
-        if (table.hasAttribute("aggregation")) {
-            problems.add("an aggregation would turn the outcomes into a number");
-        }
+    private static void checkTable(Element table, List<String> problems) {
         List<String> inputs = new ArrayList<>();
         List<String> outputs = new ArrayList<>();
         List<Element> rules = new ArrayList<>();

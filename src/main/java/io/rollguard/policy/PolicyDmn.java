@@ -100,4 +100,69 @@ public final class PolicyDmn {
             return List.of();
         }
     }
+
+    /** Elements that only describe (allowed wherever a policy may hold them). */
+    public static final Set<String> DESCRIPTIVE = Set.of("description", "documentation", "extensionElements");
+
+    private static final Set<String> HIT_POLICIES = Set.of("UNIQUE", "FIRST", "ANY", "RULE ORDER", "COLLECT");
+
+    /**
+     * The one decision table of a policy file, after the checks every policy shares: size, XML
+     * without a DTD, FEEL only, one decision with {@code decisionId} holding one table, a hit
+     * policy that returns rows (no aggregation, which would turn the {@code outputs} into a
+     * number). Null when there is no table to check further; the reasons are in {@code problems}.
+     */
+    public static Element decisionTable(byte[] file, String decisionId, String outputs, List<String> problems) {
+        if (file.length > MAX_BYTES) {
+            problems.add("the policy is larger than " + MAX_BYTES + " bytes");
+            return null;
+        }
+        Document document;
+        try {
+            document = parse(file);
+        } catch (SAXException | IOException e) {
+            problems.add("not well-formed XML without a DTD: " + e.getMessage());
+            return null;
+        }
+        Element definitions = document.getDocumentElement();
+        if (!"definitions".equals(definitions.getLocalName())) {
+            problems.add("the root element must be DMN definitions");
+            return null;
+        }
+        checkAttributes(definitions, problems);
+        List<Element> decisions = new ArrayList<>();
+        for (Element child : children(definitions)) {
+            switch (child.getLocalName()) {
+                case "decision" -> decisions.add(child);
+                case "DMNDI", "description", "documentation", "extensionElements" -> { }
+                default -> problems.add("<" + child.getLocalName() + "> is not allowed: a policy is one decision table");
+            }
+        }
+        if (decisions.size() != 1 || !decisionId.equals(decisions.get(0).getAttribute("id"))) {
+            problems.add("the policy must be exactly one decision with id '" + decisionId + "'");
+            return null;
+        }
+        List<Element> tables = new ArrayList<>();
+        for (Element child : children(decisions.get(0))) {
+            if ("decisionTable".equals(child.getLocalName())) {
+                tables.add(child);
+            } else if (!DESCRIPTIVE.contains(child.getLocalName()) && !"question".equals(child.getLocalName())
+                    && !"allowedAnswers".equals(child.getLocalName())) {
+                problems.add("decision " + decisionId + ": <" + child.getLocalName() + "> is not allowed");
+            }
+        }
+        if (tables.size() != 1) {
+            problems.add("decision " + decisionId + " must be one decision table");
+            return null;
+        }
+        Element table = tables.get(0);
+        String hitPolicy = table.hasAttribute("hitPolicy") ? table.getAttribute("hitPolicy") : "UNIQUE";
+        if (!HIT_POLICIES.contains(hitPolicy)) {
+            problems.add("hit policy " + hitPolicy + " is not one of " + HIT_POLICIES);
+        }
+        if (table.hasAttribute("aggregation")) {
+            problems.add("an aggregation would turn the " + outputs + " into a number");
+        }
+        return table;
+    }
 }
