@@ -1,6 +1,5 @@
 package io.rollguard.approval;
 
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -112,16 +111,9 @@ final class ApprovalPolicyValidator {
     }
 
     private static String checkInput(Element input, List<String> problems) {
-        String text = null;
-        String type = null;
-        for (Element child : PolicyDmn.children(input)) {
-            if ("inputExpression".equals(child.getLocalName())) {
-                type = child.getAttribute("typeRef");
-                text = PolicyDmn.text(child).trim();
-            } else if (!DESCRIPTIVE.contains(child.getLocalName())) {
-                problems.add("input: <" + child.getLocalName() + "> is not allowed");
-            }
-        }
+        PolicyDmn.InputExpression expression = PolicyDmn.inputExpression(input, problems);
+        String text = expression.text();
+        String type = expression.type();
         if (ReleaseVariables.RISK.equals(text)) {
             if (!"string".equals(type)) {
                 problems.add("input " + ReleaseVariables.RISK + " must be of type string");
@@ -186,11 +178,8 @@ final class ApprovalPolicyValidator {
 
     /** Evaluates the policy for every case the lifecycle can ask and checks the groups it requires. */
     private void checkOutcomes(byte[] file, boolean withRisk, List<String> problems) {
-        DmnDecision decision;
-        try {
-            decision = dmn.parseDecision(DECISION_ID, new ByteArrayInputStream(file));
-        } catch (DmnEngineException e) {
-            problems.add("the DMN engine cannot read the policy: " + e.getMessage());
+        DmnDecision decision = PolicyDmn.decision(dmn, DECISION_ID, file, problems);
+        if (decision == null) {
             return;
         }
         for (boolean schema : List.of(false, true)) {

@@ -1,6 +1,5 @@
 package io.rollguard.policy;
 
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -109,16 +108,9 @@ public final class NodePolicyValidator {
     }
 
     private static String checkInput(Element input, List<String> problems) {
-        String text = null;
-        String type = null;
-        for (Element child : PolicyDmn.children(input)) {
-            if ("inputExpression".equals(child.getLocalName())) {
-                type = child.getAttribute("typeRef");
-                text = PolicyDmn.text(child).trim();
-            } else if (!DESCRIPTIVE.contains(child.getLocalName())) {
-                problems.add("input: <" + child.getLocalName() + "> is not allowed");
-            }
-        }
+        PolicyDmn.InputExpression expression = PolicyDmn.inputExpression(input, problems);
+        String text = expression.text();
+        String type = expression.type();
         if (NODE_TYPE.equals(text) && !"string".equals(type)) {
             problems.add("input " + NODE_TYPE + " must be of type string");
         } else if (BOOLEAN_INPUTS.contains(text) && !"boolean".equals(type)) {
@@ -183,11 +175,8 @@ public final class NodePolicyValidator {
 
     /** Evaluates the policy for the nodes the design has an answer for and checks it gives at least that. */
     private void checkOutcomes(byte[] file, List<String> problems) {
-        DmnDecision decision;
-        try {
-            decision = dmn.parseDecision(DECISION_ID, new ByteArrayInputStream(file));
-        } catch (DmnEngineException e) {
-            problems.add("the DMN engine cannot read the policy: " + e.getMessage());
+        DmnDecision decision = PolicyDmn.decision(dmn, DECISION_ID, file, problems);
+        if (decision == null) {
             return;
         }
         check(decision, "an exec node", "exec", Map.of(), Set.of("refuse"), "must be refused", problems);

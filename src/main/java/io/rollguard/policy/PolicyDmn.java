@@ -10,6 +10,9 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 
+import org.camunda.bpm.dmn.engine.DmnDecision;
+import org.camunda.bpm.dmn.engine.DmnEngine;
+import org.camunda.bpm.dmn.engine.DmnEngineException;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -164,5 +167,33 @@ public final class PolicyDmn {
             problems.add("an aggregation would turn the " + outputs + " into a number");
         }
         return table;
+    }
+
+    /** An input's expression text and type ({@code null} when it has none); anything else in the input is refused. */
+    public record InputExpression(String text, String type) {
+    }
+
+    public static InputExpression inputExpression(Element input, List<String> problems) {
+        String text = null;
+        String type = null;
+        for (Element child : children(input)) {
+            if ("inputExpression".equals(child.getLocalName())) {
+                type = child.getAttribute("typeRef");
+                text = text(child).trim();
+            } else if (!DESCRIPTIVE.contains(child.getLocalName())) {
+                problems.add("input: <" + child.getLocalName() + "> is not allowed");
+            }
+        }
+        return new InputExpression(text, type);
+    }
+
+    /** The policy as the DMN engine reads it, to evaluate it; null (with the reason) when the engine cannot. */
+    public static DmnDecision decision(DmnEngine dmn, String decisionId, byte[] file, List<String> problems) {
+        try {
+            return dmn.parseDecision(decisionId, new ByteArrayInputStream(file));
+        } catch (DmnEngineException e) {
+            problems.add("the DMN engine cannot read the policy: " + e.getMessage());
+            return null;
+        }
     }
 }
