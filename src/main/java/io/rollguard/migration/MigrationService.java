@@ -133,17 +133,24 @@ public class MigrationService implements SchemaChanges {
 
     /** Null when the release changes no data model; texts clipped to what a process variable holds. */
     public ChangelogForApproval forApproval(String releaseId) {
-        ReleaseMigration migration = migrations.find(releaseId).orElse(null);
-        if (migration == null) {
+        SchemaChanges.ChangelogContent changelog = changelog(releaseId);
+        if (changelog == null) {
             return null;
         }
-        Changelog changelog = migration.changelog();
-        String text = changelog.fileName() + ":\n" + changelog.content();
-        String cut = "\n... (cut here: the changelog has " + changelog.content().length() + " characters)";
+        String text = changelog.fileName() + ":\n" + changelog.text();
+        String cut = "\n... (cut here: the changelog has " + changelog.text().length() + " characters)";
         if (text.length() > StoredText.MAX) {
             text = text.substring(0, StoredText.MAX - cut.length()) + cut;
         }
-        return new ChangelogForApproval(text, StoredText.clip(String.join("\n", engine.analyze(changelog).changes())));
+        return new ChangelogForApproval(text, StoredText.clip(String.join("\n", changelog.changes())));
+    }
+
+    /** The whole changelog, for the changes page (not clipped: it is not a process variable). */
+    @Override
+    public SchemaChanges.ChangelogContent changelog(String releaseId) {
+        return migrations.find(releaseId).map(ReleaseMigration::changelog)
+                .map(c -> new SchemaChanges.ChangelogContent(c.fileName(), c.content(), engine.analyze(c).changes()))
+                .orElse(null);
     }
 
     public boolean hasMigration(String releaseId) {

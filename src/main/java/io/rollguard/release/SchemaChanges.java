@@ -28,4 +28,10 @@ public interface SchemaChanges {
 
     /** Why a promoted release's data change can no longer be undone, or null when it can. */
     String whyNotUndoable(String releaseId);
+
+    /** A release's changelog as uploaded, and what it changes (one entry per change); null when it has none. */
+    ChangelogContent changelog(String releaseId);
+
+    record ChangelogContent(String fileName, String text, List<String> changes) {
+    }
 }
