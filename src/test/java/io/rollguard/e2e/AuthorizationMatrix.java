@@ -3,6 +3,11 @@ package io.rollguard.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -261,6 +266,110 @@ abstract class AuthorizationMatrix extends EndToEndTest {
 
     private int policyVersion() {
         return api.get("erin", "/engine-rest/decision-definition/key/approvalPolicy").json().path("version").asInt();
+    }
+
+    /** A portal page as this user's browser gets it; with local users HTTP Basic signs in, as for the API. */
+    Api.Response page(String user, String path) {
+        return api.get(user, path);
+    }
+
+    /** Where the portal sends a browser that is not signed in. */
+    String signInPath() {
+        return "/login";
+    }
+
+    /** A browser asking for a page without being signed in: the redirect itself, not where it leads. */
+    HttpResponse<String> anonymousPage(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Accept", "text/html").GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** What a release changes, as JSON and as a page, is read by exactly who may read the release. */
+    @Test
+    void whoeverMayReadAReleaseReadsWhatItChangesAsJsonAndAsAPage() throws Exception {
+        appWithUnreachableSlots();
+        Submitted release = submit("alice", "ordinary");
+        String json = "/api/releases/" + release.id() + "/changes";
+        String html = "/releases/" + release.id() + "/changes";
+        for (String user : USERS) {
+            Api.Response changes = api.get(user, json);
+            assertThat(changes.status()).as(user + " reads the changes: " + changes.body()).isEqualTo(200);
+            assertThat(changes.json().path("newHash").asText()).as(user).hasSize(64);
+            Api.Response page = page(user, html);
+            assertThat(page.status()).as(user + " opens the changes page").isEqualTo(200);
+            assertThat(page.header("content-type")).as(user).startsWith("text/html");
+        }
+        assertThat(api.get(null, json).status()).as("anonymous reads the changes").isEqualTo(401);
+        HttpResponse<String> anonymous = anonymousPage(html);
+        assertThat(anonymous.statusCode()).as("anonymous opens the changes page").isEqualTo(302);
+        assertThat(anonymous.headers().firstValue("Location")).get().asString().endsWith(signInPath());
+
+        // a requester who does not own the app reads neither
+        Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("expenses", "1.0.0",
+                List.of("zoe", "ada"), null));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(api.get("alice", json).status()).as("alice, no longer an owner, reads the changes").isEqualTo(403);
+        assertThat(page("alice", html).status()).as("alice, no longer an owner, opens the page").isEqualTo(403);
+        assertThat(api.get("zoe", json).status()).isEqualTo(200);
+    }
+
+    /** The analysis floor holds the owners to a minimum: whoever reads the app's releases reads it, admins set it. */
+    @Test
+    void onlyAdminsSetTheAnalysisFloorWhileReadersOfTheAppsReleasesReadIt() {
+        appWithUnreachableSlots();
+        String floor = "/api/apps/expenses/analysis-floor";
+        // valid floors every example meets, so a refusal can only be the authorization's
+        String byAdmin = "{\"minSamples\":2,\"minSteps\":1}";
+        String byOthers = "{\"minSamples\":3,\"minSteps\":1}";
+        try {
+            for (String user : USERS) {
+                boolean admin = ADMINS.contains(user);
+                assertThat(api.get(user, floor).status()).as(user + " reads the floor").isEqualTo(200);
+                Api.Response write = api.putJson(user, floor, admin ? byAdmin : byOthers);
+                assertThat(write.status()).as(user + " sets the floor: " + write.body()).isEqualTo(admin ? 200 : 403);
+                assertThat(api.get("erin", floor).json().path("minSamples").asInt()).as("after " + user).isNotEqualTo(3);
+            }
+            assertThat(api.get("erin", floor).json().path("minSamples").asInt()).isEqualTo(2);
+            assertThat(api.get(null, floor).status()).as("anonymous reads the floor").isEqualTo(401);
+            assertThat(api.putJson(null, floor, byOthers).status()).as("anonymous sets the floor").isEqualTo(401);
+
+            // a requester who does not own the app may not read it
+            Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("expenses", "1.0.0",
+                    List.of("zoe", "ada"), null));
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(api.get("alice", floor).status()).as("alice, no longer an owner, reads the floor").isEqualTo(403);
+            assertThat(api.putJson("alice", floor, byOthers).status()).as("alice sets the floor").isEqualTo(403);
+        } finally {
+            assertThat(api.putJson("admin", floor, "{}").status()).isEqualTo(200);
+        }
+        assertThat(api.get("erin", floor).json().path("minSamples").isNumber()).as("a floor left for the other tests")
+                .isFalse();
+    }
+
+    /** The node policy is the approval policy's sibling DMN table, changed the same way. */
+    @Test
+    void onlyAdminsChangeTheNodePolicy() throws Exception {
+        byte[] policy = Files.readAllBytes(NodeRedSlots.PROJECT.resolve("bpmn/node-policy.dmn"));
+        for (String user : USERS) {
+            int before = nodePolicyVersion();
+            Api.Response deployed = deployNodePolicy(user, policy);
+            boolean admin = ADMINS.contains(user);
+            assertThat(deployed.status()).as(user + ": " + deployed.body()).isEqualTo(admin ? 200 : 403);
+            assertThat(nodePolicyVersion()).as(user).isEqualTo(admin ? before + 1 : before);
+        }
+        int before = nodePolicyVersion();
+        assertThat(deployNodePolicy(null, policy).status()).as("anonymous deploys").isEqualTo(401);
+        assertThat(nodePolicyVersion()).isEqualTo(before);
+    }
+
+    private Api.Response deployNodePolicy(String user, byte[] policy) {
+        return api.postMultipart(user, "/engine-rest/deployment/create", Map.of(
+                "deployment-name", ("node policy by " + user).getBytes(),
+                "node-policy.dmn", policy));
+    }
+
+    private int nodePolicyVersion() {
+        return api.get("erin", "/engine-rest/decision-definition/key/nodePolicy").json().path("version").asInt();
     }
 
     /**
