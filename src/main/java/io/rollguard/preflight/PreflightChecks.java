@@ -32,9 +32,11 @@ class PreflightChecks {
     private final ReleaseHistory history;
     private final PreflightProperties properties;
     private final MigrationService migrations;
+    private final CanaryJourneys journeys;
 
     PreflightChecks(RolloutService rollout, TargetPlatform target, ReleaseHistory history,
-            PreflightProperties properties, MigrationService migrations) {
+            PreflightProperties properties, MigrationService migrations, CanaryJourneys journeys) {
+        this.journeys = journeys;
         this.rollout = rollout;
         this.target = target;
         this.history = history;
@@ -111,6 +113,20 @@ class PreflightChecks {
             problems.add(e.getMessage());
         }
         return new Check("both slots reachable and recorded", problems);
+    }
+
+    /**
+     * What the deployed canary answers, before any user traffic: the smoke request, then, once it
+     * passed, each of the descriptor's journeys; the list ends at the first failed check.
+     */
+    List<Check> canaryAnswers(ReleaseContext ctx) {
+        List<Check> checks = new ArrayList<>();
+        Check smoke = smokeTest(ctx);
+        checks.add(smoke);
+        if (smoke.passed()) {
+            checks.addAll(journeys.run(ctx.app(), ctx.descriptor().journeys()));
+        }
+        return checks;
     }
 
     /** The descriptor's smoke request against the canary slot, repeated until it answers as expected or time is up. */
