@@ -129,6 +129,17 @@ class PreflightChecks {
         return checks;
     }
 
+    /**
+     * The descriptor's journeys once more, after the last step's analysis and before promotion:
+     * what passed before any traffic must still pass with the canary under load. Each check is
+     * named as such, so the report tells the two runs apart.
+     */
+    List<Check> journeysBeforePromotion(ReleaseContext ctx) {
+        return journeys.run(ctx.app(), ctx.descriptor().journeys()).stream()
+                .map(check -> new Check("before promotion: " + check.name(), check.problems()))
+                .toList();
+    }
+
     /** The descriptor's smoke request against the canary slot, repeated until it answers as expected or time is up. */
     Check smokeTest(ReleaseContext ctx) {
         ReleaseDescriptor.Smoke smoke = ctx.descriptor().smoke();

@@ -66,7 +66,7 @@ class CanaryJourneysIT extends EndToEndTest {
         baseline("1.0.0");
 
         // when
-        String id = submitAndApprove(ExpensesUntilApproval.descriptor() + GOOD_JOURNEYS);
+        String id = submitWithJourneysAndApprove(ExpensesUntilApproval.descriptor() + GOOD_JOURNEYS);
 
         // then each journey is a passed preflight line, and the first traffic shift follows them
         JsonNode release = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
@@ -84,7 +84,7 @@ class CanaryJourneysIT extends EndToEndTest {
         baseline("1.0.0");
 
         // when
-        String id = submitAndApprove(ExpensesUntilApproval.descriptor() + WRONG_STATUS_JOURNEY);
+        String id = submitWithJourneysAndApprove(ExpensesUntilApproval.descriptor() + WRONG_STATUS_JOURNEY);
 
         // then
         JsonNode failed = waitForState(id, "PREFLIGHT_FAILED", Duration.ofSeconds(90));
@@ -97,7 +97,7 @@ class CanaryJourneysIT extends EndToEndTest {
         assertThat(slots.version(slots.canary())).isEqualTo("1.0.0");
     }
 
-    private String submitAndApprove(String descriptor) {
+    private String submitWithJourneysAndApprove(String descriptor) {
         Api.Response submitted = api.submit("alice", descriptor, ExpensesUntilApproval.flows());
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
         JsonNode task = awaitTask("bob", submitted.json().path("processInstanceId").asText());
