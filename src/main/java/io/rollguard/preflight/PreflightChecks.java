@@ -32,9 +32,11 @@ class PreflightChecks {
     private final ReleaseHistory history;
     private final PreflightProperties properties;
     private final MigrationService migrations;
+    private final CanaryJourneys journeys;
 
     PreflightChecks(RolloutService rollout, TargetPlatform target, ReleaseHistory history,
-            PreflightProperties properties, MigrationService migrations) {
+            PreflightProperties properties, MigrationService migrations, CanaryJourneys journeys) {
+        this.journeys = journeys;
         this.rollout = rollout;
         this.target = target;
         this.history = history;
@@ -111,6 +113,31 @@ class PreflightChecks {
             problems.add(e.getMessage());
         }
         return new Check("both slots reachable and recorded", problems);
+    }
+
+    /**
+     * What the deployed canary answers, before any user traffic: the smoke request, then, once it
+     * passed, each of the descriptor's journeys; the list ends at the first failed check.
+     */
+    List<Check> canaryAnswers(ReleaseContext ctx) {
+        List<Check> checks = new ArrayList<>();
+        Check smoke = smokeTest(ctx);
+        checks.add(smoke);
+        if (smoke.passed()) {
+            checks.addAll(journeys.run(ctx.app(), ctx.descriptor().journeys()));
+        }
+        return checks;
+    }
+
+    /**
+     * The descriptor's journeys once more, after the last step's analysis and before promotion:
+     * what passed before any traffic must still pass with the canary under load. Each check is
+     * named as such, so the report tells the two runs apart.
+     */
+    List<Check> journeysBeforePromotion(ReleaseContext ctx) {
+        return journeys.run(ctx.app(), ctx.descriptor().journeys()).stream()
+                .map(check -> new Check("before promotion: " + check.name(), check.problems()))
+                .toList();
     }
 
     /** The descriptor's smoke request against the canary slot, repeated until it answers as expected or time is up. */

@@ -13,10 +13,16 @@ final class PreflightReport {
     }
 
     static void add(DelegateExecution execution, PreflightChecks checks, ReleaseContext ctx, PreflightChecks.Check check) {
+        add(execution, checks, ctx, check, ReleaseVariables.PREFLIGHT_CHECK_FAILED);
+    }
+
+    /** As {@link #add(DelegateExecution, PreflightChecks, ReleaseContext, PreflightChecks.Check)}, failing with this error code. */
+    static void add(DelegateExecution execution, PreflightChecks checks, ReleaseContext ctx, PreflightChecks.Check check,
+            String errorCode) {
         String report = (String) execution.getVariable(ReleaseVariables.PREFLIGHT_REPORT);
         execution.setVariable(ReleaseVariables.PREFLIGHT_REPORT, checks.report(ctx, report, check));
         if (!check.passed()) {
-            throw new BpmnError(ReleaseVariables.PREFLIGHT_CHECK_FAILED, check.failure());
+            throw new BpmnError(errorCode, check.failure());
         }
     }
 }

@@ -7,7 +7,7 @@ import org.springframework.stereotype.Component;
 import io.rollguard.release.ReleaseContext;
 import io.rollguard.release.ReleaseContexts;
 
-/** The descriptor's smoke request answers as expected on the canary slot. */
+/** The descriptor's smoke request, then its journeys, answer as expected on the canary slot. */
 @Component
 class SmokeTestCanaryDelegate implements JavaDelegate {
 
@@ -22,6 +22,8 @@ class SmokeTestCanaryDelegate implements JavaDelegate {
     @Override
     public void execute(DelegateExecution execution) {
         ReleaseContext ctx = contexts.of(execution);
-        PreflightReport.add(execution, checks, ctx, checks.smokeTest(ctx));
+        for (PreflightChecks.Check check : checks.canaryAnswers(ctx)) {
+            PreflightReport.add(execution, checks, ctx, check);
+        }
     }
 }

@@ -49,6 +49,8 @@ public final class ReleaseVariables {
 
     public static final String MESSAGE_ABORT = "Message_AbortRelease";
     public static final String PREFLIGHT_CHECK_FAILED = "PreflightCheckFailed";
+    /** A journey failed when run again before promotion: the rollout is undone like after a failed analysis. */
+    public static final String JOURNEY_FAILED = "JourneyFailed";
     public static final String RESTORATION_MISMATCH = "RestorationMismatch";
     /** The type of the incident that stays open while a restoration differs from the state before. */
     public static final String INCIDENT_RESTORATION_MISMATCH = "restorationMismatch";

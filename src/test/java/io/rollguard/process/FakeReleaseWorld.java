@@ -81,6 +81,8 @@ public final class FakeReleaseWorld {
                 "both slots reachable and recorded"));
         Mocks.register("smokeTestCanaryDelegate", check("smokeTestCanaryDelegate",
                 "smoke request GET /health -> 200"));
+        Mocks.register("runJourneysDelegate", check("runJourneysDelegate",
+                "before promotion: journey 'create and read an expense' (3 steps)", ReleaseVariables.JOURNEY_FAILED));
 
         // like the real delegates, the migration steps do nothing for a release without a schema change
         Mocks.register("proveMigrationReversibleDelegate", (JavaDelegate) e -> {
@@ -211,13 +213,17 @@ public final class FakeReleaseWorld {
 
     /** A preflight check as PreflightChecks and PreflightReport write it: a report line, and the BPMN error on failure. */
     private JavaDelegate check(String bean, String name) {
+        return check(bean, name, ReleaseVariables.PREFLIGHT_CHECK_FAILED);
+    }
+
+    private JavaDelegate check(String bean, String name, String errorCode) {
         return execution -> {
             String problem = failingChecks.get(bean);
             String line = (problem == null ? "PASSED " : "FAILED ") + name + (problem == null ? "" : ": " + problem);
             String report = (String) execution.getVariable(ReleaseVariables.PREFLIGHT_REPORT);
             execution.setVariable(ReleaseVariables.PREFLIGHT_REPORT, report == null ? line : report + "\n" + line);
             if (problem != null) {
-                throw new BpmnError(ReleaseVariables.PREFLIGHT_CHECK_FAILED, name + ": " + problem);
+                throw new BpmnError(errorCode, name + ": " + problem);
             }
         };
     }

@@ -91,7 +91,9 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         assertThat(((Number) driver.historicVariable(pi, ReleaseVariables.STEP_INDEX)).intValue()).isEqualTo(1);
         runStepUntilVerdict();
 
-        // the last step passed: the release is promoted
+        // the last step passed: the journeys run once more, and the release is promoted
+        assertThat(pi).isWaitingAt("ServiceTask_RunJourneysBeforePromotion");
+        driver.executeJob("ServiceTask_RunJourneysBeforePromotion");
         assertThat(pi).isWaitingAt("ServiceTask_PromoteRelease");
         driver.executeJob("ServiceTask_PromoteRelease");
 
@@ -338,6 +340,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         // then the next step runs, passes and the release is promoted
         assertThat(pi).isWaitingAt("ServiceTask_ShiftTraffic");
         runStepUntilVerdict();
+        driver.executeJob("ServiceTask_RunJourneysBeforePromotion");
         driver.executeJob("ServiceTask_PromoteRelease");
         assertThat(pi).isEnded().hasPassed("UserTask_DecideAnalysis", "Gateway_Decision",
                 "EndEvent_ReleasePromoted");
@@ -610,6 +613,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         driver.executeJob("ServiceTask_DeployCanary");
         runStepUntilVerdict();
         runStepUntilVerdict();
+        driver.executeJob("ServiceTask_RunJourneysBeforePromotion");
         driver.executeJob("ServiceTask_PromoteRelease");
 
         // then it is promoted and nothing is rolled back
@@ -678,6 +682,35 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         assertThat(world.releaseStates.entered()).containsExactly("ABORTED");
         assertThat(extension.getProcessEngine().getManagementService().createJobQuery()
                 .processInstanceId(pi.getId()).count()).isZero();
+    }
+
+    @Test
+    void journeyThatFailsBeforePromotionUndoesEveryStepLikeAFailedAnalysis() {
+        // given a release whose every step passed, and a journey that now fails on the canary
+        world.stepCount = 1;
+        world.failingChecks.put("runJourneysDelegate", "step 2 POST /expenses: expected 201, got 500");
+        ProcessInstance pi = startRollout();
+        driver.executeJob("ServiceTask_DeployCanary");
+        runStepUntilVerdict();
+
+        // when the journeys run again before promotion
+        assertThat(pi).isWaitingAt("ServiceTask_RunJourneysBeforePromotion");
+        driver.executeJob("ServiceTask_RunJourneysBeforePromotion");
+
+        // then the rollout is compensated and verified as after a failed analysis, never promoted
+        assertThat(pi).isWaitingAt("IntermediateThrowEvent_UndoTrafficShifts");
+        driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
+        driver.executeJob("ServiceTask_VerifyRestoration");
+        assertThat(pi).isEnded().hasPassed("BoundaryEvent_JourneyFailed", "ServiceTask_RestoreStableTraffic",
+                "ServiceTask_RestoreCanarySlot", "EndEvent_RolloutRolledBack", "EndEvent_ReleaseRolledBack");
+        assertThat(pi).hasNotPassed("ServiceTask_PromoteRelease", "EndEvent_RolloutCompleted");
+        assertThat(driver.historicVariable(pi, "journeyFailure")).isEqualTo(
+                "before promotion: journey 'create and read an expense' (3 steps): step 2 POST /expenses: expected 201, got 500");
+        assertThat((String) driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_REPORT)).endsWith(
+                "FAILED before promotion: journey 'create and read an expense' (3 steps): step 2 POST /expenses: expected 201, got 500");
+        assertThat(world.journal).containsExactly("deployCanary", "deployCanary", "shiftTraffic step 0",
+                "restoreStableTraffic", "restoreCanarySlot", "verifyRestoration");
+        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ROLLING_BACK", "ROLLED_BACK");
     }
 
     // ---------------------------------------------------------------- helpers

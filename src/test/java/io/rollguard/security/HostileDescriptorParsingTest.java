@@ -22,6 +22,27 @@ class HostileDescriptorParsingTest {
         return HostileDescriptors.hostile();
     }
 
+    /** Whatever a requester writes as a journey path, what is accepted stays a path on the slot. */
+    @Property(tries = 300)
+    void anAcceptedJourneyPathStaysAPathOnTheSlot(@ForAll("journeyPaths") String path) {
+        String descriptor = io.rollguard.support.ExpensesUntilApproval.descriptor()
+                + "journeys:\n  - name: j\n    steps:\n      - path: '" + path.replace("'", "''") + "'\n";
+
+        DescriptorParser.Result result = parser.parse(descriptor);
+
+        if (result.isValid()) {
+            String accepted = result.descriptor().journeys().get(0).steps().get(0).path();
+            assertThat(accepted).startsWith("/").doesNotStartWith("//").doesNotContain("..", "@", ":", "\\", "#", " ");
+            assertThat(accepted.toLowerCase()).doesNotContain("%2e%2e", "%2e.", ".%2e");
+        }
+    }
+
+    @Provide
+    Arbitrary<String> journeyPaths() {
+        return net.jqwik.api.Arbitraries.strings().withChars("/.%2eE:@\\#?&=${}abc ").ofMaxLength(30)
+                .map(s -> s.startsWith("/") ? s : "/" + s);
+    }
+
     @Property(tries = 300)
     void aHostileDescriptorIsParsedOrRefusedWithViolationsNeverAnException(@ForAll("hostile") HostileDescriptors.Hostile d) {
         DescriptorParser.Result result = parser.parse(d.descriptor());

@@ -1,10 +1,12 @@
 package io.rollguard.platform.nodered;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -87,6 +89,32 @@ class NodeRedTargetPlatform implements TargetPlatform {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new SmokeResult(0, 0, "interrupted");
+        }
+    }
+
+    @Override
+    public HttpAnswer exchange(App app, SlotName slot, String method, String path, Map<String, String> headers,
+            String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.slot(slot).trafficUrl() + path))
+                .timeout(requestTimeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        headers.forEach(request::setHeader);
+        try {
+            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                // an answer is read only as far as a report and JSON assertions need it
+                byte[] bytes = in.readNBytes(MAX_ANSWER_BYTES);
+                return new HttpAnswer(response.statusCode(), new String(bytes, StandardCharsets.UTF_8), null);
+            }
+        } catch (IOException e) {
+            return new HttpAnswer(0, null, describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new HttpAnswer(0, null, "interrupted");
         }
     }
 

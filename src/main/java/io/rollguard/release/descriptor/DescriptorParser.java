@@ -6,8 +6,14 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
@@ -30,6 +36,14 @@ import io.rollguard.refusal.Refusal.Violation;
 public class DescriptorParser {
 
     public static final String SCHEMA_RESOURCE = "/schema/release-descriptor.schema.json";
+    public static final int MAX_JOURNEY_BODY_BYTES = 64 * 1024;
+
+    /** {@code ${name}} in a journey step's path or body: a value captured by an earlier step. */
+    public static final Pattern CAPTURED = Pattern.compile("\\$\\{([A-Za-z][A-Za-z0-9_]{0,63})}");
+
+    /** Headers the HTTP client sets itself; a journey may not forge them. */
+    private static final Set<String> HEADERS_NOT_SET_BY_JOURNEYS = Set.of(
+            "host", "connection", "content-length", "expect", "upgrade", "transfer-encoding", "te", "trailer");
 
     private final YAMLMapper yaml = new YAMLMapper(new YAMLFactory());
     private final JsonSchema schema;
@@ -144,7 +158,82 @@ public class DescriptorParser {
                 }
             }
         }
+        for (int j = 0; j < d.journeys().size(); j++) {
+            checkJourney(d.journeys().get(j), "/journeys/" + j, violations);
+        }
         return violations;
+    }
+
+    /**
+     * What the schema cannot say about a journey (the requester's text is hostile input): paths stay
+     * paths on the slot, bodies are bounded, headers the client owns are not forged, and every
+     * {@code ${name}} was captured by an earlier step.
+     */
+    private static void checkJourney(ReleaseDescriptor.Journey journey, String at, List<Violation> violations) {
+        Set<String> captured = new LinkedHashSet<>();
+        for (int i = 0; i < journey.steps().size(); i++) {
+            ReleaseDescriptor.JourneyStep step = journey.steps().get(i);
+            String stepAt = at + "/steps/" + i;
+            String decoded = step.path().toLowerCase(Locale.ROOT).replace("%2e", ".").replace("%2f", "/");
+            if (decoded.contains("..") || step.path().startsWith("//") || decoded.contains("%5c")) {
+                violations.add(new Violation(stepAt + "/path", "a journey path stays on the slot: no '..', no '//' prefix"));
+            }
+            List<String> used = new ArrayList<>(referenced(step.path()));
+            if (step.body() != null) {
+                if (step.body().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_JOURNEY_BODY_BYTES) {
+                    violations.add(new Violation(stepAt + "/body", "a journey body is at most 64 KiB"));
+                }
+                collectReferences(step.body(), used);
+            }
+            for (String name : used) {
+                if (!captured.contains(name)) {
+                    violations.add(new Violation(stepAt, "${" + name + "} is not captured by an earlier step"));
+                }
+            }
+            for (String header : step.headers().keySet()) {
+                if (HEADERS_NOT_SET_BY_JOURNEYS.contains(header.toLowerCase(Locale.ROOT))) {
+                    violations.add(new Violation(stepAt + "/headers/" + header, "this header is set by Rollguard, not by a journey"));
+                }
+            }
+            captured.addAll(step.capture().keySet());
+        }
+    }
+
+    private static List<String> referenced(String text) {
+        List<String> names = new ArrayList<>();
+        Matcher m = CAPTURED.matcher(text);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    private static void collectReferences(JsonNode node, List<String> names) {
+        if (node.isTextual()) {
+            names.addAll(referenced(node.asText()));
+        }
+        node.elements().forEachRemaining(child -> collectReferences(child, names));
+    }
+
+    private static List<ReleaseDescriptor.Journey> journeys(JsonNode tree) {
+        List<ReleaseDescriptor.Journey> journeys = new ArrayList<>();
+        tree.path("journeys").forEach(j -> {
+            List<ReleaseDescriptor.JourneyStep> steps = new ArrayList<>();
+            j.path("steps").forEach(s -> {
+                Map<String, String> headers = new LinkedHashMap<>();
+                s.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
+                List<ReleaseDescriptor.Expectation> expectations = new ArrayList<>();
+                s.path("assert").forEach(a -> expectations.add(new ReleaseDescriptor.Expectation(
+                        a.path("pointer").asText(), a.has("equals") ? a.get("equals") : null)));
+                Map<String, String> capture = new LinkedHashMap<>();
+                s.path("capture").properties().forEach(c -> capture.put(c.getKey(), c.getValue().asText()));
+                steps.add(new ReleaseDescriptor.JourneyStep(s.path("method").asText("GET"), s.path("path").asText(),
+                        s.has("body") ? s.get("body") : null, headers, s.path("expectStatus").asInt(200),
+                        expectations, capture));
+            });
+            journeys.add(new ReleaseDescriptor.Journey(j.path("name").asText(), steps));
+        });
+        return journeys;
     }
 
     private ReleaseDescriptor toDescriptor(JsonNode tree) {
@@ -196,7 +285,8 @@ public class DescriptorParser {
                 new ReleaseDescriptor.Analysis(duration(analysis.path("interval")),
                         minSamples, metrics),
                 tree.has("smoke") ? new ReleaseDescriptor.Smoke(smoke.path("path").asText(),
-                        smoke.path("expectStatus").asInt(200)) : new ReleaseDescriptor.Smoke("/", 200));
+                        smoke.path("expectStatus").asInt(200)) : new ReleaseDescriptor.Smoke("/", 200),
+                journeys(tree));
     }
 
     private static Double number(JsonNode node) {

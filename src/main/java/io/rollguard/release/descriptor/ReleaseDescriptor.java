@@ -18,7 +18,18 @@ public record ReleaseDescriptor(
         List<Flag> flags,
         Rollout rollout,
         Analysis analysis,
-        Smoke smoke) {
+        Smoke smoke,
+        List<Journey> journeys) {
+
+    public ReleaseDescriptor {
+        journeys = journeys == null ? List.of() : List.copyOf(journeys);
+    }
+
+    /** A descriptor without journeys. */
+    public ReleaseDescriptor(String app, String version, String description, Artifact artifact, SchemaChange schema,
+            List<Integration> integrations, List<Flag> flags, Rollout rollout, Analysis analysis, Smoke smoke) {
+        this(app, version, description, artifact, schema, integrations, flags, rollout, analysis, smoke, List.of());
+    }
 
     public record Artifact(String type, String file, String sha256) {
     }
@@ -91,6 +102,22 @@ public record ReleaseDescriptor(
     }
 
     public record Smoke(String path, int expectStatus) {
+    }
+
+    /** A named sequence of HTTP requests against the canary slot, run in preflight (never through the router). */
+    public record Journey(String name, List<JourneyStep> steps) {
+    }
+
+    /**
+     * One request of a journey. {@code path} and the strings of {@code body} may hold {@code ${name}}
+     * for a value an earlier step captured ({@code capture}: name to JSON pointer into its answer).
+     */
+    public record JourneyStep(String method, String path, JsonNode body, java.util.Map<String, String> headers,
+            int expectStatus, List<Expectation> expectations, java.util.Map<String, String> capture) {
+    }
+
+    /** A JSON pointer into the answer that must exist, or must equal a literal ({@code equals} not null). */
+    public record Expectation(String pointer, JsonNode equals) {
     }
 
     /** The change class is derived from what the descriptor changes, never typed in by the requester. */
