@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.rollguard.support.Api;
-import io.rollguard.support.AppRegistrations;
+import io.rollguard.support.ExpensesUntilApproval;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
 
@@ -69,9 +69,7 @@ class NodeAndAnalysisPolicyIT {
     @BeforeEach
     void registerApp() {
         api = new Api("http://127.0.0.1:" + port);
-        Api.Response r = api.putJson("admin", "/api/apps/expenses",
-                AppRegistrations.withoutSlots("expenses", "1.0.0", List.of("alice"), null));
-        assertThat(r.status()).as(r.body()).isIn(200, 201);
+        ExpensesUntilApproval.registered(api);
         // test fixture: the app takes one release at a time; the product never edits its tables like this
         jdbc.update("update rg_release set state = 'ABORTED' where state not in "
                 + "('REJECTED','PREFLIGHT_FAILED','PROMOTED','ROLLED_BACK','ABORTED')");

@@ -27,7 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.support.Api;
-import io.rollguard.support.AppRegistrations;
+import io.rollguard.support.ExpensesUntilApproval;
 import io.rollguard.support.NodeRedSlots;
 import io.rollguard.support.PostgresDatabase;
 
@@ -63,9 +63,7 @@ class ProcessDefinitionAttacksIT {
     @BeforeEach
     void registerApp() {
         api = new Api("http://127.0.0.1:" + port);
-        Api.Response r = api.putJson("admin", "/api/apps/expenses",
-                AppRegistrations.withoutSlots("expenses", "1.0.0", List.of("alice"), null));
-        assertThat(r.status()).as(r.body()).isIn(200, 201);
+        ExpensesUntilApproval.registered(api);
     }
 
     static String file(String path) {
