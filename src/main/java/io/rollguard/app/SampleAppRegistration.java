@@ -9,6 +9,8 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,6 +19,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @EnableConfigurationProperties(SampleAppRegistration.SampleApp.class)
+// before the runners without an order, which include the sample app's integrations (integration module)
+@Order(Ordered.LOWEST_PRECEDENCE - 100)
 class SampleAppRegistration implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(SampleAppRegistration.class);

@@ -19,6 +19,7 @@ import io.rollguard.app.AnalysisFloor;
 import io.rollguard.app.App;
 import io.rollguard.app.AppRepository;
 import io.rollguard.engine.RollguardDefinitions;
+import io.rollguard.integration.IntegrationSettings;
 import io.rollguard.release.descriptor.ChangeClass;
 import io.rollguard.release.descriptor.DescriptorParser;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
@@ -49,10 +50,12 @@ public class ReleaseService {
     private final ReleaseHistory history;
     private final FlowChanges flowChanges;
     private final NodePolicy nodePolicy;
+    private final IntegrationSettings integrations;
 
     ReleaseService(ReleaseRepository releases, AppRepository apps, DescriptorParser parser, Permissions permissions,
             RuntimeService runtime, SchemaChanges schemaChanges, RollguardDefinitions definitions,
-            ReleaseHistory history, FlowChanges flowChanges, NodePolicy nodePolicy) {
+            ReleaseHistory history, FlowChanges flowChanges, NodePolicy nodePolicy, IntegrationSettings integrations) {
+        this.integrations = integrations;
         this.history = history;
         this.flowChanges = flowChanges;
         this.nodePolicy = nodePolicy;
@@ -96,7 +99,8 @@ public class ReleaseService {
             throw Refusal.invalid("The descriptor loosens the analysis floor the admins set for app '" + app.key() + "'",
                     loosened);
         }
-        List<Violation> violations = new ArrayList<>();
+        // the app's registered integrations decide which settings a release may change, and to what
+        List<Violation> violations = new ArrayList<>(integrations.check(app.key(), settingsChanges(d)));
         byte[] artifact = files.get(d.artifact().file());
         String flows = null;
         List<NodeDecision> nodeDecisions = List.of();
@@ -117,6 +121,8 @@ public class ReleaseService {
                 // stable slot that is down never blocks a submission; classes and risk come from the policy's
                 // decisions on the changed nodes in the lifecycle's first step (FlowChanges.compare)
                 nodeDecisions = nodePolicy.decide(NodeFacts.allOf(flowsTree));
+                // an environment entry an integration manages changes through integrations[], with its approvers
+                violations.addAll(integrations.artifactRefusals(app.key(), flowsTree));
             }
             nodeDecisions.stream().filter(n -> n.outcome() == NodeDecision.Outcome.REFUSE).forEach(n -> violations.add(
                     new Violation("/artifact/file", "the node policy refuses " + n.describe())));
@@ -134,7 +140,7 @@ public class ReleaseService {
             violations.addAll(migration.violations());
         }
         if (!violations.isEmpty()) {
-            throw Refusal.invalid("The release refers to files that are missing or invalid", violations);
+            throw Refusal.invalid("The release refers to files or integration settings that are missing or invalid", violations);
         }
         releases.lockApp(app.key());
         if (app.currentVersion() != null && Versions.compare(d.version(), app.currentVersion()) <= 0) {
@@ -170,6 +176,12 @@ public class ReleaseService {
                 .getId();
         releases.setProcessInstance(release.id(), processInstanceId);
         return releases.get(release.id());
+    }
+
+    /** The descriptor's {@code integrations[]} as the integration feature reads them. */
+    static List<IntegrationSettings.SettingsChange> settingsChanges(ReleaseDescriptor d) {
+        return d.integrations() == null ? List.of() : d.integrations().stream()
+                .map(i -> new IntegrationSettings.SettingsChange(i.name(), i.settings())).toList();
     }
 
     public Release read(CurrentUser user, String id) {

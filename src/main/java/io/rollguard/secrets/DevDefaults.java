@@ -127,7 +127,8 @@ public class DevDefaults implements EnvironmentPostProcessor, Ordered {
         Map<String, String> secrets = new LinkedHashMap<>();
         for (String name : ((EnumerablePropertySource<?>) source).getPropertyNames()) {
             String leaf = name.substring(name.lastIndexOf('.') + 1);
-            if (leaf.contains("token") || leaf.contains("secret") || leaf.contains("password") || leaf.equals("key")) {
+            if (leaf.contains("token") || leaf.contains("secret") || leaf.contains("password") || leaf.equals("key")
+                    || leaf.endsWith("-key")) {
                 String raw = String.valueOf(source.getProperty(name));
                 Matcher m = PLACEHOLDER_DEFAULT.matcher(raw);
                 secrets.put(name, m.matches() ? m.group(1) : raw);
