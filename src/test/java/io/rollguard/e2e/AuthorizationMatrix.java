@@ -62,6 +62,17 @@ abstract class AuthorizationMatrix extends EndToEndTest {
         assertThat(r.status()).as(r.body()).isIn(200, 201);
         // a schema change needs the app's database: its changelog is checked at submission
         registerAppDatabase();
+        // an integration change names a registered integration: its settings are checked at submission
+        Api.Response payments = api.putJson("admin", "/api/apps/expenses/integrations/payments",
+                urlIntegration("PAYMENTS_URL", "127.0.0.1:9"));
+        assertThat(payments.status()).as(payments.body()).isIn(200, 201);
+    }
+
+    /** An integration with one url setting on one allowed host. */
+    static String urlIntegration(String env, String host) {
+        return """
+                {"kind":"http","settings":{"url":{"type":"url","env":"%s","hosts":["%s"]}},
+                 "probe":{"url":"url","path":"/health"}}""".formatted(env, host);
     }
 
     record Submitted(String id, String processInstanceId) {
@@ -247,6 +258,51 @@ abstract class AuthorizationMatrix extends EndToEndTest {
                     AppRegistrations.withoutSlots("matrix-" + user, "1.0.0", List.of("alice"), null));
             assertThat(write.status()).as(user + " registers: " + write.body()).isIn(admin ? List.of(200, 201) : List.of(403));
         }
+    }
+
+    /**
+     * Whoever reads the app's releases reads its integrations (requesters write integrations[] from
+     * them); only admins change them, since their allowed hosts are what keep a release from pointing
+     * the app anywhere, and only admins add or list the app's secrets.
+     */
+    @Test
+    void whoeverMayReadTheAppReadsItsIntegrationsWhileOnlyAdminsChangeThemAndItsSecrets() {
+        appWithUnreachableSlots();
+        String integrations = "/api/apps/expenses/integrations";
+        String doomed = integrations + "/matrix-doomed";
+        String secrets = "/api/apps/expenses/secrets";
+        assertThat(api.putJson("admin", doomed, urlIntegration("MATRIX_DOOMED_URL", "127.0.0.1:9")).status()).isIn(200, 201);
+        for (String user : USERS) {
+            boolean admin = ADMINS.contains(user);
+            assertThat(api.get(user, integrations).status()).as(user + " lists integrations").isEqualTo(200);
+            assertThat(api.get(user, integrations + "/payments").status()).as(user + " reads one").isEqualTo(200);
+            String own = integrations + "/matrix-" + user;
+            Api.Response put = api.putJson(user, own, urlIntegration("MATRIX_" + user.toUpperCase() + "_URL", "127.0.0.1:9"));
+            assertThat(put.status()).as(user + " registers one: " + put.body()).isIn(admin ? List.of(200, 201) : List.of(403));
+            assertThat(api.delete(user, admin ? own : doomed).status()).as(user + " deletes one").isEqualTo(admin ? 204 : 403);
+            Api.Response secret = api.putJson(user, secrets + "/matrix-key", "{\"value\":\"matrix-" + user + "-value\"}");
+            assertThat(secret.status()).as(user + " adds a secret: " + secret.body()).isIn(admin ? List.of(200, 201) : List.of(403));
+            assertThat(secret.body()).as(user).doesNotContain("matrix-" + user + "-value");
+            Api.Response listed = api.get(user, secrets);
+            assertThat(listed.status()).as(user + " lists secrets").isEqualTo(admin ? 200 : 403);
+            assertThat(listed.body()).as(user).doesNotContain("-value");
+        }
+        assertThat(api.get("erin", doomed).status()).as("nobody but admins deleted it").isEqualTo(200);
+        assertThat(api.get(null, integrations).status()).as("anonymous lists integrations").isEqualTo(401);
+        assertThat(api.get(null, doomed).status()).as("anonymous reads one").isEqualTo(401);
+        assertThat(api.putJson(null, doomed, urlIntegration("MATRIX_ANON_URL", "127.0.0.1:9")).status()).isEqualTo(401);
+        assertThat(api.delete(null, doomed).status()).as("anonymous deletes one").isEqualTo(401);
+        assertThat(api.putJson(null, secrets + "/matrix-key", "{\"value\":\"anonymous\"}").status()).isEqualTo(401);
+        assertThat(api.get(null, secrets).status()).as("anonymous lists secrets").isEqualTo(401);
+        assertThat(api.delete("admin", doomed).status()).isEqualTo(204);
+
+        // a requester who does not own the app may not read its integrations
+        Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("expenses", "1.0.0",
+                List.of("zoe", "ada"), null));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(api.get("alice", integrations).status()).as("alice, no longer an owner, lists them").isEqualTo(403);
+        assertThat(api.get("alice", integrations + "/payments").status()).as("alice reads one").isEqualTo(403);
+        assertThat(api.get("zoe", integrations).status()).isEqualTo(200);
     }
 
     /** The approval policy is a DMN table; changing it means deploying a new version of it. */
