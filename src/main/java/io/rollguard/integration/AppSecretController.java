@@ -44,6 +44,12 @@ class AppSecretController {
             return value != null && !value.isEmpty() && value.length() <= MAX_VALUE
                     && value.codePoints().allMatch(c -> !Character.isISOControl(c) && c != '\u2028' && c != '\u2029');
         }
+
+        /** Whatever logs a request body never logs the value. */
+        @Override
+        public String toString() {
+            return "SecretBody[value hidden]";
+        }
     }
 
     record SecretView(String name, int version, Instant updatedAt, String updatedBy) {

@@ -33,7 +33,11 @@ public interface IntegrationSettings {
         }
     }
 
-    /** What is refused about a descriptor's {@code integrations[]} for this app, by path ({@code /integrations/0/settings/baseUrl}). */
+    /**
+     * What is refused about a descriptor's {@code integrations[]} for this app, by path
+     * ({@code /integrations/0/settings/baseUrl}); no violation repeats a value, so a secret typed in
+     * place of a {@code {secretRef: name}} never appears in the refusal.
+     */
     List<Violation> check(String appKey, List<SettingsChange> changes);
 
     /**
@@ -46,7 +50,8 @@ public interface IntegrationSettings {
     /**
      * The environment a canary runs with the release: {@code base} (what the stable slot runs, read
      * back) with every registered setting it lacks at its default and the release's changes on top;
-     * secret values resolved.
+     * a secret the release names (or a default's {@code defaultRef}) at its latest version, secret
+     * values resolved. Fails naming what is no longer registered.
      */
     SlotEnvironment effective(String appKey, SlotEnvironment base, List<SettingsChange> changes);
 

@@ -126,6 +126,25 @@ class IntegrationRegistryIT {
     }
 
     @Test
+    void anAppHasAtMostTwentyIntegrations() {
+        for (int i = 0; i < IntegrationController.MAX_INTEGRATIONS; i++) {
+            String body = """
+                    {"kind":"http","settings":{"url":{"type":"url","env":"I%d_URL","hosts":["127.0.0.1:9"]}},
+                     "probe":{"url":"url","path":"/health"}}""".formatted(i);
+            assertThat(api.putJson("admin", "/api/apps/expenses/integrations/i" + i, body).status()).as("i" + i).isEqualTo(201);
+        }
+
+        Api.Response oneMore = api.putJson("admin", RATES, rates());
+        String replaced = """
+                {"kind":"http","settings":{"url":{"type":"url","env":"I0_URL","hosts":["127.0.0.1:10"]}},
+                 "probe":{"url":"url","path":"/ready"}}""";
+
+        assertThat(oneMore.status()).as(oneMore.body()).isEqualTo(409);
+        assertThat(oneMore.json().path("detail").asText()).contains("20 integrations");
+        assertThat(api.putJson("admin", "/api/apps/expenses/integrations/i0", replaced).status()).isEqualTo(200);
+    }
+
+    @Test
     void eachSecretValueIsANewVersionAndNoAnswerEverHoldsAValue() {
         Api.Response first = api.putJson("admin", KEY, "{\"value\":\"" + SECRET_ONE + "\"}");
         Api.Response second = api.putJson("admin", KEY, "{\"value\":\"" + SECRET_TWO + "\"}");
