@@ -46,22 +46,22 @@ final class ManagedEnvironment {
 
     /**
      * A slot's flows taken apart: the app's flows (as the artifact had them), the managed
-     * environment (secret references only), and what the slot's global-config node holds in its
-     * credential store, so a later deployment knows which secrets it may keep without their values.
+     * environment (secret references only), and the id of the global-config node whose credential
+     * store holds its secrets, so a later deployment knows which secrets it may keep without their values.
      */
-    record Split(String flowsJson, SlotEnvironment environment, String globalConfigId, Set<String> appSecrets) {
+    record Split(String flowsJson, SlotEnvironment environment, String globalConfigId) {
     }
 
     static Split split(String flowsJson) {
         ArrayNode flows = (ArrayNode) FlowsHash.parse(flowsJson);
         ObjectNode node = globalConfig(flows);
         if (node == null) {
-            return new Split(flowsJson, SlotEnvironment.EMPTY, null, Set.of());
+            return new Split(flowsJson, SlotEnvironment.EMPTY, null);
         }
         String id = node.path("id").asText();
         JsonNode bookkeeping = node.get(BOOKKEEPING);
         if (bookkeeping == null) {
-            return new Split(flowsJson, SlotEnvironment.EMPTY, id, secretNames(node.path("env"), Set.of()));
+            return new Split(flowsJson, SlotEnvironment.EMPTY, id);
         }
         Set<String> managed = new HashSet<>();
         bookkeeping.path("managed").forEach(name -> managed.add(name.asText()));
@@ -80,7 +80,6 @@ final class ManagedEnvironment {
                 values.put(name, entry.path("value").asText());
             }
         }
-        Set<String> appSecrets = secretNames(kept, Set.of());
         ArrayNode app = flows.deepCopy();
         ObjectNode appNode = globalConfig(app);
         appNode.remove(BOOKKEEPING);
@@ -92,15 +91,18 @@ final class ManagedEnvironment {
         if (NODE_ID.equals(id) && onlyIdTypeAndEmptyEnv(appNode)) {
             removeById(app, NODE_ID);
         }
-        return new Split(app.toString(), new SlotEnvironment(values, secrets), id, appSecrets);
+        return new Split(app.toString(), new SlotEnvironment(values, secrets), id);
     }
 
     /**
      * The flows to post so the slot runs {@code flowsJson} with {@code wanted}, given what the slot
      * holds now ({@code current}). Secret values go into the global-config node's
      * {@code credentials.map}, which Node-RED takes out of the flows before it stores or answers them.
-     * The map is sent only when the secrets the slot holds must change: a map replaces the node's
-     * whole credential store, so the app's own secrets the slot holds are sent as {@value #KEEP_HELD}.
+     * The map is sent only when the secrets the slot holds must change, and then replaces the node's
+     * whole credential store: a managed secret the slot keeps goes as {@value #KEEP_HELD}; the app's
+     * own {@code cred} entries keep what the artifact itself carries in the node's {@code credentials},
+     * nothing else (Rollguard's slots have no editor, so nothing else gives them a value, and Node-RED
+     * stores the placeholder itself as the value where it holds none).
      */
     static ArrayNode merge(String flowsJson, SlotEnvironment wanted, Split current) {
         ArrayNode flows = ((ArrayNode) FlowsHash.parse(flowsJson)).deepCopy();
@@ -120,11 +122,9 @@ final class ManagedEnvironment {
             flows.add(node);
         }
         String id = node.path("id").asText();
-        Set<String> targetAppSecrets = new TreeSet<>();
         if (!wanted.isEmpty()) {
             addEntries(node, wanted);
         }
-        targetAppSecrets.addAll(secretNames(node.path("env"), wanted.secrets().keySet()));
 
         // what the slot holds under this node id now; anything held by another node id is gone once it is replaced
         boolean sameNode = id.equals(current.globalConfigId());
@@ -136,11 +136,6 @@ final class ManagedEnvironment {
         Map<String, String> map = new LinkedHashMap<>();
         JsonNode ownCredentials = node.path("credentials").path("map");
         ownCredentials.fields().forEachRemaining(field -> map.put(field.getKey(), field.getValue().asText()));
-        for (String name : targetAppSecrets) {
-            if (sameNode && current.appSecrets().contains(name)) {
-                map.putIfAbsent(name, KEEP_HELD);
-            }
-        }
         wanted.secrets().forEach((name, secret) -> {
             if (secret.value() != null) {
                 map.put(name, secret.value());
@@ -240,17 +235,6 @@ final class ManagedEnvironment {
             }
         }
         return null;
-    }
-
-    private static Set<String> secretNames(JsonNode env, Set<String> except) {
-        Set<String> names = new TreeSet<>();
-        for (JsonNode entry : env) {
-            String name = entry.path("name").asText();
-            if ("cred".equals(entry.path("type").asText()) && !except.contains(name)) {
-                names.add(name);
-            }
-        }
-        return names;
     }
 
     private static boolean onlyIdTypeAndEmptyEnv(ObjectNode node) {

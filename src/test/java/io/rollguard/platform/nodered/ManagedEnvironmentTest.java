@@ -58,7 +58,7 @@ class ManagedEnvironmentTest {
     }
 
     @Test
-    void theAppsOwnGlobalConfigEntriesStayAndItsHeldSecretIsKeptWhenOursChange() {
+    void theAppsOwnGlobalConfigEntriesStayAndOurSecretGoesIntoItsCredentials() {
         ManagedEnvironment.Split heldBefore = ManagedEnvironment.split(WITH_OWN_GLOBAL_CONFIG);
 
         ArrayNode posted = ManagedEnvironment.merge(WITH_OWN_GLOBAL_CONFIG, WANTED, heldBefore);
@@ -68,14 +68,23 @@ class ManagedEnvironmentTest {
         assertThat(node.path("env").get(0).path("name").asText()).isEqualTo("APP_OWN");
         assertThat(node.path("env").get(1).path("name").asText()).isEqualTo("APP_TOKEN");
         assertThat(node.path("modules").isObject()).isTrue();
-        // a posted map replaces the node's credential store: the app's own secret is kept by Node-RED's placeholder
-        assertThat(node.path("credentials").toString())
-                .isEqualTo("{\"map\":{\"APP_TOKEN\":\"__PWRD__\",\"RATES_KEY\":\"v4lue-one\"}}");
+        // never the placeholder for the app's own secret: Node-RED would store it as the value where it holds none
+        assertThat(node.path("credentials").toString()).isEqualTo("{\"map\":{\"RATES_KEY\":\"v4lue-one\"}}");
 
         ManagedEnvironment.Split split = ManagedEnvironment.split(storedBySlot(posted));
         assertThat(FlowsHash.canonical(split.flowsJson())).isEqualTo(FlowsHash.canonical(WITH_OWN_GLOBAL_CONFIG));
         assertThat(split.environment()).isEqualTo(WANTED.withoutSecretValues());
-        assertThat(split.appSecrets()).containsExactly("APP_TOKEN");
+        assertThat(split.globalConfigId()).isEqualTo("gc1");
+    }
+
+    @Test
+    void credentialsTheArtifactCarriesItselfAreSentBesideOurs() {
+        String inline = WITH_OWN_GLOBAL_CONFIG.replace("\"modules\":{}", "\"modules\":{},\"credentials\":{\"map\":{\"APP_TOKEN\":\"app-value\"}}");
+
+        JsonNode node = byId(ManagedEnvironment.merge(inline, WANTED, ManagedEnvironment.split(inline)), "gc1");
+
+        assertThat(node.path("credentials").toString())
+                .isEqualTo("{\"map\":{\"APP_TOKEN\":\"app-value\",\"RATES_KEY\":\"v4lue-one\"}}");
     }
 
     @Test

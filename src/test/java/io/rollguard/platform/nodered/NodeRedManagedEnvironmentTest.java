@@ -17,6 +17,9 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,6 +36,7 @@ import io.rollguard.support.NodeRedSlots;
  * The managed environment on real Node-RED 4.1 slots: what flows see with {@code env.get}, what the
  * Admin API answers, and what {@code read} gives back.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class NodeRedManagedEnvironmentTest {
 
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -74,7 +78,8 @@ class NodeRedManagedEnvironmentTest {
     }
 
     @Test
-    void flowsSeeTheManagedEnvironmentAndReadingBackGivesTheArtifactAndSecretReferencesOnly() throws Exception {
+    void flowsSeeTheManagedEnvironmentAndReadingBackGivesTheArtifactAndSecretReferencesOnly(CapturedOutput output)
+            throws Exception {
         // given a canary without a managed environment
         platform.deploy(app, SlotName.CANARY, FLOWS, SlotEnvironment.EMPTY);
 
@@ -94,7 +99,9 @@ class NodeRedManagedEnvironmentTest {
         // the Admin API answers the entry and the bookkeeping, but no secret value
         String raw = adminFlows(slots.canary());
         assertThat(raw).contains("\"RATES_KEY\"", "rates-api-key@1", ManagedEnvironment.NODE_ID).doesNotContain(SECRET_ONE);
+        // nor does the slot's log or ours
         assertThat(Files.readString(slots.canary().userDir().resolve("node-red.log"))).doesNotContain(SECRET_ONE);
+        assertThat(output.getAll()).contains("Deployed flows").doesNotContain(SECRET_ONE);
 
         // and deploying the same again changes nothing, with the secret's value or with its reference only
         assertThat(platform.deploy(app, SlotName.CANARY, FLOWS, FIRST)).isFalse();
