@@ -11,6 +11,10 @@
  *   NODE_RED_USER_DIR     user directory; normally given with `-u <dir>` on the
  *                         command line, which takes precedence
  *   NODE_RED_LOG_LEVEL    fatal|error|warn|info|debug|trace|off (default warn)
+ *   NODE_RED_CREDENTIAL_SECRET  (optional) key that encrypts the slot's credential store
+ *                         (<userDir>/flows_cred.json), where the secrets of Rollguard's managed
+ *                         environment live; without it they are stored unencrypted. Keep it the
+ *                         same across restarts: Node-RED cannot read a store under another key.
  *   APP_DATABASE_URL      postgres://user:password@host:port/database of the app the slot
  *                         serves (read by the app's flows through env.get)
  *
@@ -66,6 +70,9 @@ const ADMIN_TOKEN = adminToken();
 // The flows of this slot read their environment (env.get falls back to process.env): they must not
 // read the key to their own slot's Admin API either.
 delete process.env.NODE_RED_ADMIN_TOKEN;
+// Flows read the environment with env.get: the key of the credential store is no business of theirs either.
+const CREDENTIAL_SECRET = process.env.NODE_RED_CREDENTIAL_SECRET || false;
+delete process.env.NODE_RED_CREDENTIAL_SECRET;
 // Compare SHA-256 digests so both buffers always have the same length (32 bytes):
 // timingSafeEqual needs equal lengths, and this also hides the token's length.
 const ADMIN_TOKEN_DIGEST = crypto.createHash("sha256").update(ADMIN_TOKEN, "utf8").digest();
@@ -120,8 +127,9 @@ module.exports = {
     /* ----------------------------------------------------------------- flows */
     flowFile: "flows.json",
     flowFilePretty: false,
-    // No credentials are used by Rollguard apps; store none encrypted.
-    credentialSecret: false,
+    // The secrets of Rollguard's managed environment (cred entries of the global-config node) live in
+    // the credential store; encrypted when the slot is given a key (NODE_RED_CREDENTIAL_SECRET).
+    credentialSecret: CREDENTIAL_SECRET,
 
     /* ------------------------------------------------------------- security */
     adminAuth: {

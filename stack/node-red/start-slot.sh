@@ -10,6 +10,8 @@
 # Environment:
 #   NODE_RED_ADMIN_TOKEN   Admin API bearer token of this slot (default: content of stack/node-red/
 #                          dev-token-canary for a name ending in "canary", else dev-token-stable)
+#   NODE_RED_CREDENTIAL_SECRET  key encrypting the slot's credential store (secrets of the managed
+#                          environment); unset: stored unencrypted. Keep it across restarts.
 #   NODE_RED_LOG_LEVEL     Node-RED log level (default: warn)
 #   START_TIMEOUT          seconds to wait for the Admin API (default: 60)
 #

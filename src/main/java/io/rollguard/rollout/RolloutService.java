@@ -60,7 +60,8 @@ public class RolloutService {
         Instant now = Instant.now();
         for (SlotName slot : SlotName.values()) {
             TargetPlatform.SlotContent content = target.read(app, slot);
-            snapshots.saveIfAbsent(new SlotSnapshot(releaseId, slot, content.flowsJson(), content.hash(), weight, now));
+            snapshots.saveIfAbsent(new SlotSnapshot(releaseId, slot, content.flowsJson(), content.hash(), weight, now,
+                    content.environment()));
         }
         history.record(releaseId, new ReleaseFact.SlotsRecorded(hashOf(releaseId, SlotName.STABLE),
                 hashOf(releaseId, SlotName.CANARY), weight));

@@ -23,6 +23,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.rollguard.app.App;
 import io.rollguard.app.SlotName;
+import io.rollguard.platform.SlotEnvironment;
 import io.rollguard.platform.TargetPlatform;
 import io.rollguard.release.descriptor.DescriptorParser;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
@@ -43,7 +44,7 @@ class CanaryJourneysTest {
         }
 
         @Override
-        public boolean deploy(App a, SlotName slot, String flowsJson) {
+        public boolean deploy(App a, SlotName slot, String flowsJson, SlotEnvironment environment) {
             throw new UnsupportedOperationException();
         }
 

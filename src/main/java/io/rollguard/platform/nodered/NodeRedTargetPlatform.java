@@ -21,12 +21,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollguard.app.App;
 import io.rollguard.app.SlotName;
 import io.rollguard.platform.FlowsHash;
+import io.rollguard.platform.SlotEnvironment;
 import io.rollguard.platform.TargetPlatform;
 import io.rollguard.platform.TargetPlatformException;
 
 /**
  * Node-RED 4.1 Admin API (v2): {@code GET /flows} answers {flows, rev}; {@code POST /flows}
  * with the rev we read replaces all flows, and answers 409 if someone deployed in between.
+ * Rollguard's managed environment lives in the flows' global-config node ({@link ManagedEnvironment});
+ * what {@code read} answers and what {@code deploy} compares are the app's flows without it.
  */
 @Component
 class NodeRedTargetPlatform implements TargetPlatform {
@@ -45,36 +48,54 @@ class NodeRedTargetPlatform implements TargetPlatform {
 
     @Override
     public SlotContent read(App app, SlotName slot) {
-        JsonNode body = readFlows(app, slot);
-        String flows = body.path("flows").toString();
-        return new SlotContent(flows, FlowsHash.canonical(flows));
+        ManagedEnvironment.Split split = ManagedEnvironment.split(readFlows(app, slot).path("flows").toString());
+        return new SlotContent(split.flowsJson(), FlowsHash.canonical(split.flowsJson()), split.environment());
     }
 
     @Override
-    public boolean deploy(App app, SlotName slot, String flowsJson) {
+    public boolean deploy(App app, SlotName slot, String flowsJson, SlotEnvironment environment) {
         String wanted = FlowsHash.canonical(flowsJson);
         for (int attempt = 1; attempt <= 3; attempt++) {
             JsonNode current = readFlows(app, slot);
-            if (FlowsHash.canonical(current.path("flows").toString()).equals(wanted)) {
+            ManagedEnvironment.Split now = ManagedEnvironment.split(current.path("flows").toString());
+            if (FlowsHash.canonical(now.flowsJson()).equals(wanted) && now.environment().sameAs(environment)) {
                 return attempt > 1;
             }
-            Map<String, Object> body = Map.of("flows", FlowsHash.parse(flowsJson), "rev", current.path("rev").asText());
+            Map<String, Object> body = Map.of("flows", ManagedEnvironment.merge(flowsJson, environment, now),
+                    "rev", current.path("rev").asText());
             HttpResponse<String> response = send(app, slot, HttpRequest.newBuilder(adminUri(app, slot, "/flows"))
                     .header("Content-Type", "application/json")
                     .header("Node-RED-Deployment-Type", "full")
                     .POST(HttpRequest.BodyPublishers.ofString(write(body))));
             if (response.statusCode() == 200 || response.statusCode() == 204) {
-                log.info("Deployed flows {} to {} slot of {}", wanted.substring(0, 12), slot.id(), app.key());
+                verify(app, slot, wanted, environment);
+                log.info("Deployed flows {} with {} managed entries to {} slot of {}", wanted.substring(0, 12),
+                        environment.values().size() + environment.secrets().size(), slot.id(), app.key());
                 return true;
             }
             if (response.statusCode() != 409) {
                 throw new TargetPlatformException("Node-RED " + slot.id() + " slot of " + app.key()
-                        + " refused the deployment: HTTP " + response.statusCode() + " " + abbreviate(response.body()));
+                        + " refused the deployment: HTTP " + response.statusCode() + " "
+                        + abbreviate(withoutSecretValues(response.body(), environment)));
             }
             // someone deployed between our read and our write: read again and retry
         }
         throw new TargetPlatformException("Node-RED " + slot.id() + " slot of " + app.key()
                 + " kept answering 409 (concurrent deployments); gave up after 3 attempts");
+    }
+
+    /** A deployment counts once the slot reads back what was asked for, flows and managed environment. */
+    private void verify(App app, SlotName slot, String wantedHash, SlotEnvironment wanted) {
+        SlotContent after = read(app, slot);
+        if (!after.hash().equals(wantedHash)) {
+            throw new TargetPlatformException("Node-RED " + slot.id() + " slot of " + app.key() + " runs flows "
+                    + after.hash().substring(0, 12) + " after the deployment of " + wantedHash.substring(0, 12));
+        }
+        String difference = ManagedEnvironment.difference(wanted, after.environment());
+        if (difference != null) {
+            throw new TargetPlatformException("Node-RED " + slot.id() + " slot of " + app.key()
+                    + " did not keep the managed environment: " + difference);
+        }
     }
 
     @Override
@@ -167,6 +188,17 @@ class NodeRedTargetPlatform implements TargetPlatform {
 
     private static String describe(IOException e) {
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /** Whatever a slot answers, a secret value that went into it is not repeated in a message. */
+    private static String withoutSecretValues(String text, SlotEnvironment environment) {
+        String result = text == null ? "" : text;
+        for (SlotEnvironment.Secret secret : environment.secrets().values()) {
+            if (secret.value() != null && !secret.value().isEmpty()) {
+                result = result.replace(secret.value(), "***");
+            }
+        }
+        return result;
     }
 
     private static String abbreviate(String s) {
