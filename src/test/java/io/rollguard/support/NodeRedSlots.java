@@ -156,11 +156,11 @@ public final class NodeRedSlots implements AutoCloseable {
         }
     }
 
-    private static void run(String... command) {
+    static void run(String... command) {
         run(Map.of(), command);
     }
 
-    private static void run(Map<String, String> environment, String... command) {
+    static void run(Map<String, String> environment, String... command) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().putAll(environment);

@@ -78,10 +78,13 @@ class DescriptorParserTest {
         assertThat(d.rollout().onFailure()).isEqualTo(OnFailure.ROLLBACK);
         assertThat(d.analysis().metrics()).hasSize(2);
         assertThat(d.smoke().path()).isEqualTo("/health");
-        // the examples that bring a changelog are schema changes, the others ordinary
+        // the examples that bring a changelog are schema changes, those that change an integration
+        // integration changes, the others ordinary
         boolean changelogShipped = Files.exists(file.resolveSibling("changelog.yaml"))
                 || Files.exists(file.resolveSibling("changelog.sql"));
-        assertThat(d.changeClasses()).containsExactly(changelogShipped ? ChangeClass.SCHEMA : ChangeClass.ORDINARY);
+        boolean integrationsChanged = d.integrations() != null && !d.integrations().isEmpty();
+        assertThat(d.changeClasses()).containsExactly(changelogShipped ? ChangeClass.SCHEMA
+                : integrationsChanged ? ChangeClass.INTEGRATION : ChangeClass.ORDINARY);
         if (changelogShipped) {
             assertThat(file.resolveSibling(d.schema().changelog())).exists();
         }
