@@ -32,6 +32,9 @@ class ChangesController {
                     + "classes and evidence: the change classes the admins' node policy derives from the nodes the "
                     + "release adds or changes, each with the node, what changed (reason) and the policy's reason "
                     + "(policy). highRisk: the added or changed nodes the node policy marks high risk, the same way. "
+                    + "integrations: per setting the release changes in integrations[] (integration, setting, env "
+                    + "entry), what the live side runs and what the release sets; a secret shows as its reference "
+                    + "and version, never its value. "
                     + "Canvas positions and the order of nodes and keys are no change.")
     @ApiResponse(responseCode = "200", description = "the diff")
     @ApiResponse(responseCode = "403", description = "the caller may not read the release")

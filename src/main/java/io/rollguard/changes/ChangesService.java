@@ -8,10 +8,12 @@ import org.springframework.stereotype.Service;
 import io.rollguard.app.App;
 import io.rollguard.app.AppRepository;
 import io.rollguard.app.SlotName;
+import io.rollguard.integration.IntegrationSettings;
 import io.rollguard.platform.FlowsHash;
 import io.rollguard.refusal.Refusal;
 import io.rollguard.release.Release;
 import io.rollguard.release.ReleaseService;
+import io.rollguard.release.descriptor.DescriptorParser;
 import io.rollguard.rollout.SlotSnapshots;
 import io.rollguard.security.CurrentUser;
 
@@ -24,9 +26,13 @@ class ChangesService {
     private final LiveFlows live;
     private final SlotSnapshots snapshots;
     private final ReleaseFlowChanges flowChanges;
+    private final IntegrationSettings integrations;
+    private final DescriptorParser descriptors;
 
     ChangesService(ReleaseService releases, AppRepository apps, LiveFlows live, SlotSnapshots snapshots,
-            ReleaseFlowChanges flowChanges) {
+            ReleaseFlowChanges flowChanges, IntegrationSettings integrations, DescriptorParser descriptors) {
+        this.integrations = integrations;
+        this.descriptors = descriptors;
         this.releases = releases;
         this.apps = apps;
         this.live = live;
@@ -38,7 +44,7 @@ class ChangesService {
     record ReleaseChanges(String release, String app, String version, Side live, String newHash, int liveNodes,
             int newNodes, List<FlowDiff.Container> containers, FlowDiff.NodeChanges configNodes,
             FlowDiff.Endpoints endpoints, FlowDiff.Hosts hosts, List<String> classes, List<EvidenceView> evidence,
-            List<HighRiskView> highRisk, String summary) {
+            List<HighRiskView> highRisk, String summary, List<IntegrationSettings.SettingChange> integrations) {
     }
 
     /** The live side: source stable, snapshot or unavailable, the canonical flows hash, when it was read or recorded. */
@@ -70,7 +76,14 @@ class ChangesService {
                         e.describe())).toList(),
                 derived.highRisk().stream().map(h -> new HighRiskView(h.node(), h.reason(), h.policyReason(),
                         h.describe())).toList(),
-                DiffSummary.of(diff, before));
+                DiffSummary.of(diff, before),
+                integrations.describe(app.key(), before.environment(), settingsChanges(release)));
+    }
+
+    /** The integration settings the release changes, from its stored descriptor (checked at submission). */
+    private List<IntegrationSettings.SettingsChange> settingsChanges(Release release) {
+        DescriptorParser.Result parsed = descriptors.parse(release.descriptorYaml());
+        return parsed.isValid() ? parsed.descriptor().settingsChanges() : List.of();
     }
 
     /**
@@ -81,7 +94,8 @@ class ChangesService {
     private LiveFlows.Live liveSide(App app, Release release) {
         return snapshots.find(release.id(), SlotName.STABLE)
                 .map(s -> new LiveFlows.Live("snapshot", s.flows(), s.flowsHash(), s.takenAt(),
-                        "compared with the stable slot as recorded before this release touched anything"))
+                        "compared with the stable slot as recorded before this release touched anything",
+                        s.environment()))
                 .orElseGet(() -> live.stable(app));
     }
 }

@@ -6,6 +6,7 @@ import org.springframework.stereotype.Component;
 
 import io.rollguard.app.App;
 import io.rollguard.app.SlotName;
+import io.rollguard.platform.SlotEnvironment;
 import io.rollguard.platform.TargetPlatform;
 
 /**
@@ -20,7 +21,11 @@ class LiveFlows {
      * touched anything) or unavailable (the slot did not answer: compared with nothing, every node
      * counts as added, so the classes can only come out stricter); {@code note} says which for people.
      */
-    record Live(String source, String flowsJson, String hash, Instant takenAt, String note) {
+    record Live(String source, String flowsJson, String hash, Instant takenAt, String note,
+            SlotEnvironment environment) {
+        Live {
+            environment = environment == null ? SlotEnvironment.EMPTY : environment.withoutSecretValues();
+        }
     }
 
     private final TargetPlatform platform;
@@ -33,11 +38,11 @@ class LiveFlows {
         try {
             TargetPlatform.SlotContent content = platform.read(app, SlotName.STABLE);
             return new Live("stable", content.flowsJson(), content.hash(), Instant.now(),
-                    "compared with what the stable slot runs now");
+                    "compared with what the stable slot runs now", content.environment());
         } catch (RuntimeException e) {
             // whatever the reason (down, wrong token, garbage), the release is compared with nothing: stricter, never laxer
             return new Live("unavailable", null, null, Instant.now(), "the stable slot could not be read ("
-                    + e.getMessage() + "): compared with nothing live, so every node counts as added");
+                    + e.getMessage() + "): compared with nothing live, so every node counts as added", null);
         }
     }
 }

@@ -9,11 +9,13 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.app.App;
+import io.rollguard.integration.IntegrationSettings;
 import io.rollguard.platform.FlowsHash;
 import io.rollguard.policy.NodePolicy;
 import io.rollguard.refusal.Refusal.Violation;
 import io.rollguard.release.FlowChanges;
 import io.rollguard.release.Release;
+import io.rollguard.release.descriptor.DescriptorParser;
 
 /** The release lifecycle's questions about flows, answered from the diff against the stable slot. */
 @Component
@@ -21,10 +23,14 @@ class ReleaseFlowChanges implements FlowChanges {
 
     private final LiveFlows live;
     private final NodePolicy policy;
+    private final IntegrationSettings integrations;
+    private final DescriptorParser descriptors;
 
-    ReleaseFlowChanges(LiveFlows live, NodePolicy policy) {
+    ReleaseFlowChanges(LiveFlows live, NodePolicy policy, IntegrationSettings integrations, DescriptorParser descriptors) {
         this.live = live;
         this.policy = policy;
+        this.integrations = integrations;
+        this.descriptors = descriptors;
     }
 
     @Override
@@ -47,7 +53,20 @@ class ReleaseFlowChanges implements FlowChanges {
         return new Comparison(derived.classes(),
                 derived.evidence().stream().map(DerivedClasses.Evidence::describe).toList(),
                 derived.highRisk().stream().map(DerivedClasses.HighRisk::describe).toList(),
-                DiffSummary.of(diff, stable));
+                DiffSummary.of(diff, stable),
+                integrationChanges(app, stable, release));
+    }
+
+    /** One line per integration setting the release changes, live value to new (a secret by reference only). */
+    private List<String> integrationChanges(App app, LiveFlows.Live stable, Release release) {
+        DescriptorParser.Result parsed = descriptors.parse(release.descriptorYaml());
+        if (!parsed.isValid() || parsed.descriptor().settingsChanges().isEmpty()) {
+            return List.of();
+        }
+        return integrations.describe(app.key(), stable.environment(), parsed.descriptor().settingsChanges()).stream()
+                .map(c -> c.integration() + "." + c.setting() + " (" + c.env() + "): "
+                        + (c.live() == null ? "(not set)" : c.live()) + " -> " + c.release())
+                .toList();
     }
 
     /** The node policy's decisions on what the diff adds or changes; the lifecycle and the changes API ask the same. */

@@ -6,9 +6,11 @@ import java.util.List;
 import org.springframework.stereotype.Service;
 
 import io.rollguard.app.SlotName;
+import io.rollguard.integration.IntegrationSettings;
 import io.rollguard.migration.MigrationException;
 import io.rollguard.migration.MigrationService;
 import io.rollguard.migration.ReversibilityProof;
+import io.rollguard.platform.SlotEnvironment;
 import io.rollguard.platform.TargetPlatform;
 import io.rollguard.platform.TargetPlatformException;
 import io.rollguard.release.ReleaseContext;
@@ -33,10 +35,13 @@ class PreflightChecks {
     private final PreflightProperties properties;
     private final MigrationService migrations;
     private final CanaryJourneys journeys;
+    private final IntegrationSettings integrations;
 
     PreflightChecks(RolloutService rollout, TargetPlatform target, ReleaseHistory history,
-            PreflightProperties properties, MigrationService migrations, CanaryJourneys journeys) {
+            PreflightProperties properties, MigrationService migrations, CanaryJourneys journeys,
+            IntegrationSettings integrations) {
         this.journeys = journeys;
+        this.integrations = integrations;
         this.rollout = rollout;
         this.target = target;
         this.history = history;
@@ -69,11 +74,7 @@ class PreflightChecks {
         if (live != null && !live.equals(ctx.release().previousVersion())) {
             problems.add("the live version changed to " + live + " since this release was requested");
         }
-        // honest limits of this version: these sections are accepted and classified for
-        // approval, but their execution (integrations, flags) is not built yet
-        if (d.integrations() != null && !d.integrations().isEmpty()) {
-            problems.add("integration changes cannot be applied yet by this Rollguard version");
-        }
+        // honest limit of this version: flags are accepted and classified for approval, but not set yet
         if (d.flags() != null && !d.flags().isEmpty()) {
             problems.add("feature flags cannot be set yet by this Rollguard version");
         }
@@ -113,6 +114,28 @@ class PreflightChecks {
             problems.add(e.getMessage());
         }
         return new Check("both slots reachable and recorded", problems);
+    }
+
+    /**
+     * The probe of each integration the release changes, sent with the settings read back from the
+     * canary slot (what its flows really see), so a wrong base URL, API version or key fails here,
+     * before the first user request. Empty when the release changes no integration.
+     */
+    List<Check> integrationProbes(ReleaseContext ctx) {
+        List<String> changed = ctx.descriptor().changedIntegrations();
+        if (changed.isEmpty()) {
+            return List.of();
+        }
+        SlotEnvironment canary;
+        try {
+            canary = integrations.withSecretValues(ctx.app().key(),
+                    target.read(ctx.app(), SlotName.CANARY).environment());
+        } catch (TargetPlatformException | IllegalStateException e) {
+            return List.of(new Check("integration settings read back from the canary slot", List.of(e.getMessage())));
+        }
+        return integrations.probe(ctx.app().key(), canary, changed).stream()
+                .map(o -> new Check("integration " + o.integration() + " probe " + o.request(), o.problems()))
+                .toList();
     }
 
     /**

@@ -25,13 +25,22 @@ public interface FlowChanges {
      * it found evidence for (never {@code ORDINARY}), one line per piece of evidence ("integration:
      * adds http request to api.rates.example (node 'Get rates' on 'Expenses'): the policy's reason"),
      * one line per high-risk node ("high-risk: changes func of function (...): the policy's reason"),
-     * and a summary of the diff for approvers (counts per tab, endpoints, hosts).
+     * a summary of the diff for approvers (counts per tab, endpoints, hosts), and one line per
+     * integration setting the release changes ("rates.baseUrl (RATES_BASE_URL): old -> new"; a
+     * secret by reference and version only).
      */
-    record Comparison(Set<ChangeClass> classes, List<String> evidence, List<String> highRisk, String summary) {
+    record Comparison(Set<ChangeClass> classes, List<String> evidence, List<String> highRisk, String summary,
+            List<String> integrationChanges) {
         public Comparison {
             classes = Set.copyOf(classes);
             evidence = List.copyOf(evidence);
             highRisk = List.copyOf(highRisk);
+            integrationChanges = List.copyOf(integrationChanges);
+        }
+
+        /** A comparison of a release that changes no integration setting. */
+        public Comparison(Set<ChangeClass> classes, List<String> evidence, List<String> highRisk, String summary) {
+            this(classes, evidence, highRisk, summary, List.of());
         }
     }
 }

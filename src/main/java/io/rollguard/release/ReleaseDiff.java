@@ -25,7 +25,10 @@ final class ReleaseDiff {
         if (d.schema() != null) {
             lines.add("Data model change: changelog " + d.schema().changelog());
         }
-        if (d.integrations() != null && !d.integrations().isEmpty()) {
+        if (!comparison.integrationChanges().isEmpty()) {
+            lines.add("Integration settings (live -> this release):");
+            comparison.integrationChanges().forEach(change -> lines.add("  " + change));
+        } else if (d.integrations() != null && !d.integrations().isEmpty()) {
             lines.add("Integration changes: " + d.integrations().stream().map(ReleaseDescriptor.Integration::name)
                     .collect(Collectors.joining(", ")));
         }

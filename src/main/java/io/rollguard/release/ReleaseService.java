@@ -100,7 +100,7 @@ public class ReleaseService {
                     loosened);
         }
         // the app's registered integrations decide which settings a release may change, and to what
-        List<Violation> violations = new ArrayList<>(integrations.check(app.key(), settingsChanges(d)));
+        List<Violation> violations = new ArrayList<>(integrations.check(app.key(), d.settingsChanges()));
         byte[] artifact = files.get(d.artifact().file());
         String flows = null;
         List<NodeDecision> nodeDecisions = List.of();
@@ -179,11 +179,6 @@ public class ReleaseService {
     }
 
     /** The descriptor's {@code integrations[]} as the integration feature reads them. */
-    static List<IntegrationSettings.SettingsChange> settingsChanges(ReleaseDescriptor d) {
-        return d.integrations() == null ? List.of() : d.integrations().stream()
-                .map(i -> new IntegrationSettings.SettingsChange(i.name(), i.settings())).toList();
-    }
-
     public Release read(CurrentUser user, String id) {
         Release release = releases.find(id).orElseThrow(() -> Refusal.notFound("Release '" + id + "'"));
         App app = apps.find(release.appKey()).orElseThrow(() -> Refusal.notFound("App '" + release.appKey() + "'"));

@@ -15,6 +15,7 @@ import io.rollguard.release.history.ReleaseHistory;
 import io.rollguard.routing.TrafficRouter;
 import io.rollguard.rollout.SlotSnapshot;
 import io.rollguard.rollout.SlotSnapshots;
+import io.rollguard.platform.SlotEnvironment;
 import io.rollguard.platform.TargetPlatform;
 
 /** Reads back what slots, router and the app's database really are now and compares it with the state before the release. */
@@ -75,14 +76,28 @@ class RestorationCheck {
             if (slot == SlotName.CANARY && weight != before.canaryWeight()) {
                 differences.add("canary weight is " + weight + " %, was " + before.canaryWeight() + " %");
             }
-            String now = target.read(ctx.app(), slot).hash();
+            TargetPlatform.SlotContent content = target.read(ctx.app(), slot);
+            String now = content.hash();
             if (!now.equals(before.flowsHash())) {
                 differences.add(slot.id() + " slot runs flows " + now.substring(0, 12) + ", was "
                         + before.flowsHash().substring(0, 12));
+            }
+            // integration settings revert with the app: plain values and secret references (never values) as recorded
+            if (before.environment() != null && !content.environment().sameAs(before.environment())) {
+                differences.add(slot.id() + " slot environment is " + describe(content.environment()) + ", was "
+                        + describe(before.environment()));
             }
         }
         // the app's schema and every table's rows, against the record taken before the migration
         differences.addAll(migrations.differencesAfterRollback(ctx, afterPromotion));
         return differences;
+    }
+
+    /** An environment as a restoration report may show it: plain values, and secrets by reference only. */
+    private static String describe(SlotEnvironment environment) {
+        List<String> entries = new ArrayList<>();
+        environment.values().forEach((name, value) -> entries.add(name + "=" + value));
+        environment.secrets().forEach((name, secret) -> entries.add(name + "=secret " + secret.reference()));
+        return entries.isEmpty() ? "empty" : "{" + String.join(", ", entries) + "}";
     }
 }

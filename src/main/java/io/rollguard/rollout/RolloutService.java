@@ -9,6 +9,8 @@ import org.springframework.stereotype.Service;
 import io.rollguard.app.App;
 import io.rollguard.app.AppRepository;
 import io.rollguard.app.SlotName;
+import io.rollguard.integration.IntegrationSettings;
+import io.rollguard.platform.SlotEnvironment;
 import io.rollguard.release.ReleaseContext;
 import io.rollguard.release.ReleaseRepository;
 import io.rollguard.release.history.ReleaseFact;
@@ -29,9 +31,11 @@ public class RolloutService {
     private final ReleaseRepository releases;
     private final AppRepository apps;
     private final ReleaseHistory history;
+    private final IntegrationSettings integrations;
 
     RolloutService(TargetPlatform target, TrafficRouter router, SlotSnapshots snapshots, ReleaseRepository releases,
-            AppRepository apps, ReleaseHistory history) {
+            AppRepository apps, ReleaseHistory history, IntegrationSettings integrations) {
+        this.integrations = integrations;
         this.target = target;
         this.router = router;
         this.snapshots = snapshots;
@@ -67,18 +71,46 @@ public class RolloutService {
                 hashOf(releaseId, SlotName.CANARY), weight));
     }
 
+    /**
+     * The new version into the canary slot, with the environment it runs with: what the stable slot
+     * ran before the release (its integration settings) with the release's integration changes on
+     * top. The platform reads both back and fails when the slot does not run exactly that.
+     */
     public void deployCanary(ReleaseContext ctx) {
-        if (target.deploy(ctx.app(), SlotName.CANARY, ctx.release().artifact())) {
+        App app = ctx.app();
+        SlotEnvironment environment = integrations.effective(app.key(), stableEnvironmentBefore(ctx),
+                ctx.descriptor().settingsChanges());
+        if (target.deploy(app, SlotName.CANARY, ctx.release().artifact(), environment)) {
             history.record(ctx.release().id(), new ReleaseFact.CanaryDeployed(ctx.release().version()));
         }
     }
 
+    /** The canary slot's flows and environment as recorded before the release (the compensation of the deployment). */
     public void restoreCanary(ReleaseContext ctx) {
         snapshots.find(ctx.release().id(), SlotName.CANARY).ifPresent(before -> {
-            if (target.deploy(ctx.app(), SlotName.CANARY, before.flows())) {
+            if (restore(ctx.app(), before)) {
                 history.record(ctx.release().id(), new ReleaseFact.CanaryRestored(abbreviate(before.flowsHash())));
             }
         });
+    }
+
+    /**
+     * A slot back to a snapshot: its flows, and its environment with the secrets resolved to the very
+     * versions it held (a reference names one version). A snapshot from before Rollguard recorded
+     * environments says nothing about it, so the slot keeps the one it has.
+     */
+    private boolean restore(App app, SlotSnapshot before) {
+        if (before.environment() == null) {
+            return target.deploy(app, before.slot(), before.flows());
+        }
+        return target.deploy(app, before.slot(), before.flows(),
+                integrations.withSecretValues(app.key(), before.environment()));
+    }
+
+    /** What the stable slot's environment was before the release; read now for a snapshot without one. */
+    private SlotEnvironment stableEnvironmentBefore(ReleaseContext ctx) {
+        return snapshots.find(ctx.release().id(), SlotName.STABLE).map(SlotSnapshot::environment)
+                .orElseGet(() -> target.read(ctx.app(), SlotName.STABLE).environment());
     }
 
     public void shiftTraffic(ReleaseContext ctx, int stepIndex) {
@@ -108,7 +140,9 @@ public class RolloutService {
      */
     public void promote(ReleaseContext ctx) {
         App app = ctx.app();
-        target.deploy(app, SlotName.STABLE, ctx.release().artifact());
+        // stable gets the environment the canary was judged with, as the canary reads it back
+        SlotEnvironment judged = integrations.withSecretValues(app.key(), target.read(app, SlotName.CANARY).environment());
+        target.deploy(app, SlotName.STABLE, ctx.release().artifact(), judged);
         router.setCanaryWeight(app, 0);
         router.pinToCanary(app, Set.of());
         apps.updateCurrentVersion(app.key(), ctx.release().version());
@@ -126,7 +160,7 @@ public class RolloutService {
             SlotSnapshot before = snapshots.find(releaseId, slot)
                     .orElseThrow(() -> new IllegalStateException("no record of the " + slot.id() + " slot before release "
                             + releaseId + "; cannot restore it"));
-            target.deploy(app, slot, before.flows());
+            restore(app, before);
         }
         apps.updateCurrentVersion(app.key(), ctx.release().previousVersion());
         history.record(releaseId, new ReleaseFact.PreviousVersionRestored(ctx.release().previousVersion()));

@@ -79,6 +79,12 @@ public final class FakeReleaseWorld {
                 "descriptor matches app"));
         Mocks.register("recordSlotStateDelegate", check("recordSlotStateDelegate",
                 "both slots reachable and recorded"));
+        Mocks.register("probeChangedIntegrationsDelegate", (JavaDelegate) e -> {
+            if (integrationChange) {
+                check("probeChangedIntegrationsDelegate",
+                        "integration rates probe GET http://127.0.0.1:1882/app/rates/v2/health").execute(e);
+            }
+        });
         Mocks.register("smokeTestCanaryDelegate", check("smokeTestCanaryDelegate",
                 "smoke request GET /health -> 200"));
         Mocks.register("runJourneysDelegate", check("runJourneysDelegate",

@@ -109,6 +109,45 @@ class ReleasePreflightProcessTest extends ProcessTestSupport {
                 .endsWith("FAILED smoke request GET /health -> 200: GET /health answered HTTP 500, expected 200");
     }
 
+    @Test
+    void failedIntegrationProbeRestoresTheCanaryBeforeAnySmokeRequest() {
+        // given a release that changes an integration whose probe fails with the canary's settings
+        world.integrationChange = true;
+        world.failingChecks.put("probeChangedIntegrationsDelegate", "answered HTTP 401, expected 200: {\"error\":\"unauthorized\"}");
+        ProcessInstance pi = startPreflight();
+
+        // when the canary is deployed (the probe runs right after the deployment, in the same job)
+        driver.executeJob("ServiceTask_RecordSlotState");
+        driver.executeJob("ServiceTask_DeployToCanarySlot");
+
+        // then the smoke request never runs, the canary slot is restored and the report names the probe
+        assertThat(pi).isWaitingAt("ServiceTask_RestoreCanaryAfterFailedCheck").hasNotPassed("ServiceTask_SmokeTestCanary");
+        driver.executeJob("ServiceTask_RestoreCanaryAfterFailedCheck");
+        assertThat(pi).isEnded().hasPassed("ServiceTask_ProbeChangedIntegrations", "EndEvent_PreflightFailed");
+        assertThat(world.journal).containsExactly("deployCanary", "restoreCanarySlot");
+        assertThat((String) driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_REPORT)).endsWith(
+                "FAILED integration rates probe GET http://127.0.0.1:1882/app/rates/v2/health: answered HTTP 401, expected 200: {\"error\":\"unauthorized\"}");
+    }
+
+    @Test
+    void passingIntegrationProbeIsReportedBeforeTheSmokeRequest() {
+        // given a release that changes an integration whose probe passes
+        world.integrationChange = true;
+        ProcessInstance pi = startPreflight();
+
+        // when the preflight runs
+        driver.executeJob("ServiceTask_RecordSlotState");
+        driver.executeJob("ServiceTask_DeployToCanarySlot");
+        driver.executeJob("ServiceTask_SmokeTestCanary");
+
+        // then the probe ran between the deployment and the smoke request
+        assertThat(pi).isEnded().hasPassedInOrder("ServiceTask_DeployToCanarySlot", "ServiceTask_ProbeChangedIntegrations",
+                "ServiceTask_SmokeTestCanary", "EndEvent_PreflightPassed");
+        assertThat((String) driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_REPORT)).contains("""
+                PASSED integration rates probe GET http://127.0.0.1:1882/app/rates/v2/health
+                PASSED smoke request GET /health -> 200""");
+    }
+
     private ProcessInstance startPreflight() {
         return extension.getProcessEngine().getRuntimeService().startProcessInstanceByKey("releasePreflight", "rel-1",
                 Map.of(ReleaseVariables.RELEASE_ID, "rel-1"));

@@ -135,6 +135,18 @@ public record ReleaseDescriptor(
         return classes;
     }
 
+    /** The descriptor's {@code integrations[]} as the integration feature takes them; empty when it has none. */
+    public List<io.rollguard.integration.IntegrationSettings.SettingsChange> settingsChanges() {
+        return integrations == null ? List.of() : integrations.stream()
+                .map(i -> new io.rollguard.integration.IntegrationSettings.SettingsChange(i.name(), i.settings()))
+                .toList();
+    }
+
+    /** The names of the integrations the descriptor changes, in its order. */
+    public List<String> changedIntegrations() {
+        return integrations == null ? List.of() : integrations.stream().map(Integration::name).toList();
+    }
+
     /** How long a step exposes the canary before it is judged. */
     public Duration stepDuration(int stepIndex) {
         Duration pause = rollout.steps().get(stepIndex).pause();
