@@ -52,6 +52,8 @@ class IntegrationProbe {
 
     IntegrationProbe(Duration connectTimeout, Duration requestTimeout) {
         this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER)
+                // HTTP/1.1: the client's h2c upgrade request is left unanswered by some servers (Node-RED among them)
+                .version(HttpClient.Version.HTTP_1_1)
                 .proxy(HttpClient.Builder.NO_PROXY).build();
         this.requestTimeout = requestTimeout;
     }
