@@ -19,6 +19,8 @@ import io.rollguard.release.history.ReleaseHistory;
  * Re-reads the stored descriptor, compares the flows with what the stable slot runs, and derives
  * what the approval policy and the rollout need. The classes are the declared ones plus those the
  * comparison found evidence for: a declared class without evidence stays, evidence adds its class.
+ * Asynchronous in the lifecycle (the stable slot is read over HTTP): a slot that cannot be read makes
+ * the release compared with nothing live, every node added, and the diff summary says why.
  */
 @Component
 class ValidateDescriptorDelegate implements JavaDelegate {
@@ -64,10 +66,14 @@ class ValidateDescriptorDelegate implements JavaDelegate {
         execution.setVariable(ReleaseVariables.ON_FAILURE, d.rollout().onFailure().name().toLowerCase());
         execution.setVariable(ReleaseVariables.REJECTED, false);
         // data a rollback alone cannot bring back, or a changed node the node policy marks, makes the
-        // release high risk for its approvers and the approval policy (the reasons: destructiveChanges, changeEvidence)
+        // release high risk for its approvers and the approval policy (the reasons: destructiveChanges, changeEvidence);
+        // the reasons go into the history too, so the audit trail says why approvers were told "high"
         String destructive = schemaChanges.destructiveChanges(ctx.release().id());
-        execution.setVariable(ReleaseVariables.RISK,
-                destructive == null && comparison.highRisk().isEmpty() ? "normal" : "high");
+        boolean highRisk = destructive != null || !comparison.highRisk().isEmpty();
+        if (highRisk) {
+            history.record(ctx.release().id(), new ReleaseFact.HighRiskFound(comparison.highRisk(), destructive));
+        }
+        execution.setVariable(ReleaseVariables.RISK, highRisk ? "high" : "normal");
         execution.setVariable(ReleaseVariables.DESTRUCTIVE_CHANGES, destructive);
     }
 

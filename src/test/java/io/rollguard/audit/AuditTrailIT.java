@@ -79,10 +79,12 @@ class AuditTrailIT {
                 + "('REJECTED','PREFLIGHT_FAILED','PROMOTED','ROLLED_BACK','ABORTED')");
     }
 
+    /** Submitted, and its first step (a job after the submission) run, so the trail holds all it will before approval. */
     String submit() {
         freeTheApp();
         Api.Response r = api.submitExample("alice", "1.1.0");
         assertThat(r.status()).as(r.body()).isEqualTo(201);
+        api.awaitFirstStep(r.json().path("processInstanceId").asText());
         return r.json().path("id").asText();
     }
 
@@ -120,6 +122,40 @@ class AuditTrailIT {
         JsonNode verified = api.get("erin", "/api/audit/verify").json();
         assertThat(verified.path("ok").asBoolean()).as(verified.toString()).isTrue();
         assertThat(verified.path("checked").asLong()).isEqualTo(entries());
+    }
+
+    @Test
+    void whyAReleaseIsHighRiskIsInTheTrailAndItsExports() {
+        // given the sample's functions read the database client, and with its slots unreachable the
+        // release is compared with nothing live: every one of them is added code the node policy marks
+        String id = submit();
+
+        // then the trail has the node policy's reasons, one line per node, as approvers were told them
+        List<AuditEntry> highRisk = trail.ofRelease(id).stream().filter(e -> e.type().equals("HIGH_RISK")).toList();
+        assertThat(highRisk).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isNull();
+            assertThat(e.detail().split("\n")).allMatch(line -> line.startsWith("high-risk: adds function"));
+            assertThat(e.detail()).contains("database client");
+        });
+        AuditEntry entry = highRisk.get(0);
+        // and the history reads it back typed, and both exports carry it
+        JsonNode fact = null;
+        for (JsonNode e : api.get("alice", "/api/releases/" + id).json().path("history")) {
+            if (e.path("type").asText().equals("HIGH_RISK")) {
+                fact = e;
+            }
+        }
+        assertThat(fact).as("HIGH_RISK in the release's history").isNotNull();
+        assertThat(fact.path("detail").asText()).isEqualTo(entry.detail());
+        assertThat(fact.path("fact").path("nodes").size()).isEqualTo(entry.detail().split("\n").length);
+        assertThat(api.get("erin", "/api/audit/export?format=csv").body())
+                .contains(",\"HIGH_RISK\",," + AuditExport.csv(entry.detail()) + "," + entry.prevHash() + "," + entry.hash());
+        boolean exported = false;
+        for (JsonNode e : api.get("erin", "/api/audit/export?format=json").json().path("entries")) {
+            exported |= e.path("id").asLong() == entry.id() && e.path("type").asText().equals("HIGH_RISK")
+                    && e.path("detail").asText().equals(entry.detail());
+        }
+        assertThat(exported).as("HIGH_RISK entry in the JSON export").isTrue();
     }
 
     @Test
@@ -281,7 +317,7 @@ class AuditTrailIT {
     }
 
     @Test
-    void theCsvExportHasOneQuotedLinePerEntryWithBothHashes() {
+    void theCsvExportHasOneRecordPerEntryWithBothHashes() {
         // given
         String id = submit();
 
@@ -292,9 +328,10 @@ class AuditTrailIT {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("Content-Type")).startsWith("text/csv");
         assertThat(r.header("Content-Disposition")).contains("attachment", ".csv");
-        String[] lines = r.body().split("\n");
-        assertThat(lines[0]).isEqualTo("id,at,release_id,type,actor,detail,prev_hash,hash");
-        assertThat(lines).hasSize((int) entries() + 1);
+        List<String> records = csvRecords(r.body());
+        assertThat(records.get(0)).isEqualTo("id,at,release_id,type,actor,detail,prev_hash,hash");
+        // a detail may span lines (HIGH_RISK has one per node): inside its quotes, still one record
+        assertThat(records).hasSize((int) entries() + 1);
         AuditEntry submitted = trail.ofRelease(id).get(0);
         assertThat(r.body()).contains(submitted.id() + "," + submitted.at() + ",\"" + id + "\",\"SUBMITTED\",\"alice\","
                 + "\"expenses 1.1.0\"," + submitted.prevHash() + "," + submitted.hash());
@@ -332,6 +369,28 @@ class AuditTrailIT {
     }
 
     /** What a database administrator could do; the product never does this. */
+    /** The records of a CSV text: a line break inside quotes belongs to its cell. */
+    static List<String> csvRecords(String csv) {
+        List<String> records = new ArrayList<>();
+        StringBuilder record = new StringBuilder();
+        boolean quoted = false;
+        for (char c : csv.toCharArray()) {
+            if (c == '"') {
+                quoted = !quoted;
+            }
+            if (c == '\n' && !quoted) {
+                records.add(record.toString());
+                record.setLength(0);
+            } else {
+                record.append(c);
+            }
+        }
+        if (!record.isEmpty()) {
+            records.add(record.toString());
+        }
+        return records;
+    }
+
     private void behindTheApplicationsBack(String sql) {
         jdbc.execute("alter table rg_audit_entry disable trigger rg_audit_entry_append_only");
         try {

@@ -99,6 +99,8 @@ abstract class AuthorizationMatrix extends EndToEndTest {
         }
         Api.Response r = api.submit(user, descriptor, files);
         assertThat(r.status()).as(user + ": " + r.body()).isEqualTo(201);
+        // classified in a job after the answer: until then there is nothing to approve and no abort to catch
+        api.awaitFirstStep(r.json().path("processInstanceId").asText());
         return new Submitted(r.json().path("id").asText(), r.json().path("processInstanceId").asText());
     }
 
@@ -109,6 +111,7 @@ abstract class AuthorizationMatrix extends EndToEndTest {
             Api.Response r = api.submitExample(user, "1.1.0");
             assertThat(r.status()).as(user + ": " + r.body()).isEqualTo(OWNERS.contains(user) ? 201 : 403);
             if (r.status() == 201) {
+                api.awaitFirstStep(r.json().path("processInstanceId").asText());
                 assertThat(api.post(user, "/api/releases/" + r.json().path("id").asText() + "/abort").status())
                         .isEqualTo(200);
             }

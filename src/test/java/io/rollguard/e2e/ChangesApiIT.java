@@ -58,11 +58,11 @@ class ChangesApiIT extends EndToEndTest {
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
         String id = submitted.json().path("id").asText();
         String pi = submitted.json().path("processInstanceId").asText();
+        JsonNode task = awaitTask("dave", pi);
         JsonNode release = release(id);
         assertThat(release.path("changeClasses").toString()).contains("integration").doesNotContain("ordinary");
         assertThat(hasEvent(release, "CHANGES_DERIVED",
                 "integration: adds http request to api.rates.example (node 'Get rates' on 'expenses 1.2.0')")).isTrue();
-        JsonNode task = awaitTask("dave", pi);
         assertThat(tasks("bob", pi)).isEmpty();
         JsonNode variables = api.get("dave", "/engine-rest/task/" + task.path("id").asText() + "/variables").json();
         assertThat(variables.path("changeEvidence").path("value").asText()).contains("adds http request to api.rates.example");

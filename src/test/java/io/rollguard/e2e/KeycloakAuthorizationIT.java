@@ -88,6 +88,7 @@ class KeycloakAuthorizationIT {
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         assertThat(api.get("erin", "/api/releases/" + r.json().path("id").asText()).json().path("requester").asText())
                 .isEqualTo("service-account-rollguard-pipeline");
+        api.awaitFirstStep(r.json().path("processInstanceId").asText());
         assertThat(pipeline.post("pipeline", "/api/releases/" + r.json().path("id").asText() + "/abort").status())
                 .isEqualTo(200);
     }

@@ -272,6 +272,7 @@ class MigrationApiIT {
         // risk and the dry run's report
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         String pi = r.json().path("processInstanceId").asText();
+        api.awaitFirstStep(pi);
         assertThat(runtime.getVariable(pi, "changeClasses")).isEqualTo("schema");
         assertThat(runtime.getVariable(pi, "risk")).isEqualTo("high");
         assertThat((String) runtime.getVariable(pi, "destructiveChanges"))
@@ -295,5 +296,9 @@ class MigrationApiIT {
                 .contains("schema and data after the rollback equal the copy before it");
         assertThat(List.of(jdbc.queryForObject("select file_name from rg_release_migration where release_id = ?",
                 String.class, r.json().path("id").asText()))).containsExactly("changelog.sql");
+        // and why it is high risk is in its history and so in the audit trail, as the destructive change
+        assertThat(jdbc.queryForList("select detail from rg_audit_entry where release_id = ? and type = 'HIGH_RISK'",
+                String.class, r.json().path("id").asText()))
+                .singleElement().asString().endsWith("destructive: changeset drop-created-at drops column expense.created_at");
     }
 }

@@ -98,6 +98,7 @@ class ReleaseLifecycleIT extends EndToEndTest {
         assertThat(blocked.status()).as(blocked.body()).isEqualTo(409);
         assertThat(blocked.json().path("detail").asText()).contains(next.json().path("id").asText())
                 .contains("roll back after it has ended");
+        api.awaitFirstStep(next.json().path("processInstanceId").asText());
         assertThat(api.post("alice", "/api/releases/" + next.json().path("id").asText() + "/abort").status())
                 .isEqualTo(200);
         waitForState(next.json().path("id").asText(), "ABORTED", Duration.ofSeconds(30));

@@ -64,6 +64,8 @@ public final class FakeReleaseWorld {
     public boolean integrationChange;
     /** Destructive changes of the release's changelog, as the real validate delegate finds them; null for none. */
     public String destructiveChanges;
+    /** When set, the first step fails with this message (say the release's stored descriptor is gone). */
+    public String validateFailure;
     public int stepCount = 2;
     public String onFailure = "rollback";
     public String stepPause = "PT8S";
@@ -132,6 +134,9 @@ public final class FakeReleaseWorld {
     }
 
     private void validateDescriptor(DelegateExecution execution) {
+        if (validateFailure != null) {
+            throw new IllegalStateException(validateFailure);
+        }
         List<String> classes = new ArrayList<>();
         if (schemaChange) {
             classes.add("schema");

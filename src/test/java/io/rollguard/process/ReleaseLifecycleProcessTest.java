@@ -51,6 +51,51 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         return extension;
     }
 
+    // ---------------------------------------------------------------- first step
+
+    @Test
+    void submissionLeavesTheFirstStepToTheJobExecutorSoNoRequestWaitsForTheStableSlot() {
+        // when a release is submitted (ReleaseService starts the instance in the submitting transaction)
+        ProcessInstance pi = extension.getProcessEngine().getRuntimeService()
+                .startProcessInstanceByKey(ReleaseVariables.PROCESS_LIFECYCLE, "rel-1", FakeReleaseWorld.submittedRelease());
+
+        // then the instance waits before its first step as a job: nothing classified, nobody asked yet
+        assertThat(pi).isWaitingAt("ServiceTask_ValidateDescriptor").hasNotPassed("ServiceTask_ValidateDescriptor");
+        assertThat(pi).variables().doesNotContainKeys(ReleaseVariables.CHANGE_CLASSES, ReleaseVariables.RISK);
+        assertThat(driver.tasks(pi)).isEmpty();
+
+        // when the job executor runs it
+        driver.executeJob("ServiceTask_ValidateDescriptor");
+
+        // then the release is classified and its approver has a task
+        assertThat(pi).hasPassed("ServiceTask_ValidateDescriptor").isWaitingAt("UserTask_ApproveChange");
+        assertThat(pi).variables().containsEntry(ReleaseVariables.CHANGE_CLASSES, "ordinary");
+        assertThat(driver.tasks(pi)).singleElement().satisfies(t -> assertThat(t).hasCandidateGroup("approver"));
+    }
+
+    @Test
+    void aFirstStepThatKeepsFailingBecomesAnIncidentOnItWithItsReasonAndAsksNobody() {
+        // given a release whose first step fails whatever is tried (an unreadable stable slot does not:
+        // the release is then compared with nothing live)
+        world.validateFailure = "release rel-1 has no stored descriptor";
+        ProcessInstance pi = extension.getProcessEngine().getRuntimeService()
+                .startProcessInstanceByKey(ReleaseVariables.PROCESS_LIFECYCLE, "rel-1", FakeReleaseWorld.submittedRelease());
+
+        // when the job executor has tried it as often as the retry cycle allows (R3)
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertThatThrownBy(() -> driver.executeJob("ServiceTask_ValidateDescriptor"))
+                    .hasMessageContaining("has no stored descriptor");
+        }
+
+        // then an incident on the step says why (Cockpit shows it on the release), and no approver has a task
+        Incident incident = openIncident(pi);
+        assertThat(incident).isNotNull();
+        assertThat(incident.getActivityId()).isEqualTo("ServiceTask_ValidateDescriptor");
+        assertThat(incident.getIncidentMessage()).isEqualTo("release rel-1 has no stored descriptor");
+        assertThat(driver.tasks(pi)).isEmpty();
+        assertThat(pi).isWaitingAt("ServiceTask_ValidateDescriptor");
+    }
+
     // ---------------------------------------------------------------- approval
 
     @Test
@@ -627,8 +672,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         world.schemaChange = true;
 
         // when it is submitted
-        ProcessInstance pi = extension.getProcessEngine().getRuntimeService()
-                .startProcessInstanceByKey(ReleaseVariables.PROCESS_LIFECYCLE, "rel-1", FakeReleaseWorld.submittedRelease());
+        ProcessInstance pi = started();
 
         // then the dry run comes first, no approver has a task yet
         assertThat(pi).isWaitingAt("ServiceTask_ProveMigrationReversible");
@@ -652,8 +696,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         // given a schema change whose rollback loses data on the scratch copy
         world.schemaChange = true;
         world.failingChecks.put("proveMigrationReversibleDelegate", "table expense: row contents differ");
-        ProcessInstance pi = extension.getProcessEngine().getRuntimeService()
-                .startProcessInstanceByKey(ReleaseVariables.PROCESS_LIFECYCLE, "rel-1", FakeReleaseWorld.submittedRelease());
+        ProcessInstance pi = started();
 
         // when the dry run runs
         driver.executeJob("ServiceTask_ProveMigrationReversible");
@@ -671,8 +714,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
     void abortDuringTheDryRunEndsTheReleaseBeforeApproval() {
         // given a schema change waiting for its dry run
         world.schemaChange = true;
-        ProcessInstance pi = extension.getProcessEngine().getRuntimeService()
-                .startProcessInstanceByKey(ReleaseVariables.PROCESS_LIFECYCLE, "rel-1", FakeReleaseWorld.submittedRelease());
+        ProcessInstance pi = started();
 
         // when the requester aborts
         driver.abort(pi);
@@ -720,16 +762,21 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
     }
 
     private ProcessInstance submit() {
-        ProcessInstance pi = extension.getProcessEngine().getRuntimeService()
-                .startProcessInstanceByKey(ReleaseVariables.PROCESS_LIFECYCLE, "rel-1", FakeReleaseWorld.submittedRelease());
+        ProcessInstance pi = started();
         if (world.schemaChange) {
             // a data model change is proven reversible first, so its approvers see the report
             assertThat(pi).isWaitingAt("ServiceTask_ProveMigrationReversible");
             driver.executeJob("ServiceTask_ProveMigrationReversible");
         }
-        // classification and approval policy run in the submitting transaction: the approval
-        // tasks exist as soon as the release does, so it can be aborted right away
         assertThat(pi).isWaitingAt("UserTask_ApproveChange");
+        return pi;
+    }
+
+    /** Started as ReleaseService does, then its first step's job run (it reads the stable slot, so never in the submission). */
+    private ProcessInstance started() {
+        ProcessInstance pi = extension.getProcessEngine().getRuntimeService()
+                .startProcessInstanceByKey(ReleaseVariables.PROCESS_LIFECYCLE, "rel-1", FakeReleaseWorld.submittedRelease());
+        driver.executeJob("ServiceTask_ValidateDescriptor");
         return pi;
     }
 

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
+import org.awaitility.Awaitility;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -130,6 +132,34 @@ public final class Api {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Waits until a release's lifecycle has passed its first step ({@code ServiceTask_ValidateDescriptor}),
+     * which runs as a job after the submission has answered (it reads the stable slot): then the classes,
+     * risk and evidence are set and, unless a data model change is proven reversible first, the approval
+     * tasks exist. As admin, who reads every instance and job in Cockpit; fails at once with the job's
+     * error when it has no retries left.
+     */
+    public void awaitFirstStep(String processInstanceId) {
+        String step = "processInstanceId=" + processInstanceId + "&activityId=ServiceTask_ValidateDescriptor";
+        Awaitility.await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (JsonNode job : readable("/engine-rest/job?" + step)) {
+                if (job.path("retries").asInt() == 0) {
+                    throw new AssertionError("the first step of " + processInstanceId + " failed: "
+                            + job.path("exceptionMessage").asText());
+                }
+            }
+            return !readable("/engine-rest/history/activity-instance?finished=true&" + step).isEmpty();
+        });
+    }
+
+    private JsonNode readable(String path) {
+        Response r = get("admin", path);
+        if (r.status() != 200) {
+            throw new AssertionError(path + ": HTTP " + r.status() + " " + r.body());
+        }
+        return r.json();
     }
 
     private HttpRequest.Builder request(String user, String path) {

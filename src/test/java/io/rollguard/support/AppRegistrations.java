@@ -29,6 +29,12 @@ public final class AppRegistrations {
                 dataPlane == null ? "" : ",\"dataPlane\":" + dataPlane);
     }
 
+    /** {@code expenses} at {@code version}, owned by alice, its stable slot's Admin API at {@code stableAdminUrl}. */
+    public static String withStableAdminAt(String stableAdminUrl, String version) {
+        return withoutSlots(version).replace("\"adminUrl\":\"http://127.0.0.1:9/admin\"",
+                "\"adminUrl\":\"" + stableAdminUrl + "\"");
+    }
+
     /** Body for {@code PUT /api/apps/{key}/database}: the app database at {@code jdbcUrl}, as the app's own role. */
     public static String database(String jdbcUrl) {
         return """

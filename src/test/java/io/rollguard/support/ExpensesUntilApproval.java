@@ -42,11 +42,15 @@ public final class ExpensesUntilApproval {
         registered(api);
     }
 
-    /** As {@link #fresh}, then alice's 1.1.0 submitted; the id of the release now awaiting approval. */
+    /**
+     * As {@link #fresh}, then alice's 1.1.0 submitted and its first step run (a job after the submission
+     * answered): the id of the release now awaiting approval, its approval task open.
+     */
     public static String awaitingApproval(Api api, JdbcTemplate jdbc) {
         fresh(api, jdbc);
         Api.Response submitted = api.submitExample("alice", "1.1.0");
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        api.awaitFirstStep(submitted.json().path("processInstanceId").asText());
         return submitted.json().path("id").asText();
     }
 

@@ -143,10 +143,20 @@ final class LegacyFacts {
                 yield new ReleaseFact.ChangesDerived(evidence.stream().map(l -> l.substring(0, l.indexOf(':')))
                         .distinct().sorted().toList(), evidence);
             }
+            case "HIGH_RISK" -> highRisk(text);
             case "RESTORATION_VERIFIED" -> text.equals(RestorationVerified.AFTER_PROMOTION) ? new RestorationVerified(true)
                     : text.equals(RestorationVerified.BEFORE_PROMOTION) ? new RestorationVerified(false) : null;
             default -> null;
         };
+    }
+
+    /** Node lines (each starts "high-risk: "), then maybe "destructive: " and the changelog's changes. */
+    private static ReleaseFact highRisk(String text) {
+        String marker = ReleaseFact.HighRiskFound.DESTRUCTIVE;
+        int at = text.startsWith(marker) ? 0 : text.indexOf("\n" + marker);
+        String nodes = at < 0 ? text : text.substring(0, at);
+        String destructive = at < 0 ? null : text.substring(at == 0 ? marker.length() : at + 1 + marker.length());
+        return new ReleaseFact.HighRiskFound(list(nodes, "\n"), destructive);
     }
 
     /** "PASSED name" or "FAILED name: problem; problem". */

@@ -2,6 +2,7 @@ package io.rollguard.release.history;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,6 +111,32 @@ public sealed interface ReleaseFact {
         @Override
         public String detail() {
             return String.join("\n", evidence);
+        }
+    }
+
+    /**
+     * Why the release is high risk for its approvers and the approval policy: one line per added or
+     * changed node the node policy marks high risk ({@code high-risk: changes func of function (node
+     * 'Store' on 'Expenses'): the policy's reason}), and what of its changelog a rollback cannot simply
+     * undo ({@code changeset x drops column expense.note}, several joined by "; "), null when nothing.
+     * Recorded only when there is a reason.
+     */
+    @JsonTypeName("HIGH_RISK")
+    record HighRiskFound(List<String> nodes, String destructiveChanges) implements ReleaseFact {
+        static final String DESTRUCTIVE = "destructive: ";
+
+        public HighRiskFound {
+            nodes = listOf(nodes);
+        }
+
+        /** The node lines, then the destructive changes on one line of their own. */
+        @Override
+        public String detail() {
+            List<String> lines = new ArrayList<>(nodes);
+            if (destructiveChanges != null) {
+                lines.add(DESTRUCTIVE + destructiveChanges);
+            }
+            return String.join("\n", lines);
         }
     }
 

@@ -49,6 +49,20 @@ class ReleaseFactTest {
                         "CHANGES_DERIVED", null, "integration: adds http request to api.rates.example (node 'Get rates' "
                                 + "on 'Expenses')\nintegration: changes url of http request to api.rates.example "
                                 + "(node 'Post it' on 'Expenses')"),
+                // ValidateDescriptorDelegate: why the release is high risk, the nodes' lines then the changelog's
+                Arguments.of(new HighRiskFound(List.of(
+                        "high-risk: changes func of function (node 'Store' on 'Expenses'): the code uses a database client (line 3)",
+                        "high-risk: adds function (node 'Shell' on 'Expenses'): the code uses child_process (line 1)"),
+                        "changeset 1.2.0-a drops column expense.note; changeset 1.2.0-b deletes every row of audit_log"),
+                        "HIGH_RISK", null, "high-risk: changes func of function (node 'Store' on 'Expenses'): the code uses "
+                                + "a database client (line 3)\nhigh-risk: adds function (node 'Shell' on 'Expenses'): the "
+                                + "code uses child_process (line 1)\ndestructive: changeset 1.2.0-a drops column expense.note; "
+                                + "changeset 1.2.0-b deletes every row of audit_log"),
+                Arguments.of(new HighRiskFound(List.of(), "changeset 1.2.0-a drops table expense"), "HIGH_RISK", null,
+                        "destructive: changeset 1.2.0-a drops table expense"),
+                Arguments.of(new HighRiskFound(List.of("high-risk: adds function (node 'Shell' on 'Expenses'): "
+                        + "the code uses child_process (line 1)"), null), "HIGH_RISK", null,
+                        "high-risk: adds function (node 'Shell' on 'Expenses'): the code uses child_process (line 1)"),
                 // PreflightDelegates: (PASSED|FAILED) + " " + name + (problems ? ": " + join("; ") : "")
                 Arguments.of(new PreflightChecked("smoke request GET /health -> 200", List.of()), "PREFLIGHT_CHECK", null,
                         "PASSED smoke request GET /health -> 200"),
@@ -146,9 +160,9 @@ class ReleaseFactTest {
     void everyKindOfFactIsCoveredAboveAndHasItsOwnType() {
         Set<Class<?>> covered = facts().map(a -> a.get()[0].getClass()).collect(Collectors.toSet());
         List<Class<?>> all = FactJson.facts(ReleaseFact.class);
-        assertThat(all).hasSize(26);
+        assertThat(all).hasSize(27);
         assertThat(covered).containsAll(all.stream().filter(c -> c != Unrecognized.class).toList());
-        assertThat(facts().map(a -> (String) a.get()[1]).distinct()).hasSize(25);
+        assertThat(facts().map(a -> (String) a.get()[1]).distinct()).hasSize(26);
     }
 
     @Test
