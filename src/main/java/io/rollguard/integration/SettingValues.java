@@ -59,10 +59,72 @@ final class SettingValues {
         if (hasControlCharacters(text)) {
             return "must not contain control characters";
         }
-        if (setting.pattern() != null && !Pattern.compile(setting.pattern()).matcher(text).matches()) {
-            return "must match the pattern " + setting.pattern();
+        if (setting.pattern() != null) {
+            try {
+                if (!Pattern.compile(setting.pattern()).matcher(new Deadline(text, PATTERN_BUDGET_NANOS)).matches()) {
+                    return "must match the pattern " + setting.pattern();
+                }
+            } catch (Deadline.Exceeded e) {
+                // an admin's pattern that backtracks without end must not let a requester's value hold a thread
+                return "could not be checked against the pattern " + setting.pattern()
+                        + " in time; ask an admin to simplify the pattern";
+            }
         }
         return null;
+    }
+
+    /** How long one value may take to match its setting's pattern. */
+    static final long PATTERN_BUDGET_NANOS = 50_000_000L;
+
+    /**
+     * The text a pattern is matched against, refusing to be read once its time is up: Java's regex
+     * engine reads the input through {@code charAt}, so a catastrophic backtrack stops here.
+     */
+    static final class Deadline implements CharSequence {
+
+        static final class Exceeded extends RuntimeException {
+            Exceeded() {
+                super("pattern matching took too long", null, false, false);
+            }
+        }
+
+        private final String text;
+        private final long deadline;
+        private int reads;
+
+        Deadline(String text, long budgetNanos) {
+            this(text, System.nanoTime() + budgetNanos, 0);
+        }
+
+        private Deadline(String text, long deadline, int reads) {
+            this.text = text;
+            this.deadline = deadline;
+            this.reads = reads;
+        }
+
+        @Override
+        public char charAt(int index) {
+            // looking at the clock every read would cost more than the match itself
+            if ((++reads & 0x3FF) == 0 && System.nanoTime() > deadline) {
+                throw new Exceeded();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new Deadline(text.substring(start, end), deadline, reads);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     /**

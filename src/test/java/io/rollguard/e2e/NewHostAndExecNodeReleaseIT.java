@@ -36,6 +36,8 @@ class NewHostAndExecNodeReleaseIT extends EndToEndTest {
             assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
             String id = submitted.json().path("id").asText();
             String pi = submitted.json().path("processInstanceId").asText();
+            // the diff against the stable slot is the lifecycle's first step, a job after the submission answered
+            api.awaitFirstStep(pi);
 
             // then the flows make it an integration change, and the approvers read which node calls where
             JsonNode release = release(id);

@@ -103,6 +103,7 @@ class RatesIntegrationReleaseIT extends EndToEndTest {
             assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
             id = submitted.json().path("id").asText();
             String pi = submitted.json().path("processInstanceId").asText();
+            api.awaitFirstStep(pi);
             assertThat(release(id).path("changeClasses").toString()).contains("integration");
             JsonNode task = awaitTask("dave", pi);
             assertThat(tasks("bob", pi)).isEmpty();
