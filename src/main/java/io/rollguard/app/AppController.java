@@ -6,13 +6,10 @@ import java.util.Set;
 
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
 import org.springframework.http.ResponseEntity;
@@ -43,12 +40,15 @@ class AppController {
     private final Permissions permissions;
     private final Validator validator;
     private final RegistrationAllowList allowList;
+    private final AnalysisFloors floors;
 
-    AppController(AppRepository apps, Permissions permissions, Validator validator, RegistrationAllowList allowList) {
+    AppController(AppRepository apps, Permissions permissions, Validator validator, RegistrationAllowList allowList,
+            AnalysisFloors floors) {
         this.apps = apps;
         this.permissions = permissions;
         this.validator = validator;
         this.allowList = allowList;
+        this.floors = floors;
     }
 
     // sizes are those of the columns: a longer value would fail the insert, after the checks
@@ -163,53 +163,20 @@ class AppController {
         return created ? ResponseEntity.status(201).body(view) : ResponseEntity.ok(view);
     }
 
-    /** The admins' analysis floor; omitted fields set no floor. */
-    record FloorBody(@Size(max = 20) List<@NotNull @Valid RequiredMetricBody> metrics,
-            @Min(1) @Max(100_000) Integer minSamples,
-            @Min(1) @Max(100) Integer maxFirstStepWeight,
-            @Min(1) @Max(20) Integer minSteps) {
-
-        AnalysisFloor toFloor() {
-            return new AnalysisFloor(metrics == null ? List.of() : metrics.stream().map(m -> new AnalysisFloor.RequiredMetric(
-                    m.query(), m.source(), m.above(), m.aboveBaselineBy())).toList(), minSamples, maxFirstStepWeight, minSteps);
-        }
-    }
-
-    record RequiredMetricBody(@NotBlank @Size(max = 2000) String query,
-            @Pattern(regexp = "^(builtin|prometheus)$", message = "must be builtin or prometheus") String source,
-            @PositiveOrZero Double above, @PositiveOrZero Double aboveBaselineBy) {
-    }
-
     /** Everyone who may read the app's releases reads its floor: the requesters who write descriptors against it. */
     @GetMapping("/{key}/analysis-floor")
     AnalysisFloor floor(@PathVariable String key) {
-        App app = apps.find(key).orElseThrow(() -> Refusal.notFound("App '" + key + "'"));
-        if (!permissions.canRead(CurrentUser.get(), app)) {
-            throw Refusal.forbidden("You may not read the analysis floor of app '" + key + "'");
-        }
-        return apps.analysisFloor(key);
+        return floors.read(CurrentUser.get(), key);
     }
 
     /** Only admins set the floor: the owners are the ones it holds to it. */
     @PutMapping("/{key}/analysis-floor")
-    AnalysisFloor setFloor(@PathVariable String key, @RequestBody FloorBody body) {
-        if (!permissions.canSetAnalysisFloor(CurrentUser.get())) {
-            throw Refusal.forbidden("Only admins may set an app's analysis floor");
-        }
-        apps.find(key).orElseThrow(() -> Refusal.notFound("App '" + key + "'"));
-        List<Refusal.Violation> violations = validator.validate(body).stream()
-                .map(AppController::violation)
-                .sorted(java.util.Comparator.comparing(Refusal.Violation::path))
-                .toList();
-        if (!violations.isEmpty()) {
-            throw Refusal.invalid("The analysis floor is invalid", violations);
-        }
-        apps.saveAnalysisFloor(key, body.toFloor());
-        return apps.analysisFloor(key);
+    AnalysisFloor setFloor(@PathVariable String key, @RequestBody AnalysisFloors.FloorBody body) {
+        return floors.set(CurrentUser.get(), key, body);
     }
 
     /** A bean validation error by JSON pointer into the body ({@code /metrics/0/query}). */
-    private static Refusal.Violation violation(jakarta.validation.ConstraintViolation<?> v) {
+    static Refusal.Violation violation(jakarta.validation.ConstraintViolation<?> v) {
         return new Refusal.Violation("/" + v.getPropertyPath().toString().replace('.', '/')
                 .replaceAll("<[^>]*>", "").replaceAll("\\[(\\d*)]", "/$1").replaceAll("/+$", ""), v.getMessage());
     }

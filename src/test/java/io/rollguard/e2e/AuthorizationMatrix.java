@@ -405,6 +405,86 @@ abstract class AuthorizationMatrix extends EndToEndTest {
                 .isFalse();
     }
 
+    /**
+     * A portal form as this user's browser sends it: signed in, the CSRF token taken from a page
+     * every signed-in user may open, the form posted to {@code path} and redirects followed.
+     */
+    Api.Response pageForm(String user, String path, Map<String, String> form) throws IOException, InterruptedException {
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(5)).build();
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + user).getBytes());
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/releases"))
+                .header("Authorization", basic).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> posted = browser.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(formBody(form, csrfOf(page.body())))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response(posted);
+    }
+
+    static String csrfOf(String html) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(html);
+        assertThat(m.find()).as("a CSRF field in the page").isTrue();
+        return m.group(1);
+    }
+
+    static String formBody(Map<String, String> form, String csrf) {
+        StringBuilder body = new StringBuilder("_csrf=").append(java.net.URLEncoder.encode(csrf, java.nio.charset.StandardCharsets.UTF_8));
+        form.forEach((k, v) -> body.append('&').append(java.net.URLEncoder.encode(k, java.nio.charset.StandardCharsets.UTF_8))
+                .append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
+        return body.toString();
+    }
+
+    static Api.Response response(HttpResponse<String> r) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        r.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
+        return new Api.Response(r.statusCode(), r.body(), headers);
+    }
+
+    /**
+     * The analysis floor's page is read by whoever reads the app's releases; its form is shown to
+     * admins only and saves only for them, through the same checks as the API.
+     */
+    @Test
+    void whoeverReadsTheAppsReleasesOpensTheFloorPageAndOnlyAdminsSaveItsForm() throws Exception {
+        appWithUnreachableSlots();
+        String floor = "/api/apps/expenses/analysis-floor";
+        String html = "/apps/expenses/analysis-floor";
+        try {
+            for (String user : USERS) {
+                boolean admin = ADMINS.contains(user);
+                Api.Response page = page(user, html);
+                assertThat(page.status()).as(user + " opens the floor page").isEqualTo(200);
+                assertThat(page.header("content-type")).as(user).startsWith("text/html");
+                assertThat(page.body().contains("id=\"floor-form\"")).as(user + " gets the form").isEqualTo(admin);
+                Api.Response saved = pageForm(user, html, Map.of("minSamples", admin ? "2" : "3", "minSteps", "1"));
+                assertThat(saved.status()).as(user + " saves the floor").isEqualTo(admin ? 200 : 403);
+                if (admin) {
+                    assertThat(saved.body()).as(user).contains("id=\"floor-saved\"");
+                }
+                assertThat(api.get("erin", floor).json().path("minSamples").asInt()).as("after " + user).isNotEqualTo(3);
+            }
+            assertThat(api.get("erin", floor).json().path("minSamples").asInt()).isEqualTo(2);
+            HttpResponse<String> anonymous = anonymousPage(html);
+            assertThat(anonymous.statusCode()).as("anonymous opens the floor page").isEqualTo(302);
+            assertThat(anonymous.headers().firstValue("Location")).get().asString().endsWith(signInPath());
+            HttpResponse<String> anonymousPost = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + html)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("minSamples=3")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymousPost.statusCode()).as("anonymous saves the floor").isEqualTo(403);
+            assertThat(api.get("erin", floor).json().path("minSamples").asInt()).isEqualTo(2);
+
+            // a requester who no longer owns the app opens neither
+            Api.Response r = api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("expenses", "1.0.0",
+                    List.of("zoe", "ada"), null));
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(page("alice", html).status()).as("alice, no longer an owner, opens the page").isEqualTo(403);
+            assertThat(pageForm("alice", html, Map.of("minSamples", "3")).status()).as("alice saves the floor").isEqualTo(403);
+        } finally {
+            assertThat(api.putJson("admin", floor, "{}").status()).isEqualTo(200);
+        }
+    }
+
     /** The node policy is the approval policy's sibling DMN table, changed the same way. */
     @Test
     void onlyAdminsChangeTheNodePolicy() throws Exception {

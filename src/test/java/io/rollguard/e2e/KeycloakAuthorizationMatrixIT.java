@@ -56,6 +56,23 @@ class KeycloakAuthorizationMatrixIT extends AuthorizationMatrix {
      */
     @Override
     Api.Response page(String user, String path) {
+        SignedIn signedIn = signIn(user, path);
+        return response(signedIn.page());
+    }
+
+    /** As a browser: signed in through Keycloak on a page every user opens, then the form with that page's CSRF token. */
+    @Override
+    Api.Response pageForm(String user, String path, Map<String, String> form) {
+        SignedIn signedIn = signIn(user, "/releases");
+        return response(send(signedIn.browser(), HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(formBody(form, csrfOf(signedIn.page().body()))))));
+    }
+
+    record SignedIn(HttpClient browser, HttpResponse<String> page) {
+    }
+
+    private SignedIn signIn(String user, String path) {
         HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NORMAL).cookieHandler(new LocalhostCookies())
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -71,9 +88,7 @@ class KeycloakAuthorizationMatrixIT extends AuthorizationMatrix {
                 .POST(HttpRequest.BodyPublishers.ofString(credentials)));
         assertThat(page.uri().getPath()).as(user + " is back on the page: " + page.body().substring(0,
                 Math.min(2000, page.body().length()))).isEqualTo(path);
-        Map<String, String> headers = new LinkedHashMap<>();
-        page.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
-        return new Api.Response(page.statusCode(), page.body(), headers);
+        return new SignedIn(browser, page);
     }
 
     @Override
