@@ -1,6 +1,7 @@
 package io.rollguard.policy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,21 +28,37 @@ public class NodePolicy {
 
     /** The decisions in the order of the nodes, a node's own in the policy's rule order. */
     public List<NodeDecision> decide(List<NodeFacts> nodes) {
+        // the policy is FEEL literals on these inputs only (NodePolicyValidator), so nodes with the same
+        // inputs get the same rules: a flow of 2 000 nodes has a handful of distinct input sets, and each
+        // evaluation looks the latest decision definition up again; asked once per set, within this call
+        // only, so a policy deployed meanwhile applies from the next call on
+        Map<Map<String, Object>, List<Rule>> decidedFor = new HashMap<>();
         List<NodeDecision> decided = new ArrayList<>();
         for (NodeFacts node : nodes) {
             FunctionCodeScan.Findings code = FunctionCodeScan.scan(node.node());
-            DmnDecisionResult result = decisions.evaluateDecisionByKey(NodePolicyValidator.DECISION_ID)
-                    .decisionDefinitionWithoutTenantId()
-                    .variables(inputs(node, code))
-                    .evaluate();
-            for (DmnDecisionResultEntries entries : result) {
-                String outcome = entries.getEntry("outcome");
-                String reason = entries.getEntry("reason");
+            List<Rule> rules = decidedFor.computeIfAbsent(new HashMap<>(inputs(node, code)), this::evaluate);
+            for (Rule rule : rules) {
                 decided.add(new NodeDecision(node.id(), node.type(), node.name(), node.tab(),
-                        NodeDecision.Outcome.of(outcome), withEvidence(reason, code)));
+                        NodeDecision.Outcome.of(rule.outcome()), withEvidence(rule.reason(), code)));
             }
         }
         return decided;
+    }
+
+    /** One matched rule of the policy: its outcome and reason. */
+    private record Rule(String outcome, String reason) {
+    }
+
+    private List<Rule> evaluate(Map<String, Object> inputs) {
+        DmnDecisionResult result = decisions.evaluateDecisionByKey(NodePolicyValidator.DECISION_ID)
+                .decisionDefinitionWithoutTenantId()
+                .variables(inputs)
+                .evaluate();
+        List<Rule> rules = new ArrayList<>();
+        for (DmnDecisionResultEntries entries : result) {
+            rules.add(new Rule(entries.getEntry("outcome"), entries.getEntry("reason")));
+        }
+        return rules;
     }
 
     static Map<String, Object> inputs(NodeFacts node, FunctionCodeScan.Findings code) {

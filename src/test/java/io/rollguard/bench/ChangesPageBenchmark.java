@@ -2,20 +2,11 @@ package io.rollguard.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.CookieManager;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -73,7 +64,7 @@ class ChangesPageBenchmark {
         String big = release("2.0.0", liveFlows, newFlows);
         String small = release("1.1.0", twoNodes(false), twoNodes(true));
 
-        Session erin = new Session("erin");
+        PortalSession erin = new PortalSession(port, "erin");
         String bigPage = "/releases/" + big + "/changes";
         String smallPage = "/releases/" + small + "/changes";
         String bigJson = "/api/releases/" + big + "/changes";
@@ -140,46 +131,5 @@ class ChangesPageBenchmark {
         flows.addObject().put("id", "f1").put("type", "function").put("z", "tab").put("name", "total")
                 .put("func", FlowDiffBenchmark.code(1, changed)).put("outputs", 1).putArray("wires").addArray();
         return flows.toString();
-    }
-
-    record Page(int status, String body) {
-    }
-
-    /** Signs in once through the login form, then uses only the session cookie, like a browser. */
-    class Session {
-        final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .version(HttpClient.Version.HTTP_1_1).build();
-
-        Session(String user) {
-            Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(get("/login").body());
-            assertThat(csrf.find()).isTrue();
-            String form = "username=" + user + "&password=" + user + "&_csrf="
-                    + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
-            send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)));
-            assertThat(get("/").status()).isEqualTo(200);
-        }
-
-        Page get(String path) {
-            return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(60)));
-        }
-
-        long time(String path) {
-            long t = System.nanoTime();
-            Page page = get(path);
-            long elapsed = System.nanoTime() - t;
-            assertThat(page.status()).as(path).isEqualTo(200);
-            return elapsed;
-        }
-
-        private Page send(HttpRequest.Builder request) {
-            try {
-                HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                return new Page(r.statusCode(), r.body());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

@@ -2,21 +2,11 @@ package io.rollguard.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.CookieManager;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
@@ -75,8 +65,8 @@ class PortalBenchmark {
         System.out.printf("BENCH portal: generated %d releases, %d audit entries in %.1f s%n", RELEASES,
                 jdbc.queryForObject("select count(*) from rg_audit_entry", Long.class), (System.nanoTime() - t0) / 1e9);
 
-        Session erin = new Session("erin");
-        Session alice = new Session("alice");
+        PortalSession erin = new PortalSession(port, "erin");
+        PortalSession alice = new PortalSession(port, "alice");
         String someId = ids.get(RELEASES / 2);
 
         // filters and pagination count right
@@ -192,46 +182,5 @@ class PortalBenchmark {
     static void report(String what, List<Long> nanos) {
         System.out.printf("BENCH portal %-28s %4d sequential requests: median %.1f ms, p95 %.1f ms%n", what, nanos.size(),
                 p(nanos, 50), p(nanos, 95));
-    }
-
-    record Page(int status, String body) {
-    }
-
-    /** Signs in once through the login form, then uses only the session cookie, like a browser. */
-    class Session {
-        final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .version(HttpClient.Version.HTTP_1_1).build();
-
-        Session(String user) {
-            Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(get("/login").body());
-            assertThat(csrf.find()).isTrue();
-            String form = "username=" + user + "&password=" + user + "&_csrf="
-                    + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
-            send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)));
-            assertThat(get("/").status()).isEqualTo(200);
-        }
-
-        Page get(String path) {
-            return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(60)));
-        }
-
-        long time(String path) {
-            long t = System.nanoTime();
-            Page page = get(path);
-            long elapsed = System.nanoTime() - t;
-            assertThat(page.status()).as(path).isEqualTo(200);
-            return elapsed;
-        }
-
-        private Page send(HttpRequest.Builder request) {
-            try {
-                HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                return new Page(r.statusCode(), r.body());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

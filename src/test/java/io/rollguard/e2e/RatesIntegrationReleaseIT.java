@@ -134,6 +134,15 @@ class RatesIntegrationReleaseIT extends EndToEndTest {
         }
         assertThat(total.path("total").asDouble()).isCloseTo(eur * 1.09, within(0.01));
 
+        // the approvers read each changed setting, live and new, the key by reference only
+        JsonNode changes = api.get("erin", "/api/releases/" + id + "/changes").json();
+        assertThat(changes.path("integrations").findValuesAsText("setting")).contains("baseUrl", "apiVersion", "apiKey");
+        // (each test of this class registers the key again: the version counts them)
+        assertThat(changes.path("integrations").toString()).contains(rates.baseUrl("v2"))
+                .containsPattern("secret rates-api-key \\(version \\d+\\)");
+        assertThat(taskForm).contains("Integration settings (live -> this release)")
+                .contains("rates.baseUrl (RATES_BASE_URL)");
+
         // and the key is nowhere anyone reads: API answers, the audit trail, the approval form,
         // the slot's flows as read back, any process variable or any row (secrets are sealed at rest)
         List<String> readable = new ArrayList<>(List.of(taskForm,
@@ -192,6 +201,41 @@ class RatesIntegrationReleaseIT extends EndToEndTest {
         assertThat(slots.version(slots.canary())).isEqualTo("1.0.0");
         assertThat(target.read(apps.find("expenses").orElseThrow(), SlotName.CANARY).hash()).isEqualTo(canaryHashBefore);
         assertThat(globalConfig(rawFlows(slots.canary()))).isEqualTo(canaryEnvironmentBefore);
+    }
+
+    @Test
+    void rollingBackThePromotedIntegrationChangePutsEverySlotsSettingsBackAsTheyWere() throws Exception {
+        // given 1.6.0 promoted: stable runs the rates service's new version with its key
+        baseline("1.0.0");
+        ratesRegistered();
+        io.rollguard.app.App app = apps.find("expenses").orElseThrow();
+        var stableBefore = target.read(app, SlotName.STABLE).environment();
+        var canaryBefore = target.read(app, SlotName.CANARY).environment();
+        String id;
+        try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(40))) {
+            Api.Response submitted = submit("1.6.0");
+            assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+            id = submitted.json().path("id").asText();
+            JsonNode task = awaitTask("dave", submitted.json().path("processInstanceId").asText());
+            assertThat(complete("dave", task.path("id").asText(), "approve", "").status()).isEqualTo(204);
+            waitForState(id, "PROMOTED", Duration.ofSeconds(180));
+        }
+        var promoted = target.read(app, SlotName.STABLE).environment();
+        assertThat(promoted.values()).containsEntry("RATES_BASE_URL", rates.baseUrl("v2"))
+                .containsEntry("RATES_API_VERSION", "2");
+        assertThat(promoted.secrets().get("RATES_API_KEY").reference()).matches("rates-api-key@\\d+");
+
+        // when the release manager rolls it back
+        Api.Response rollback = api.post("frank", "/api/releases/" + id + "/rollback");
+        assertThat(rollback.status()).as(rollback.body()).isEqualTo(200);
+        JsonNode rolledBack = waitForState(id, "ROLLED_BACK", Duration.ofSeconds(90));
+
+        // then both slots run what they ran before, settings included, and the restoration check agreed
+        assertThat(hasEvent(rolledBack, "RESTORATION_VERIFIED", "")).as(rolledBack.path("history").toPrettyString()).isTrue();
+        assertThat(slots.version(slots.stable())).isEqualTo("1.0.0");
+        assertThat(target.read(app, SlotName.STABLE).environment()).isEqualTo(stableBefore);
+        assertThat(target.read(app, SlotName.CANARY).environment()).isEqualTo(canaryBefore);
+        assertThat(rawFlows(slots.stable())).doesNotContain("RATES_API_KEY").doesNotContain(KEY);
     }
 
     static List<String> details(JsonNode release, String type) {

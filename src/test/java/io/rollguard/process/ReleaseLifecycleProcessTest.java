@@ -366,6 +366,30 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
     }
 
     @Test
+    void integrationChangeThatFailsItsAnalysisUndoesTheCanaryWithItsSettingsAfterItsProbePassed() {
+        // given an integration change (its settings go into the canary with the new version) that is rolling out
+        world.integrationChange = true;
+        world.onFailure = "rollback";
+        world.verdicts.add("failed");
+        ProcessInstance pi = startRollout();
+
+        // when the analysis of the first step fails
+        driver.executeJob("ServiceTask_DeployCanary");
+        runStepUntilVerdict();
+        driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
+        driver.executeJob("ServiceTask_VerifyRestoration");
+
+        // then the probe had run in preflight before any traffic, and the compensation restored the canary
+        // slot (flows and settings) after the traffic, and the restoration was verified
+        assertThat((String) driver.historicVariable(pi, ReleaseVariables.PREFLIGHT_REPORT))
+                .contains("PASSED integration rates probe GET http://127.0.0.1:1882/app/rates/v2/health");
+        assertThat(pi).isEnded().hasPassed("ServiceTask_RestoreCanarySlot", "EndEvent_ReleaseRolledBack");
+        assertThat(world.journal).containsExactly("deployCanary", "deployCanary", "shiftTraffic step 0",
+                "restoreStableTraffic", "restoreCanarySlot", "verifyRestoration");
+        assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ROLLING_BACK", "ROLLED_BACK");
+    }
+
+    @Test
     void inconclusiveAnalysisAsksTheReleaseManagerAndContinuesOnTheirWord() {
         // given a rolling-out release whose first analysis is inconclusive
         world.verdicts.add("inconclusive");
