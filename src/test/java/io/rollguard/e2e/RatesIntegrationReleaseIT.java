@@ -119,6 +119,9 @@ class RatesIntegrationReleaseIT extends EndToEndTest {
                     "'total in USD' (1 step)")) {
                 assertThat(hasEvent(promoted, "PREFLIGHT_CHECK", "PASSED journey " + journey)).as(journey).isTrue();
             }
+            // and once more, under load, after the last step and before promotion
+            assertThat(hasEvent(promoted, "PREFLIGHT_CHECK", "PASSED before promotion: journey 'total in USD' (1 step)"))
+                    .isTrue();
             assertThat(traffic.hits()).anyMatch(h -> h.slot().equals("canary") && h.version().equals("1.6.0"));
         }
 
