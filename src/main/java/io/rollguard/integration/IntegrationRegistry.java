@@ -126,6 +126,13 @@ class IntegrationRegistry {
         return sealed.stream().findFirst().map(s -> cipher.open(s, place(appKey, name, version)));
     }
 
+    /** The values of every version of every one of the app's secrets: what a report must never show. */
+    List<String> allSecretValues(String appKey) {
+        return jdbc.query("select name, version, sealed_value from rg_app_secret where app_key = ?",
+                (rs, n) -> cipher.open(rs.getString("sealed_value"),
+                        place(appKey, rs.getString("name"), rs.getInt("version"))), appKey);
+    }
+
     /** Where a value is sealed for: copied into another app's, name's or version's row, it does not open. */
     private static String place(String appKey, String name, int version) {
         return "rg_app_secret.sealed_value:" + appKey + "/" + name + "@" + version;

@@ -61,6 +61,14 @@ public interface IntegrationSettings {
     /** Per setting the release changes: what {@code live} runs and what the release sets. */
     List<SettingChange> describe(String appKey, SlotEnvironment live, List<SettingsChange> changes);
 
+    /**
+     * The text with every value of every version of the app's secrets blanked out, also as JSON
+     * escapes it: for what a canary answered (a report quotes answers, and the canary's flows hold
+     * the secrets). A secret the flows transform (encode, split) cannot be recognised; only the
+     * approval of the flows guards that.
+     */
+    String redacted(String appKey, String text);
+
     /** Each named integration's probe, with the settings the canary read back (secret values resolved). */
     List<ProbeOutcome> probe(String appKey, SlotEnvironment canary, List<String> integrations);
 }

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Service;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.rollguard.integration.IntegrationDefinition.Setting;
@@ -24,6 +25,8 @@ class RegisteredIntegrationSettings implements IntegrationSettings {
     static final String GLOBAL_CONFIG = "global-config";
     /** The property of the global-config node where the slot adapter keeps its bookkeeping. */
     static final String RESERVED_PROPERTY = "rollguard";
+    /** The id of the global-config node the slot adapter adds to flows that have none. */
+    static final String RESERVED_NODE_ID = "rollguard-global-config";
     private static final Pattern REFERENCE = Pattern.compile("^([a-z][a-z0-9-]{0,62})@([1-9][0-9]{0,8})$");
     private static final String NEVER_THE_SECRET = "must be a secret reference {secretRef: name}, never the secret itself";
 
@@ -95,6 +98,28 @@ class RegisteredIntegrationSettings implements IntegrationSettings {
     }
 
     @Override
+    public String redacted(String appKey, String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String result = text;
+        for (String value : registry.allSecretValues(appKey)) {
+            if (value.isEmpty()) {
+                continue;
+            }
+            String escaped = new String(JsonStringEncoder.getInstance().quoteAsString(value));
+            result = result.replace(value, REDACTED);
+            if (!escaped.equals(value)) {
+                result = result.replace(escaped, REDACTED);
+            }
+        }
+        return result;
+    }
+
+    /** What stands in a report for a secret's value. */
+    static final String REDACTED = "[secret]";
+
+    @Override
     public List<Violation> artifactRefusals(String appKey, JsonNode flows) {
         Map<String, String> managed = new TreeMap<>();
         registry.definitions(appKey).forEach((integration, definition) -> definition.settings().values()
@@ -103,22 +128,47 @@ class RegisteredIntegrationSettings implements IntegrationSettings {
         if (flows == null || !flows.isArray()) {
             return violations;
         }
+        int globalConfigs = 0;
         for (JsonNode node : flows) {
-            if (!GLOBAL_CONFIG.equals(node.path("type").asText())) {
-                continue;
+            String id = DefinitionCheck.clip(node.path("id").asText());
+            String type = DefinitionCheck.clip(node.path("type").asText());
+            boolean globalConfig = GLOBAL_CONFIG.equals(node.path("type").asText());
+            if (RESERVED_NODE_ID.equals(node.path("id").asText())) {
+                violations.add(new Violation("/artifact/file", "node id " + RESERVED_NODE_ID
+                        + " is reserved for the node in which Rollguard keeps the app's managed environment"));
             }
-            if (node.has(RESERVED_PROPERTY)) {
-                violations.add(new Violation("/artifact/file", "the global-config node " + DefinitionCheck.clip(node.path("id").asText())
-                        + " has a property '" + RESERVED_PROPERTY + "', which is reserved for Rollguard's own bookkeeping in the slot"));
+            // Node-RED keeps credentials apart and never reads them back, so flows that carry any could neither be
+            // verified after deployment nor restored; secrets reach a slot only through integrations[], by reference
+            if (node.has("credentials")) {
+                violations.add(new Violation("/artifact/file", type + " node " + id + " carries credentials; "
+                        + "a release's flows may not set any (secrets go through integrations[] by reference)"));
             }
+            if (globalConfig) {
+                globalConfigs++;
+                if (node.has(RESERVED_PROPERTY)) {
+                    violations.add(new Violation("/artifact/file", "the global-config node " + id + " has a property '"
+                            + RESERVED_PROPERTY + "', which is reserved for Rollguard's own bookkeeping in the slot"));
+                }
+                if (node.has("env") && !node.get("env").isArray()) {
+                    violations.add(new Violation("/artifact/file", "the global-config node " + id
+                            + " has an env that is not a list of entries"));
+                }
+            }
+            // a tab's, group's, subflow's or subflow instance's env wins over the global one for the nodes inside it,
+            // so a managed name set at any level would change the setting without its approvers
             for (JsonNode entry : node.path("env")) {
                 String env = entry.path("name").asText();
                 String integration = managed.get(env);
                 if (integration != null) {
-                    violations.add(new Violation("/artifact/file", "the flows' environment entry " + env + " is set by integration '"
-                            + integration + "'; change it through integrations[] in the descriptor"));
+                    violations.add(new Violation("/artifact/file", "the environment entry " + env + " of " + type
+                            + " node " + id + " is set by integration '" + integration
+                            + "'; change it through integrations[] in the descriptor"));
                 }
             }
+        }
+        if (globalConfigs > 1) {
+            violations.add(new Violation("/artifact/file", "the flows have " + globalConfigs
+                    + " global-config nodes; Node-RED keeps one"));
         }
         return violations;
     }

@@ -184,6 +184,19 @@ class PreflightChecks {
         return new Check("smoke request GET " + smoke.path() + " -> " + smoke.expectStatus(), problems);
     }
 
+    /**
+     * The check as the report, the history and the BPMN error may show it: a journey or smoke
+     * request quotes what the canary answered, and the canary's flows hold the app's secrets, so
+     * every secret value is blanked out of it first.
+     */
+    Check shown(ReleaseContext ctx, Check check) {
+        if (check.passed()) {
+            return check;
+        }
+        return new Check(integrations.redacted(ctx.app().key(), check.name()),
+                check.problems().stream().map(p -> integrations.redacted(ctx.app().key(), p)).toList());
+    }
+
     /** Writes the check into the release's history; returns the report with its line added. */
     String report(ReleaseContext ctx, String report, Check check) {
         ReleaseFact.PreflightChecked checked = check.fact();

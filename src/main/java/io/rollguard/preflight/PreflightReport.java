@@ -19,6 +19,7 @@ final class PreflightReport {
     /** As {@link #add(DelegateExecution, PreflightChecks, ReleaseContext, PreflightChecks.Check)}, failing with this error code. */
     static void add(DelegateExecution execution, PreflightChecks checks, ReleaseContext ctx, PreflightChecks.Check check,
             String errorCode) {
+        check = checks.shown(ctx, check);
         String report = (String) execution.getVariable(ReleaseVariables.PREFLIGHT_REPORT);
         execution.setVariable(ReleaseVariables.PREFLIGHT_REPORT, checks.report(ctx, report, check));
         if (!check.passed()) {

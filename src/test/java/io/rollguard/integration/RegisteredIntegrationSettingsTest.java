@@ -152,9 +152,51 @@ class RegisteredIntegrationSettingsTest {
 
         List<Violation> violations = settings.artifactRefusals(APP, flows);
 
-        assertThat(violations).extracting(Violation::path).containsExactly("/artifact/file");
+        assertThat(violations).extracting(Violation::path).containsExactly("/artifact/file", "/artifact/file");
         assertThat(violations.get(0).message()).contains("RATES_BASE_URL").contains("integration 'rates'")
                 .contains("integrations[]");
+        // a tab's env wins over the global one for the nodes on the tab: the same setting, changed without approvers
+        assertThat(violations.get(1).message()).contains("RATES_API_KEY").contains("tab node t1");
+    }
+
+    @Test
+    void aManagedNameInTheEnvOfAGroupASubflowOrASubflowInstanceIsRefusedToo() {
+        JsonNode flows = DefinitionCheckTest.json("""
+                [{"id":"gr1","type":"group","z":"t1","env":[{"name":"RATES_BASE_URL","value":"https://evil.example","type":"str"}]},
+                 {"id":"sf1","type":"subflow","name":"call rates","env":[{"name":"RATES_TIMEOUT_MS","value":"1","type":"num"}]},
+                 {"id":"si1","type":"subflow:sf1","z":"t1","env":[{"name":"RATES_BASE_URL","value":"https://evil.example","type":"str"}]},
+                 {"id":"t1","type":"tab","env":[{"name":"APP_NAME","value":"expenses","type":"str"}]}]""");
+
+        assertThat(settings.artifactRefusals(APP, flows)).extracting(Violation::message)
+                .hasSize(3).anySatisfy(m -> assertThat(m).contains("group node gr1"))
+                .anySatisfy(m -> assertThat(m).contains("subflow node sf1").contains("RATES_TIMEOUT_MS"))
+                .anySatisfy(m -> assertThat(m).contains("subflow:sf1 node si1"));
+    }
+
+    @Test
+    void flowsThatCarryCredentialsTheReservedNodeIdOrTwoGlobalConfigsAreRefused() {
+        JsonNode flows = DefinitionCheckTest.json("""
+                [{"id":"m1","type":"mqtt-broker","broker":"mqtt.example","credentials":{"user":"u","password":"p"}},
+                 {"id":"rollguard-global-config","type":"global-config","env":[]},
+                 {"id":"g2","type":"global-config","env":"RATES_BASE_URL=x"}]""");
+
+        assertThat(settings.artifactRefusals(APP, flows)).extracting(Violation::message)
+                .anySatisfy(m -> assertThat(m).contains("mqtt-broker node m1 carries credentials").doesNotContain("\"p\""))
+                .anySatisfy(m -> assertThat(m).contains("node id rollguard-global-config is reserved"))
+                .anySatisfy(m -> assertThat(m).contains("global-config node g2 has an env that is not a list"))
+                .anySatisfy(m -> assertThat(m).contains("2 global-config nodes"));
+    }
+
+    @Test
+    void everyVersionOfEverySecretIsBlankedOutOfWhatACanaryAnsweredAlsoAsJsonEscapesIt() {
+        registry.addSecretVersion(APP, "ledger-token", "tok\"en\\with-quote", "admin");
+        String answered = "{\"v1\":\"" + KEY_V1 + "\",\"v2\":\"" + KEY_V2 + "\",\"t\":\"tok\\\"en\\\\with-quote\"} raw tok\"en\\with-quote";
+
+        String shown = settings.redacted(APP, answered);
+
+        assertThat(shown).doesNotContain(KEY_V1).doesNotContain(KEY_V2).doesNotContain("with-quote")
+                .contains("[secret]");
+        assertThat(settings.redacted(APP, "nothing secret here")).isEqualTo("nothing secret here");
     }
 
     @Test

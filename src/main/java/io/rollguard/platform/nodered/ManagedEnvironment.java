@@ -107,6 +107,7 @@ final class ManagedEnvironment {
     static ArrayNode merge(String flowsJson, SlotEnvironment wanted, Split current) {
         ArrayNode flows = ((ArrayNode) FlowsHash.parse(flowsJson)).deepCopy();
         refuseReserved(flows);
+        refuseShadowing(flows, wanted);
         wanted.secrets().forEach((name, secret) -> {
             if (secret.reference() == null || secret.reference().isBlank()) {
                 throw new IllegalArgumentException("secret " + name + " of the slot environment has no reference");
@@ -206,6 +207,25 @@ final class ManagedEnvironment {
         references(wanted).forEach(references::put);
         // Node-RED stores and answers a node's unknown properties as they were posted
         node.set(BOOKKEEPING, bookkeeping);
+    }
+
+    /**
+     * A tab's, group's or subflow's env wins over the global-config node's for the nodes inside it,
+     * so flows that set a managed name there would run with their own value, not the managed one.
+     */
+    private static void refuseShadowing(ArrayNode flows, SlotEnvironment wanted) {
+        for (JsonNode n : flows) {
+            if (GLOBAL_CONFIG.equals(n.path("type").asText())) {
+                continue;
+            }
+            for (JsonNode entry : n.path("env")) {
+                String name = entry.path("name").asText();
+                if (wanted.values().containsKey(name) || wanted.secrets().containsKey(name)) {
+                    throw new IllegalArgumentException("the env of " + n.path("type").asText() + " node "
+                            + n.path("id").asText() + " sets " + name + ", which the slot environment manages");
+                }
+            }
+        }
     }
 
     private static void refuseReserved(ArrayNode flows) {

@@ -159,6 +159,10 @@ class ManagedEnvironmentTest {
         assertThatThrownBy(() -> ManagedEnvironment.merge(reservedId, WANTED, NOTHING_HELD))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is reserved for Rollguard");
 
+        String tabShadows = "[{\"id\":\"t1\",\"type\":\"tab\",\"env\":[{\"name\":\"APP_OWN\",\"value\":\"theirs\",\"type\":\"str\"}]}]";
+        assertThatThrownBy(() -> ManagedEnvironment.merge(tabShadows, managesAppOwn, NOTHING_HELD))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("env of tab node t1 sets APP_OWN");
+
         String two = "[{\"id\":\"a\",\"type\":\"global-config\"},{\"id\":\"b\",\"type\":\"global-config\"}]";
         assertThatThrownBy(() -> ManagedEnvironment.merge(two, WANTED, NOTHING_HELD))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 global-config nodes");
