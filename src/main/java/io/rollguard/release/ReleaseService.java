@@ -108,6 +108,10 @@ public class ReleaseService {
             violations.add(new Violation("/artifact/file", "no file part named '" + d.artifact().file() + "' was uploaded"));
         } else {
             flows = new String(artifact, StandardCharsets.UTF_8);
+            if (flows.indexOf('\u0000') >= 0) {
+                // no text column stores it, and no flows need it
+                violations.add(new Violation("/artifact/file", d.artifact().file() + " contains a NUL byte"));
+            }
             JsonNode flowsTree = null;
             try {
                 flowsTree = FlowsHash.parse(flows);
@@ -135,6 +139,9 @@ public class ReleaseService {
         if (d.schema() != null && !files.containsKey(d.schema().changelog())) {
             violations.add(new Violation("/schema/changelog",
                     "no file part named '" + d.schema().changelog() + "' was uploaded"));
+        } else if (d.schema() != null && new String(files.get(d.schema().changelog()), StandardCharsets.UTF_8)
+                .indexOf('\u0000') >= 0) {
+            violations.add(new Violation("/schema/changelog", d.schema().changelog() + " contains a NUL byte"));
         } else if (d.schema() != null) {
             migration = schemaChanges.check(app.key(), d.schema().changelog(), files.get(d.schema().changelog()));
             violations.addAll(migration.violations());

@@ -81,6 +81,12 @@ public class DescriptorParser {
         if (tree == null || !tree.isObject()) {
             return invalid(new Violation("/", "descriptor must be a YAML mapping"));
         }
+        // YAML's "\0" escape makes a NUL character, which no text column of PostgreSQL stores
+        List<Violation> nul = new ArrayList<>();
+        findNul(tree, "", nul);
+        if (!nul.isEmpty()) {
+            return new Result(null, nul);
+        }
         Set<ValidationMessage> messages = schema.validate(tree);
         if (!messages.isEmpty()) {
             List<Violation> violations = messages.stream()
@@ -92,6 +98,27 @@ public class DescriptorParser {
         ReleaseDescriptor descriptor = toDescriptor(tree);
         List<Violation> semantic = checkSemantics(descriptor);
         return semantic.isEmpty() ? new Result(descriptor, List.of()) : new Result(null, semantic);
+    }
+
+    private static void findNul(JsonNode node, String path, List<Violation> violations) {
+        if (violations.size() >= 20) {
+            return;
+        }
+        if (node.isTextual() && node.asText().indexOf('\u0000') >= 0) {
+            violations.add(new Violation(path.isEmpty() ? "/" : path, "must not contain the NUL character (U+0000)"));
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(field -> {
+                String at = path + "/" + field.getKey().replace("\u0000", "\\0");
+                if (field.getKey().indexOf('\u0000') >= 0) {
+                    violations.add(new Violation(at, "a key must not contain the NUL character (U+0000)"));
+                }
+                findNul(field.getValue(), at, violations);
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                findNul(node.get(i), path + "/" + i, violations);
+            }
+        }
     }
 
     private static Result invalid(Violation violation) {

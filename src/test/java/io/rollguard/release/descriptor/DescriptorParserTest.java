@@ -91,6 +91,15 @@ class DescriptorParserTest {
     }
 
     @Test
+    void aNulCharacterFromYamlsEscapeIsRefusedWhereItStandsSinceNoTextColumnStoresIt() {
+        Result result = parser.parse(MINIMAL + "description: \"expenses\\0 total\"\n");
+
+        assertThat(result.isValid()).isFalse();
+        assertThat(result.violations()).extracting(Violation::path).containsExactly("/description");
+        assertThat(result.violations().get(0).message()).contains("NUL");
+    }
+
+    @Test
     void minimalDescriptorGetsTheDocumentedDefaults() {
         // when the smallest valid descriptor is parsed
         ReleaseDescriptor d = valid(MINIMAL);
