@@ -14,6 +14,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import io.rollguard.security.CurrentUser;
 import io.rollguard.refusal.Refusal;
 
@@ -32,8 +34,14 @@ class ReleaseController {
 
     /** A part {@code descriptor} (the YAML, as a field or a file) plus one file part per file it names. */
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<Submitted> submit(MultipartHttpServletRequest request) throws IOException {
-        ReleaseUpload upload = ReleaseUpload.ofApi(request);
+    ResponseEntity<Submitted> submit(HttpServletRequest request) throws IOException {
+        // a multipart/form-data type without a boundary, or a body the multipart parser could not read, reaches
+        // here unwrapped: that is the client's mistake, not the server's
+        if (!(request instanceof MultipartHttpServletRequest multipart)) {
+            throw Refusal.invalid("A release is submitted as multipart/form-data", List.of(new Refusal.Violation(
+                    "Content-Type", "must be multipart/form-data with a boundary, and the body its parts")));
+        }
+        ReleaseUpload upload = ReleaseUpload.ofApi(multipart);
         if (upload.descriptor() == null) {
             throw Refusal.invalid("A release needs a descriptor",
                     List.of(new Refusal.Violation("descriptor", "part is required")));
