@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -182,12 +183,13 @@ class RatesIntegrationReleaseIT extends EndToEndTest {
             assertThat(complete("dave", task.path("id").asText(), "approve", "").status()).isEqualTo(204);
 
             // then (watching the router's weight all along) preflight fails it
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            do {
-                heaviestCanaryWeight = Math.max(heaviestCanaryWeight,
-                        trafficRouter.canaryWeight(apps.find("expenses").orElseThrow()));
-                Thread.sleep(200);
-            } while (!release(id).path("state").asText().equals("PREFLIGHT_FAILED") && System.nanoTime() < deadline);
+            int[] heaviest = {0};
+            Awaitility.await("1.7.0 fails its preflight").atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        heaviest[0] = Math.max(heaviest[0], trafficRouter.canaryWeight(apps.find("expenses").orElseThrow()));
+                        return release(id).path("state").asText().equals("PREFLIGHT_FAILED");
+                    });
+            heaviestCanaryWeight = heaviest[0];
             failed = waitForState(id, "PREFLIGHT_FAILED", Duration.ofSeconds(5));
             hits = traffic.hits();
         }
