@@ -54,9 +54,24 @@ public record App(
      * {@code stable} and {@code canary}; for Prometheus, {@code prometheusUrl} is its HTTP API base.
      * {@code tenantHeader} names the request header that carries the tenant for tenant waves (on
      * HAProxy it must match the one its configuration maps, see stack/haproxy/start.sh).
+     * {@code flagStore} names the app's {@code FlagStore} ({@code builtin} or {@code unleash});
+     * for Unleash, {@code unleashUrl} is its base URL (the Admin API token is Rollguard's configuration).
      */
     public record DataPlane(String router, String runtimeApi, String backend, String metrics, String prometheusUrl,
-            String tenantHeader) {
+            String tenantHeader, String flagStore, String unleashUrl) {
+
+        public static final String BUILTIN_FLAGS = "builtin";
+        public static final String UNLEASH = "unleash";
+
+        public DataPlane {
+            flagStore = flagStore == null ? BUILTIN_FLAGS : flagStore;
+        }
+
+        /** A data plane whose flags are in the built-in store. */
+        public DataPlane(String router, String runtimeApi, String backend, String metrics, String prometheusUrl,
+                String tenantHeader) {
+            this(router, runtimeApi, backend, metrics, prometheusUrl, tenantHeader, BUILTIN_FLAGS, null);
+        }
 
         public static final String DEFAULT_TENANT_HEADER = "X-Tenant";
 
