@@ -181,8 +181,9 @@ module.exports = {
     },
     functionExternalModules: false,
     // The sample app's flows reach their app database with node-postgres (installed from npm
-    // with Node-RED); the connection string comes from the slot's APP_DATABASE_URL.
-    functionGlobalContext: { pg: require("pg") },
+    // with Node-RED); the connection string comes from the slot's APP_DATABASE_URL. They evaluate
+    // feature flags with the OpenFeature client of flags.js (its provider from the slot's environment).
+    functionGlobalContext: { pg: require("pg"), flags: require("./flags").client() },
     exportGlobalContextKeys: false,
 
     editorTheme: {

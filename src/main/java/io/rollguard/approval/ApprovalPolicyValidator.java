@@ -25,7 +25,7 @@ import io.rollguard.release.ReleaseVariables;
  * <li>its inputs exactly the lifecycle's {@code schemaChange} and {@code integrationChange}
  * (booleans) and {@code risk} (a string, {@code "high"} or {@code "normal"}), each once; or only the
  * two booleans, as policies written before {@code risk} was an input are, so those an admin
- * deployed keep working. Its one output {@code group} (a string), hit policy UNIQUE, FIRST, ANY,
+ * deployed keep working; optionally also {@code flagChange} (a boolean: the release sets feature flags). Its one output {@code group} (a string), hit policy UNIQUE, FIRST, ANY,
  * RULE ORDER or COLLECT without aggregation;</li>
  * <li>rules of FEEL literals only: input entries {@code true}, {@code false}, {@code not(...)} of
  * those for the booleans, {@code "high"}, {@code "normal"}, {@code not(...)} of those for the risk,
@@ -48,7 +48,10 @@ final class ApprovalPolicyValidator {
             ReleaseVariables.INTEGRATION_CHANGE);
     /** The input sets a policy may have: with the release's risk, or without it (written before it was an input). */
     private static final Set<Set<String>> INPUT_SETS = Set.of(BOOLEAN_INPUTS,
-            Set.of(ReleaseVariables.SCHEMA_CHANGE, ReleaseVariables.INTEGRATION_CHANGE, ReleaseVariables.RISK));
+            Set.of(ReleaseVariables.SCHEMA_CHANGE, ReleaseVariables.INTEGRATION_CHANGE, ReleaseVariables.RISK),
+            Set.of(ReleaseVariables.SCHEMA_CHANGE, ReleaseVariables.INTEGRATION_CHANGE, ReleaseVariables.FLAG_CHANGE),
+            Set.of(ReleaseVariables.SCHEMA_CHANGE, ReleaseVariables.INTEGRATION_CHANGE, ReleaseVariables.RISK,
+                    ReleaseVariables.FLAG_CHANGE));
     /** The values the lifecycle gives {@code risk}. */
     static final List<String> RISKS = List.of("normal", "high");
     private static final Pattern INPUT_ENTRY = Pattern.compile("\\s*(-|true|false|not\\(\\s*(true|false)\\s*\\))?\\s*");
@@ -73,7 +76,8 @@ final class ApprovalPolicyValidator {
         }
         List<String> inputs = checkTable(table, problems);
         if (problems.isEmpty()) {
-            checkOutcomes(file, inputs.contains(ReleaseVariables.RISK), problems);
+            checkOutcomes(file, inputs.contains(ReleaseVariables.RISK), inputs.contains(ReleaseVariables.FLAG_CHANGE),
+                    problems);
         }
         return problems;
     }
@@ -97,7 +101,8 @@ final class ApprovalPolicyValidator {
         }
         if (!INPUT_SETS.contains(new HashSet<>(inputs)) || new HashSet<>(inputs).size() != inputs.size()) {
             problems.add("the inputs must be exactly " + sorted(BOOLEAN_INPUTS) + " and optionally "
-                    + ReleaseVariables.RISK + ", each once: the facts the lifecycle provides");
+                    + ReleaseVariables.RISK + " and " + ReleaseVariables.FLAG_CHANGE
+                    + ", each once: the facts the lifecycle provides");
         } else {
             rules.forEach(rule -> checkRule(rule, inputs, problems));
         }
@@ -118,9 +123,9 @@ final class ApprovalPolicyValidator {
             if (!"string".equals(type)) {
                 problems.add("input " + ReleaseVariables.RISK + " must be of type string");
             }
-        } else if (text == null || !BOOLEAN_INPUTS.contains(text)) {
-            problems.add("input expression '" + text + "' is not one of " + sorted(BOOLEAN_INPUTS) + " or "
-                    + ReleaseVariables.RISK);
+        } else if (text == null || !(BOOLEAN_INPUTS.contains(text) || ReleaseVariables.FLAG_CHANGE.equals(text))) {
+            problems.add("input expression '" + text + "' is not one of " + sorted(BOOLEAN_INPUTS) + ", "
+                    + ReleaseVariables.FLAG_CHANGE + " or " + ReleaseVariables.RISK);
         } else if (!"boolean".equals(type)) {
             problems.add("input " + text + " must be of type boolean");
         }
@@ -177,35 +182,39 @@ final class ApprovalPolicyValidator {
     }
 
     /** Evaluates the policy for every case the lifecycle can ask and checks the groups it requires. */
-    private void checkOutcomes(byte[] file, boolean withRisk, List<String> problems) {
+    private void checkOutcomes(byte[] file, boolean withRisk, boolean withFlags, List<String> problems) {
         DmnDecision decision = PolicyDmn.decision(dmn, DECISION_ID, file, problems);
         if (decision == null) {
             return;
         }
+        List<Boolean> flagCases = withFlags ? List.of(false, true) : java.util.Collections.singletonList(null);
+        List<String> riskCases = withRisk ? RISKS : java.util.Collections.singletonList(null);
         for (boolean schema : List.of(false, true)) {
             for (boolean integration : List.of(false, true)) {
-                if (withRisk) {
-                    for (String risk : RISKS) {
-                        checkCase(decision, schema, integration, risk, problems);
+                for (String risk : riskCases) {
+                    for (Boolean flag : flagCases) {
+                        checkCase(decision, schema, integration, risk, flag, problems);
                     }
-                } else {
-                    checkCase(decision, schema, integration, null, problems);
                 }
             }
         }
     }
 
     /** One case the lifecycle can ask; {@code risk} null for a policy without that input. */
-    private void checkCase(DmnDecision decision, boolean schema, boolean integration, String risk,
+    private void checkCase(DmnDecision decision, boolean schema, boolean integration, String risk, Boolean flag,
             List<String> problems) {
         String inCase = "for " + ReleaseVariables.SCHEMA_CHANGE + "=" + schema + ", "
                 + ReleaseVariables.INTEGRATION_CHANGE + "=" + integration
-                + (risk == null ? "" : ", " + ReleaseVariables.RISK + "=" + risk);
+                + (risk == null ? "" : ", " + ReleaseVariables.RISK + "=" + risk)
+                + (flag == null ? "" : ", " + ReleaseVariables.FLAG_CHANGE + "=" + flag);
         Map<String, Object> variables = new HashMap<>();
         variables.put(ReleaseVariables.SCHEMA_CHANGE, schema);
         variables.put(ReleaseVariables.INTEGRATION_CHANGE, integration);
         if (risk != null) {
             variables.put(ReleaseVariables.RISK, risk);
+        }
+        if (flag != null) {
+            variables.put(ReleaseVariables.FLAG_CHANGE, flag);
         }
         List<Object> groups;
         try {

@@ -28,9 +28,12 @@ class ChangesService {
     private final ReleaseFlowChanges flowChanges;
     private final IntegrationSettings integrations;
     private final DescriptorParser descriptors;
+    private final FlagPlan flagPlan;
 
     ChangesService(ReleaseService releases, AppRepository apps, LiveFlows live, SlotSnapshots snapshots,
-            ReleaseFlowChanges flowChanges, IntegrationSettings integrations, DescriptorParser descriptors) {
+            ReleaseFlowChanges flowChanges, IntegrationSettings integrations, DescriptorParser descriptors,
+            FlagPlan flagPlan) {
+        this.flagPlan = flagPlan;
         this.integrations = integrations;
         this.descriptors = descriptors;
         this.releases = releases;
@@ -44,7 +47,8 @@ class ChangesService {
     record ReleaseChanges(String release, String app, String version, Side live, String newHash, int liveNodes,
             int newNodes, List<FlowDiff.Container> containers, FlowDiff.NodeChanges configNodes,
             FlowDiff.Endpoints endpoints, FlowDiff.Hosts hosts, List<String> classes, List<EvidenceView> evidence,
-            List<HighRiskView> highRisk, String summary, List<IntegrationSettings.SettingChange> integrations) {
+            List<HighRiskView> highRisk, String summary, List<IntegrationSettings.SettingChange> integrations,
+            List<FlagPlan.FlagView> flags) {
     }
 
     /** The live side: source stable, snapshot or unavailable, the canonical flows hash, when it was read or recorded. */
@@ -77,7 +81,14 @@ class ChangesService {
                 derived.highRisk().stream().map(h -> new HighRiskView(h.node(), h.reason(), h.policyReason(),
                         h.describe())).toList(),
                 DiffSummary.of(diff, before),
-                integrations.describe(app.key(), before.environment(), settingsChanges(release)));
+                integrations.describe(app.key(), before.environment(), settingsChanges(release)),
+                flagViews(app, release));
+    }
+
+    /** The flags the release sets, from its stored descriptor: the state before and at each step. */
+    private List<FlagPlan.FlagView> flagViews(App app, Release release) {
+        DescriptorParser.Result parsed = descriptors.parse(release.descriptorYaml());
+        return parsed.isValid() ? flagPlan.of(app, release.id(), parsed.descriptor()) : List.of();
     }
 
     /** The integration settings the release changes, from its stored descriptor (checked at submission). */

@@ -26,7 +26,11 @@ class ReleaseFlowChanges implements FlowChanges {
     private final IntegrationSettings integrations;
     private final DescriptorParser descriptors;
 
-    ReleaseFlowChanges(LiveFlows live, NodePolicy policy, IntegrationSettings integrations, DescriptorParser descriptors) {
+    private final FlagPlan flagPlan;
+
+    ReleaseFlowChanges(LiveFlows live, NodePolicy policy, IntegrationSettings integrations, DescriptorParser descriptors,
+            FlagPlan flagPlan) {
+        this.flagPlan = flagPlan;
         this.live = live;
         this.policy = policy;
         this.integrations = integrations;
@@ -54,7 +58,17 @@ class ReleaseFlowChanges implements FlowChanges {
                 derived.evidence().stream().map(DerivedClasses.Evidence::describe).toList(),
                 derived.highRisk().stream().map(DerivedClasses.HighRisk::describe).toList(),
                 DiffSummary.of(diff, stable),
-                integrationChanges(app, stable, release));
+                integrationChanges(app, stable, release),
+                flagChanges(app, release));
+    }
+
+    /** One line per flag the release sets: its state before and at each step. */
+    private List<String> flagChanges(App app, Release release) {
+        DescriptorParser.Result parsed = descriptors.parse(release.descriptorYaml());
+        if (!parsed.isValid()) {
+            return List.of();
+        }
+        return flagPlan.of(app, release.id(), parsed.descriptor()).stream().map(FlagPlan.FlagView::line).toList();
     }
 
     /** One line per integration setting the release changes, live value to new (a secret by reference only). */

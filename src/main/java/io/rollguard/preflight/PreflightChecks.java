@@ -6,6 +6,8 @@ import java.util.List;
 import org.springframework.stereotype.Service;
 
 import io.rollguard.app.SlotName;
+import io.rollguard.flags.FlagChanges;
+import io.rollguard.flags.FlagStoreException;
 import io.rollguard.integration.IntegrationSettings;
 import io.rollguard.migration.MigrationException;
 import io.rollguard.migration.MigrationService;
@@ -36,10 +38,12 @@ class PreflightChecks {
     private final MigrationService migrations;
     private final CanaryJourneys journeys;
     private final IntegrationSettings integrations;
+    private final FlagChanges flags;
 
     PreflightChecks(RolloutService rollout, TargetPlatform target, ReleaseHistory history,
             PreflightProperties properties, MigrationService migrations, CanaryJourneys journeys,
-            IntegrationSettings integrations) {
+            IntegrationSettings integrations, FlagChanges flags) {
+        this.flags = flags;
         this.journeys = journeys;
         this.integrations = integrations;
         this.rollout = rollout;
@@ -74,9 +78,14 @@ class PreflightChecks {
         if (live != null && !live.equals(ctx.release().previousVersion())) {
             problems.add("the live version changed to " + live + " since this release was requested");
         }
-        // honest limit of this version: flags are accepted and classified for approval, but not set yet
-        if (d.flags() != null && !d.flags().isEmpty()) {
-            problems.add("feature flags cannot be set yet by this Rollguard version");
+        // the flags are set by the rollout's flag steps: their store must answer now, not halfway through
+        for (ReleaseDescriptor.Flag flag : d.flags()) {
+            try {
+                flags.current(ctx.app(), flag.key());
+            } catch (FlagStoreException e) {
+                problems.add("flag " + flag.key() + ": the app's flag store cannot be read: " + e.getMessage());
+                break;
+            }
         }
         return new Check("descriptor matches app", problems);
     }

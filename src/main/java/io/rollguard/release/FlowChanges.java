@@ -27,15 +27,23 @@ public interface FlowChanges {
      * one line per high-risk node ("high-risk: changes func of function (...): the policy's reason"),
      * a summary of the diff for approvers (counts per tab, endpoints, hosts), and one line per
      * integration setting the release changes ("rates.baseUrl (RATES_BASE_URL): old -> new"; a
-     * secret by reference and version only).
+     * secret by reference and version only), and one line per flag the release sets (its state
+     * before and at each step).
      */
     record Comparison(Set<ChangeClass> classes, List<String> evidence, List<String> highRisk, String summary,
-            List<String> integrationChanges) {
+            List<String> integrationChanges, List<String> flagChanges) {
         public Comparison {
             classes = Set.copyOf(classes);
             evidence = List.copyOf(evidence);
             highRisk = List.copyOf(highRisk);
             integrationChanges = List.copyOf(integrationChanges);
+            flagChanges = List.copyOf(flagChanges);
+        }
+
+        /** A comparison of a release that sets no flag. */
+        public Comparison(Set<ChangeClass> classes, List<String> evidence, List<String> highRisk, String summary,
+                List<String> integrationChanges) {
+            this(classes, evidence, highRisk, summary, integrationChanges, List.of());
         }
 
         /** A comparison of a release that changes no integration setting. */

@@ -32,6 +32,10 @@ final class ReleaseDiff {
             lines.add("Integration changes: " + d.integrations().stream().map(ReleaseDescriptor.Integration::name)
                     .collect(Collectors.joining(", ")));
         }
+        if (!comparison.flagChanges().isEmpty()) {
+            lines.add("Feature flags (before -> each step):");
+            comparison.flagChanges().forEach(change -> lines.add("  " + change));
+        }
         lines.add("Rollout: " + d.rollout().steps().stream().map(s -> s.weight() + "%").collect(Collectors.joining(" -> "))
                 + ", on failure " + d.rollout().onFailure().name().toLowerCase());
         // a Camunda string variable holds 4000 characters; many endpoints must not fail the step

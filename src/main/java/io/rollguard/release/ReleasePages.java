@@ -38,8 +38,11 @@ class ReleasePages implements PortalPage {
     private final ReleaseService releases;
     private final AppRepository apps;
     private final Permissions permissions;
+    private final io.rollguard.release.descriptor.DescriptorParser descriptors;
 
-    ReleasePages(ReleaseService releases, AppRepository apps, Permissions permissions) {
+    ReleasePages(ReleaseService releases, AppRepository apps, Permissions permissions,
+            io.rollguard.release.descriptor.DescriptorParser descriptors) {
+        this.descriptors = descriptors;
         this.releases = releases;
         this.apps = apps;
         this.permissions = permissions;
@@ -141,6 +144,11 @@ class ReleasePages implements PortalPage {
         model.addAttribute("canRollBack", permissions.canRollBackPromoted(user) && release.state() == ReleaseState.PROMOTED
                 && release.version().equals(app.currentVersion()));
         model.addAttribute("canAudit", permissions.canAudit(user));
+        // the kill switch sits beside the release that set the flags: one action, with a reason
+        var parsed = descriptors.parse(release.descriptorYaml());
+        model.addAttribute("flagKeys", parsed.isValid()
+                ? parsed.descriptor().flags().stream().map(f -> f.key()).toList() : List.of());
+        model.addAttribute("canKillFlags", permissions.canKillFlags(user));
     }
 
     @GetMapping("/releases/{id}/abort")

@@ -15,6 +15,8 @@ public final class ReleaseVariables {
     public static final String CHANGE_EVIDENCE = "changeEvidence";
     public static final String SCHEMA_CHANGE = "schemaChange";
     public static final String INTEGRATION_CHANGE = "integrationChange";
+    /** The release sets feature flags: an input of the approval policy (an ordinary change unless a rule says more). */
+    public static final String FLAG_CHANGE = "flagChange";
     public static final String REQUIRED_GROUPS = "requiredGroups";
     public static final String APPROVER_GROUP = "approverGroup";
     public static final String REJECTED = "rejected";
@@ -51,6 +53,8 @@ public final class ReleaseVariables {
     public static final String PREFLIGHT_CHECK_FAILED = "PreflightCheckFailed";
     /** A journey failed when run again before promotion: the rollout is undone like after a failed analysis. */
     public static final String JOURNEY_FAILED = "JourneyFailed";
+    /** The app's flag store refused a flag step: the rollout is undone, flags first. */
+    public static final String FLAG_STEP_FAILED = "FlagStepFailed";
     public static final String RESTORATION_MISMATCH = "RestorationMismatch";
     /** The type of the incident that stays open while a restoration differs from the state before. */
     public static final String INCIDENT_RESTORATION_MISMATCH = "restorationMismatch";

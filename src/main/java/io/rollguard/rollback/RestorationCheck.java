@@ -2,11 +2,15 @@ package io.rollguard.rollback;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.springframework.stereotype.Service;
 
 import io.rollguard.app.SlotName;
+import io.rollguard.flags.FlagChanges;
+import io.rollguard.flags.FlagState;
+import io.rollguard.flags.StoredFlag;
 import io.rollguard.migration.MigrationService;
 import io.rollguard.release.ReleaseContext;
 import io.rollguard.release.StoredText;
@@ -27,9 +31,11 @@ class RestorationCheck {
     private final SlotSnapshots snapshots;
     private final MigrationService migrations;
     private final ReleaseHistory history;
+    private final FlagChanges flags;
 
     RestorationCheck(TargetPlatform target, TrafficRouter router, SlotSnapshots snapshots, MigrationService migrations,
-            ReleaseHistory history) {
+            ReleaseHistory history, FlagChanges flags) {
+        this.flags = flags;
         this.migrations = migrations;
         this.history = history;
         this.target = target;
@@ -88,9 +94,28 @@ class RestorationCheck {
                         + describe(before.environment()));
             }
         }
+        // every flag the release touched, read back from the app's flag store itself
+        for (FlagChanges.Before touched : flags.touchedBy(ctx.release().id())) {
+            Optional<StoredFlag> now = flags.current(ctx.app(), touched.key());
+            if (!now.equals(touched.before())) {
+                differences.add("flag " + touched.key() + " is " + describe(now) + ", was " + describe(touched.before()));
+            }
+        }
         // the app's schema and every table's rows, against the record taken before the migration
         differences.addAll(migrations.differencesAfterRollback(ctx, afterPromotion));
         return differences;
+    }
+
+    private static String describe(Optional<StoredFlag> flag) {
+        if (flag.isEmpty()) {
+            return "absent";
+        }
+        FlagState state = flag.get().state();
+        if (!state.enabled()) {
+            return "off";
+        }
+        return "on for " + (state.tenants().isEmpty() ? "" : "tenants " + String.join(", ", state.tenants()) + " and ")
+                + state.percentage() + " % (new variant " + flag.get().definition().newVariant() + ")";
     }
 
     /** An environment as a restoration report may show it: plain values, and secrets by reference only. */

@@ -36,6 +36,11 @@ public class Permissions {
         return user.isIn(Roles.RELEASE_MANAGER);
     }
 
+    /** The kill switch: a release manager turns a flag off at once, outside any release. */
+    public boolean canKillFlags(CurrentUser user) {
+        return user.isIn(Roles.RELEASE_MANAGER);
+    }
+
     /** The audit trail is for the people who review releases, not for those who make them. */
     public boolean canAudit(CurrentUser user) {
         return user.isIn(Roles.AUDITOR) || user.isIn(Roles.ADMIN);

@@ -35,9 +35,46 @@ class ApprovalPolicyValidatorTest {
                 .anySatisfy(p -> assertThat(p).contains("expression language 'juel'"));
     }
 
+    /** The shipped policy as it was before flags were an input, as admins may have deployed it. */
+    static String withoutFlags() throws Exception {
+        return shipped().replaceAll("(?s)\\s*<!--[^>]*-->\\s*<input id=\"Input_FlagChange\".*?</input>", "")
+                .replaceAll("\\s*<inputEntry id=\"InputEntry_\\w+Flags\">.*?</inputEntry>", "");
+    }
+
+    @Test
+    void aPolicyWrittenBeforeFlagsWereAnInputStaysValid() throws Exception {
+        String policy = withoutFlags();
+
+        assertThat(policy).doesNotContain("flagChange").contains("risk");
+        assertThat(validator.problems(policy.getBytes(StandardCharsets.UTF_8))).isEmpty();
+    }
+
+    @Test
+    void aRuleOnFlagChangesMayAskForMoreApprovalsButNeverDropASpecialist() throws Exception {
+        String flagsAlsoNeedAnApprover = """
+                <rule id="Rule_Flags">
+                  <inputEntry id="InputEntry_FlagsSchema"><text>-</text></inputEntry>
+                  <inputEntry id="InputEntry_FlagsIntegration"><text>-</text></inputEntry>
+                  <inputEntry id="InputEntry_FlagsRisk"><text>-</text></inputEntry>
+                  <inputEntry id="InputEntry_FlagsFlags"><text>true</text></inputEntry>
+                  <outputEntry id="OutputEntry_Flags"><text>"approver"</text></outputEntry>
+                </rule>
+                </decisionTable>""";
+        String policy = shipped().replace("</decisionTable>", flagsAlsoNeedAnApprover);
+        assertThat(validator.problems(policy.getBytes(StandardCharsets.UTF_8))).isEmpty();
+
+        // a schema change that also sets flags must still need schema approvers
+        String dropsSchema = shipped().replace("<inputEntry id=\"InputEntry_SchemaFlags\"><text>-</text></inputEntry>",
+                "<inputEntry id=\"InputEntry_SchemaFlags\"><text>false</text></inputEntry>");
+        assertThat(validator.problems(dropsSchema.getBytes(StandardCharsets.UTF_8)))
+                .contains("for schemaChange=true, integrationChange=false, risk=normal, flagChange=true schema approvers "
+                        + "must approve: only they approve data model changes")
+                .allMatch(p -> p.contains("flagChange=true"));
+    }
+
     @Test
     void aPolicyThatForgetsASpecialistGroupIsRefused() throws Exception {
-        String policy = shipped().replace("<text>\"integration-approver\"</text>", "<text>\"approver\"</text>");
+        String policy = withoutFlags().replace("<text>\"integration-approver\"</text>", "<text>\"approver\"</text>");
 
         assertThat(validator.problems(policy.getBytes(StandardCharsets.UTF_8)))
                 .containsExactly("for schemaChange=false, integrationChange=true, risk=normal integration approvers must "
@@ -52,7 +89,7 @@ class ApprovalPolicyValidatorTest {
 
     /** The shipped policy as it was before the risk was an input, as admins may have deployed it. */
     static String withoutRisk() throws Exception {
-        return shipped().replaceAll("(?s)\\s*<!--[^>]*-->\\s*<input id=\"Input_Risk\".*?</input>", "")
+        return withoutFlags().replaceAll("(?s)\\s*<!--[^>]*-->\\s*<input id=\"Input_Risk\".*?</input>", "")
                 .replaceAll("\\s*<inputEntry id=\"InputEntry_\\w+Risk\">.*?</inputEntry>", "");
     }
 
@@ -80,7 +117,7 @@ class ApprovalPolicyValidatorTest {
                   <outputEntry id="OutputEntry_HighRisk"><text>"approver"</text></outputEntry>
                 </rule>
                 </decisionTable>""";
-        String policy = shipped().replace("</decisionTable>", highRiskAlsoNeedsAnApprover);
+        String policy = withoutFlags().replace("</decisionTable>", highRiskAlsoNeedsAnApprover);
 
         assertThat(validator.problems(policy.getBytes(StandardCharsets.UTF_8))).isEmpty();
         assertThat(validator.problems(policy.replace("<text>\"high\"</text>", "<text>\"severe\"</text>")
@@ -91,16 +128,16 @@ class ApprovalPolicyValidatorTest {
 
     @Test
     void theRiskIsAStringAndEveryInputComesOnce() throws Exception {
-        assertThat(validator.problems(shipped().replace(
+        assertThat(validator.problems(withoutFlags().replace(
                 "<inputExpression id=\"InputExpression_Risk\" typeRef=\"string\">",
                 "<inputExpression id=\"InputExpression_Risk\" typeRef=\"boolean\">").getBytes(StandardCharsets.UTF_8)))
                 .containsExactly("input risk must be of type string");
-        assertThat(validator.problems(shipped().replace("<text>risk</text>", "<text>schemaChange</text>")
+        assertThat(validator.problems(withoutFlags().replace("<text>risk</text>", "<text>schemaChange</text>")
                 .getBytes(StandardCharsets.UTF_8)))
                 .containsExactly("input schemaChange must be of type boolean",
-                        "the inputs must be exactly [integrationChange, schemaChange] and optionally risk, each "
-                        + "once: the facts the lifecycle provides");
-        assertThat(validator.problems(shipped()
+                        "the inputs must be exactly [integrationChange, schemaChange] and optionally risk and "
+                        + "flagChange, each once: the facts the lifecycle provides");
+        assertThat(validator.problems(withoutFlags()
                 .replaceAll("\\s*<inputEntry id=\"InputEntry_OrdinaryRisk\">.*?</inputEntry>", "")
                 .getBytes(StandardCharsets.UTF_8)))
                 .containsExactly("rule Rule_OrdinaryChange must have 3 input entries and one output entry");

@@ -14,7 +14,7 @@ import io.rollguard.release.FlowChanges;
 class FlowDdlTest {
 
     static final String TAB = FlowDiffTest.TAB;
-    final FlowChanges changes = new ReleaseFlowChanges(null, null, null, null);
+    final FlowChanges changes = new ReleaseFlowChanges(null, null, null, null, null);
 
     @Test
     void ddlInAFunctionsCodeIsRefusedWithTheNodeNamed() throws IOException {

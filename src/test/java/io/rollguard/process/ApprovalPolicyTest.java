@@ -41,6 +41,12 @@ class ApprovalPolicyTest {
     }
 
     @Test
+    void flagChangeIsAnOrdinaryChangeByDefault() {
+        assertThat(requiredGroups(false, false, "normal", true)).containsExactly("approver");
+        assertThat(requiredGroups(true, false, "normal", true)).containsExactly("schema-approver");
+    }
+
+    @Test
     void theShippedPolicyReceivesTheRiskButAsksNoOtherApproverForAHighRiskRelease() {
         for (boolean schema : List.of(false, true)) {
             for (boolean integration : List.of(false, true)) {
@@ -55,13 +61,19 @@ class ApprovalPolicyTest {
     }
 
     private List<String> requiredGroups(boolean schemaChange, boolean integrationChange, String risk) {
+        return requiredGroups(schemaChange, integrationChange, risk, false);
+    }
+
+    private List<String> requiredGroups(boolean schemaChange, boolean integrationChange, String risk,
+            boolean flagChange) {
         // given the change classes and the risk the lifecycle's first step derived
         // when the policy is evaluated as the business rule task evaluates it
         DmnDecisionResult result = extension.getDecisionService().evaluateDecisionByKey("approvalPolicy")
                 .variables(Variables.createVariables()
                         .putValue("schemaChange", schemaChange)
                         .putValue("integrationChange", integrationChange)
-                        .putValue("risk", risk))
+                        .putValue("risk", risk)
+                        .putValue("flagChange", flagChange))
                 .evaluate();
         // then (mapDecisionResult="collectEntries") one group per matching rule
         return result.collectEntries("group");

@@ -62,6 +62,10 @@ public final class FakeReleaseWorld {
     /** What the descriptor of the release under test says; read by the validate fake. */
     public boolean schemaChange;
     public boolean integrationChange;
+    /** The release sets feature flags (its flag steps and their compensation leave journal lines). */
+    public boolean flags;
+    /** The app's flag store refuses the flag step (the real delegate has restored what it wrote). */
+    public boolean flagStepRefused;
     /** Destructive changes of the release's changelog, as the real validate delegate finds them; null for none. */
     public String destructiveChanges;
     /** When set, the first step fails with this message (say the release's stored descriptor is gone). */
@@ -114,6 +118,23 @@ public final class FakeReleaseWorld {
         Mocks.register("restoreCanarySlotDelegate", (JavaDelegate) e -> journal.add("restoreCanarySlot"));
         Mocks.register("shiftTrafficDelegate", (JavaDelegate) this::shiftTraffic);
         Mocks.register("restoreStableTrafficDelegate", (JavaDelegate) e -> journal.add("restoreStableTraffic"));
+        // a release without flags passes its flag steps without a journal line, so the journals of
+        // the other tests read as before
+        Mocks.register("setFlagsDelegate", (JavaDelegate) e -> {
+            if (flagStepRefused) {
+                journal.add("setFlags refused");
+                throw new org.camunda.bpm.engine.delegate.BpmnError(ReleaseVariables.FLAG_STEP_FAILED,
+                        "flag step 1 was refused by the app's flag store: fake refusal");
+            }
+            if (flags) {
+                journal.add("setFlags step " + e.getVariable(ReleaseVariables.STEP_INDEX));
+            }
+        });
+        Mocks.register("restoreFlagsDelegate", (JavaDelegate) e -> {
+            if (flags) {
+                journal.add("restoreFlags");
+            }
+        });
         Mocks.register("analyzeCanaryDelegate", (JavaDelegate) this::analyzeCanary);
         Mocks.register("promoteReleaseDelegate", (JavaDelegate) e -> journal.add("promote"));
         Mocks.register("restorePreviousVersionDelegate", (JavaDelegate) e -> journal.add("restorePreviousVersion"));
@@ -148,6 +169,7 @@ public final class FakeReleaseWorld {
             classes.add("ordinary");
         }
         execution.setVariable(ReleaseVariables.SCHEMA_CHANGE, schemaChange);
+        execution.setVariable(ReleaseVariables.FLAG_CHANGE, flags);
         execution.setVariable(ReleaseVariables.INTEGRATION_CHANGE, integrationChange);
         execution.setVariable(ReleaseVariables.CHANGE_CLASSES, String.join(", ", classes));
         execution.setVariable(ReleaseVariables.DIFF_SUMMARY, "flows: 2 changed");

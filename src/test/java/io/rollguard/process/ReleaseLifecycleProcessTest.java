@@ -126,6 +126,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         assertThat(pi).variables().containsEntry(ReleaseVariables.STEP_INDEX, 0);
         driver.executeJob("ServiceTask_DeployCanary");
         driver.executeJob("ServiceTask_ShiftTraffic");
+        driver.executeJob("ServiceTask_SetFlags");
         Job pause = driver.job("IntermediateCatchEvent_StepPause");
         assertThat(pause.getDuedate()).isEqualTo(new Date(ClockUtil.getCurrentTime().getTime() + 8_000));
         driver.executeJob("IntermediateCatchEvent_StepPause");
@@ -344,8 +345,8 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         runStepUntilVerdict();
 
         // then the completed steps are compensated, newest first: traffic back to stable, then the slot
-        assertThat(pi).isWaitingAt("IntermediateThrowEvent_UndoTrafficShifts");
-        driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
+        assertThat(pi).isWaitingAt("IntermediateThrowEvent_UndoFlags");
+        driver.executeJob("IntermediateThrowEvent_UndoFlags");
         assertThat(pi).isWaitingAt("CallActivity_VerifyRestoration");
         assertThat(driver.calledRestoration(pi)).isWaitingAt("ServiceTask_VerifyRestoration");
         assertThat(driver.historicVariable(pi, ReleaseVariables.FINAL_STATE)).isEqualTo("ROLLED_BACK");
@@ -366,6 +367,102 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
     }
 
     @Test
+    void releaseWithFlagsSetsThemAtEveryStepAfterItsTrafficShift() {
+        // given a release with flags and two passing steps
+        world.flags = true;
+        world.verdicts.add("passed");
+        world.verdicts.add("passed");
+        ProcessInstance pi = startRollout();
+
+        // when both steps run
+        driver.executeJob("ServiceTask_DeployCanary");
+        assertThat(pi).isWaitingAt("ServiceTask_ShiftTraffic");
+        driver.executeJob("ServiceTask_ShiftTraffic");
+        // the flag step is its own transaction: a store that is down retries it, not the traffic shift
+        assertThat(pi).isWaitingAt("ServiceTask_SetFlags");
+        driver.executeJob("ServiceTask_SetFlags");
+        driver.executeJob("IntermediateCatchEvent_StepPause");
+        driver.executeJob("ServiceTask_AnalyzeCanary");
+        runStepUntilVerdict();
+
+        // then each step's flags are set after its traffic, before its window, and never restored
+        assertThat(world.journal).containsSubsequence("shiftTraffic step 0", "setFlags step 0",
+                "shiftTraffic step 1", "setFlags step 1");
+        assertThat(world.analysedSteps).containsExactly(0, 1);
+        assertThat(world.journal).doesNotContain("restoreFlags");
+    }
+
+    @Test
+    void failedStepOfAReleaseWithFlagsTurnsTheFlagsBackBeforeTrafficAndSlot() {
+        // given a release with flags whose first step fails its analysis
+        world.flags = true;
+        world.onFailure = "rollback";
+        world.verdicts.add("failed");
+        ProcessInstance pi = startRollout();
+        driver.executeJob("ServiceTask_DeployCanary");
+        runStepUntilVerdict();
+
+        // when the compensation runs
+        assertThat(pi).isWaitingAt("IntermediateThrowEvent_UndoFlags");
+        driver.executeJob("IntermediateThrowEvent_UndoFlags");
+        driver.executeJob("ServiceTask_VerifyRestoration");
+
+        // then the flags go back first (the quickest way to take the new behaviour away), then
+        // traffic, then the slot
+        assertThat(pi).isEnded().hasPassed("IntermediateThrowEvent_UndoFlags", "ServiceTask_RestoreFlags",
+                "IntermediateThrowEvent_UndoTrafficShifts", "EndEvent_ReleaseRolledBack");
+        assertThat(world.journal).containsSubsequence("setFlags step 0", "restoreFlags", "restoreStableTraffic",
+                "restoreCanarySlot", "verifyRestoration");
+    }
+
+    @Test
+    void flagStepRefusedByTheStoreUndoesTheRolloutLikeAFailedAnalysis() {
+        // given a code release whose flag store refuses its first flag step
+        world.flags = true;
+        world.flagStepRefused = true;
+        ProcessInstance pi = startRollout();
+        driver.executeJob("ServiceTask_DeployCanary");
+        driver.executeJob("ServiceTask_ShiftTraffic");
+
+        // when the flag step runs
+        driver.executeJob("ServiceTask_SetFlags");
+
+        // then the traffic and the slot are undone too, the refusal is kept, and nothing is analysed
+        assertThat(pi).isWaitingAt("IntermediateThrowEvent_UndoFlags");
+        assertThat(pi).variables().containsEntry("flagStepFailure",
+                "flag step 1 was refused by the app's flag store: fake refusal");
+        driver.executeJob("IntermediateThrowEvent_UndoFlags");
+        driver.executeJob("ServiceTask_VerifyRestoration");
+        assertThat(pi).isEnded().hasPassed("BoundaryEvent_FlagStepFailed", "ServiceTask_RestoreStableTraffic",
+                "ServiceTask_RestoreCanarySlot", "EndEvent_ReleaseRolledBack");
+        assertThat(pi).hasNotPassed("ServiceTask_AnalyzeCanary", "ServiceTask_PromoteRelease");
+        assertThat(world.journal).containsSubsequence("setFlags refused", "restoreStableTraffic", "restoreCanarySlot",
+                "verifyRestoration");
+    }
+
+    @Test
+    void abortOfAReleaseWithFlagsTurnsTheFlagsBackFirst() {
+        // given a release with flags waiting out its first step
+        world.flags = true;
+        ProcessInstance pi = startRollout();
+        driver.executeJob("ServiceTask_DeployCanary");
+        driver.executeJob("ServiceTask_ShiftTraffic");
+        driver.executeJob("ServiceTask_SetFlags");
+
+        // when the requester aborts
+        driver.abort(pi);
+        assertThat(pi).isWaitingAt("IntermediateThrowEvent_UndoFlagsOnAbort");
+        driver.executeJob("IntermediateThrowEvent_UndoFlagsOnAbort");
+        driver.executeJob("ServiceTask_VerifyRestoration");
+
+        // then
+        assertThat(pi).isEnded().hasPassed("IntermediateThrowEvent_UndoFlagsOnAbort", "ServiceTask_RestoreFlags",
+                "EndEvent_AbortCompensated");
+        assertThat(world.journal).containsSubsequence("setFlags step 0", "restoreFlags", "restoreStableTraffic",
+                "restoreCanarySlot");
+    }
+
+    @Test
     void integrationChangeThatFailsItsAnalysisUndoesTheCanaryWithItsSettingsAfterItsProbePassed() {
         // given an integration change (its settings go into the canary with the new version) that is rolling out
         world.integrationChange = true;
@@ -376,7 +473,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         // when the analysis of the first step fails
         driver.executeJob("ServiceTask_DeployCanary");
         runStepUntilVerdict();
-        driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
+        driver.executeJob("IntermediateThrowEvent_UndoFlags");
         driver.executeJob("ServiceTask_VerifyRestoration");
 
         // then the probe had run in preflight before any traffic, and the compensation restored the canary
@@ -433,7 +530,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
 
         // when the release manager decides to roll back
         driver.complete(driver.tasks(pi).get(0), RELEASE_MANAGER, withVariables("decision", "rollback"));
-        driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
+        driver.executeJob("IntermediateThrowEvent_UndoFlags");
         driver.executeJob("ServiceTask_VerifyRestoration");
 
         // then every completed step is undone, newest first, and the release ends rolled back
@@ -475,15 +572,16 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         ProcessInstance pi = startRollout();
         driver.executeJob("ServiceTask_DeployCanary");
         driver.executeJob("ServiceTask_ShiftTraffic");
+        driver.executeJob("ServiceTask_SetFlags");
         assertThat(pi).isWaitingAt("IntermediateCatchEvent_StepPause");
 
         // when the requester aborts
         driver.abort(pi);
 
         // then the pause is cancelled and the completed steps are undone, newest first
-        assertThat(pi).isWaitingAt("IntermediateThrowEvent_UndoTrafficOnAbort");
+        assertThat(pi).isWaitingAt("IntermediateThrowEvent_UndoFlagsOnAbort");
         assertThat(pi).isNotWaitingAt("IntermediateCatchEvent_StepPause");
-        driver.executeJob("IntermediateThrowEvent_UndoTrafficOnAbort");
+        driver.executeJob("IntermediateThrowEvent_UndoFlagsOnAbort");
         assertThat(pi).isWaitingAt("CallActivity_VerifyRestoration");
         assertThat(driver.historicVariable(pi, ReleaseVariables.FINAL_STATE)).isEqualTo("ABORTED");
         driver.executeJob("ServiceTask_VerifyRestoration");
@@ -516,7 +614,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         // then the decision is withdrawn and the steps are undone; the release never claims to roll out again
         assertThat(driver.tasks(pi)).isEmpty();
         assertThat(world.releaseStates.entered()).containsExactly("PREFLIGHT", "ROLLING_OUT", "ON_HOLD");
-        driver.executeJob("IntermediateThrowEvent_UndoTrafficOnAbort");
+        driver.executeJob("IntermediateThrowEvent_UndoFlagsOnAbort");
         driver.executeJob("ServiceTask_VerifyRestoration");
         assertThat(pi).isEnded().hasPassed("EndEvent_AbortCompensated", "EndEvent_ReleaseRolledBack")
                 .hasNotPassed("Gateway_Decision");
@@ -534,7 +632,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         ProcessInstance pi = startRollout();
         driver.executeJob("ServiceTask_DeployCanary");
         runStepUntilVerdict();
-        driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
+        driver.executeJob("IntermediateThrowEvent_UndoFlags");
 
         // when the verification finds the difference
         driver.executeJob("ServiceTask_VerifyRestoration");
@@ -581,7 +679,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         ProcessInstance pi = startRollout();
         driver.executeJob("ServiceTask_DeployCanary");
         runStepUntilVerdict();
-        driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
+        driver.executeJob("IntermediateThrowEvent_UndoFlags");
 
         // when every retry fails
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -630,7 +728,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         driver.executeJob("ServiceTask_ApplyMigration");
         driver.executeJob("ServiceTask_DeployCanary");
         runStepUntilVerdict();
-        driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
+        driver.executeJob("IntermediateThrowEvent_UndoFlags");
         driver.executeJob("ServiceTask_VerifyRestoration");
 
         // then everything is undone newest first: the data model last, after no slot runs the new version
@@ -656,10 +754,11 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         driver.executeJob("ServiceTask_ApplyMigration");
         driver.executeJob("ServiceTask_DeployCanary");
         driver.executeJob("ServiceTask_ShiftTraffic");
+        driver.executeJob("ServiceTask_SetFlags");
 
         // when the requester aborts
         driver.abort(pi);
-        driver.executeJob("IntermediateThrowEvent_UndoTrafficOnAbort");
+        driver.executeJob("IntermediateThrowEvent_UndoFlagsOnAbort");
         driver.executeJob("ServiceTask_VerifyRestoration");
 
         // then the event subprocess undoes traffic, slot and migration, in that order
@@ -764,8 +863,8 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
         driver.executeJob("ServiceTask_RunJourneysBeforePromotion");
 
         // then the rollout is compensated and verified as after a failed analysis, never promoted
-        assertThat(pi).isWaitingAt("IntermediateThrowEvent_UndoTrafficShifts");
-        driver.executeJob("IntermediateThrowEvent_UndoTrafficShifts");
+        assertThat(pi).isWaitingAt("IntermediateThrowEvent_UndoFlags");
+        driver.executeJob("IntermediateThrowEvent_UndoFlags");
         driver.executeJob("ServiceTask_VerifyRestoration");
         assertThat(pi).isEnded().hasPassed("BoundaryEvent_JourneyFailed", "ServiceTask_RestoreStableTraffic",
                 "ServiceTask_RestoreCanarySlot", "EndEvent_RolloutRolledBack", "EndEvent_ReleaseRolledBack");
@@ -831,6 +930,7 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
     /** Shift traffic, let the step pause elapse, analyse. */
     private void runStepUntilVerdict() {
         driver.executeJob("ServiceTask_ShiftTraffic");
+        driver.executeJob("ServiceTask_SetFlags");
         driver.executeJob("IntermediateCatchEvent_StepPause");
         driver.executeJob("ServiceTask_AnalyzeCanary");
     }

@@ -96,7 +96,7 @@ public class DescriptorParser {
             return new Result(null, violations);
         }
         ReleaseDescriptor descriptor = toDescriptor(tree);
-        List<Violation> semantic = checkSemantics(descriptor);
+        List<Violation> semantic = checkSemantics(tree, descriptor);
         return semantic.isEmpty() ? new Result(descriptor, List.of()) : new Result(null, semantic);
     }
 
@@ -146,7 +146,7 @@ public class DescriptorParser {
         return p.isEmpty() ? "/" : p;
     }
 
-    private static List<Violation> checkSemantics(ReleaseDescriptor d) {
+    private static List<Violation> checkSemantics(JsonNode tree, ReleaseDescriptor d) {
         List<Violation> violations = new ArrayList<>();
         int previous = 0;
         for (int i = 0; i < d.rollout().steps().size(); i++) {
@@ -176,19 +176,82 @@ public class DescriptorParser {
                         "a metric needs a comparison: failIf (thresholds), mannWhitney (statistical test) or both"));
             }
         }
-        if (d.flags() != null) {
-            for (int i = 0; i < d.flags().size(); i++) {
-                List<Boolean> states = d.flags().get(i).states();
-                if (states != null && states.size() != d.rollout().steps().size()) {
-                    violations.add(new Violation("/flags/" + i + "/states",
-                            "needs one state per rollout step (" + d.rollout().steps().size() + ")"));
-                }
-            }
-        }
+        checkFlags(tree, d, violations);
         for (int j = 0; j < d.journeys().size(); j++) {
             checkJourney(d.journeys().get(j), "/journeys/" + j, violations);
         }
         return violations;
+    }
+
+    private static ReleaseDescriptor.Flag flag(JsonNode f) {
+        String key = f.path("key").asText();
+        if (f.has("states")) {
+            List<Boolean> states = new ArrayList<>();
+            f.path("states").forEach(on -> states.add(on.asBoolean()));
+            return ReleaseDescriptor.Flag.ofStates(key, states);
+        }
+        java.util.Map<String, JsonNode> variants = new java.util.LinkedHashMap<>();
+        f.path("variants").fields().forEachRemaining(e -> variants.put(e.getKey(), e.getValue()));
+        List<ReleaseDescriptor.FlagStep> steps = new ArrayList<>();
+        f.path("steps").forEach(st -> {
+            List<String> tenants = new ArrayList<>();
+            st.path("tenants").forEach(t -> tenants.add(t.asText()));
+            // a step that names tenants and no percentage exposes only those tenants
+            int percentage = st.path("percentage").asInt(tenants.isEmpty() ? 100 : 0);
+            steps.add(new ReleaseDescriptor.FlagStep(st.path("enabled").asBoolean(true), percentage, tenants));
+        });
+        String defaultVariant = f.path("defaultVariant").asText(ReleaseDescriptor.Flag.BOOLEAN_OFF);
+        String newVariant = f.path("newVariant").asText(ReleaseDescriptor.Flag.BOOLEAN_ON);
+        return new ReleaseDescriptor.Flag(key, variants, defaultVariant, newVariant, steps);
+    }
+
+    /** What the schema cannot say about flags: one state per step, variants that exist, each flag once. */
+    private static void checkFlags(JsonNode tree, ReleaseDescriptor d, List<Violation> violations) {
+        int stepCount = d.rollout().steps().size();
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < d.flags().size(); i++) {
+            ReleaseDescriptor.Flag flag = d.flags().get(i);
+            JsonNode raw = tree.path("flags").path(i);
+            String at = "/flags/" + i;
+            if (!seen.add(flag.key())) {
+                violations.add(new Violation(at + "/key", "flag '" + flag.key() + "' is listed twice"));
+            }
+            if (raw.has("states") && (raw.has("steps") || raw.has("variants") || raw.has("defaultVariant")
+                    || raw.has("newVariant"))) {
+                violations.add(new Violation(at + "/states",
+                        "is the short form of a boolean flag: give either states or variants/steps, not both"));
+                continue;
+            }
+            String list = raw.has("states") ? "/states" : "/steps";
+            if (flag.steps().size() != stepCount) {
+                violations.add(new Violation(at + list, (flag.steps().isEmpty() ? "is missing: a flag " : "")
+                        + "needs one state per rollout step (" + stepCount + ")"));
+            }
+            if (flag.isBoolean()) {
+                if (raw.has("defaultVariant") || raw.has("newVariant")) {
+                    for (String field : List.of("defaultVariant", "newVariant")) {
+                        String name = raw.path(field).asText(null);
+                        if (name != null && !List.of("off", "on").contains(name)) {
+                            violations.add(new Violation(at + "/" + field, "names variant '" + name
+                                    + "', but a flag without variants has only off and on"));
+                        }
+                    }
+                }
+            } else {
+                for (String field : List.of("defaultVariant", "newVariant")) {
+                    if (!raw.has(field)) {
+                        violations.add(new Violation(at + "/" + field, "is required when the flag lists variants"));
+                    } else if (!flag.variants().containsKey(raw.path(field).asText())) {
+                        violations.add(new Violation(at + "/" + field, "names variant '" + raw.path(field).asText()
+                                + "', which is not one of " + flag.variants().keySet()));
+                    }
+                }
+            }
+            if (flag.defaultVariant().equals(flag.newVariant())) {
+                violations.add(new Violation(at + "/newVariant", "must differ from defaultVariant ('"
+                        + flag.defaultVariant() + "'): the release exposes a new variant"));
+            }
+        }
     }
 
     /**
@@ -289,11 +352,7 @@ public class DescriptorParser {
         tree.path("integrations").forEach(i -> integrations.add(
                 new ReleaseDescriptor.Integration(i.path("name").asText(), i.path("settings"))));
         List<ReleaseDescriptor.Flag> flags = new ArrayList<>();
-        tree.path("flags").forEach(f -> {
-            List<Boolean> states = new ArrayList<>();
-            f.path("states").forEach(s -> states.add(s.asBoolean()));
-            flags.add(new ReleaseDescriptor.Flag(f.path("key").asText(), f.has("states") ? states : null));
-        });
+        tree.path("flags").forEach(f -> flags.add(flag(f)));
         JsonNode artifact = tree.path("artifact");
         JsonNode smoke = tree.path("smoke");
         return new ReleaseDescriptor(

@@ -40,7 +40,56 @@ public record ReleaseDescriptor(
     public record Integration(String name, JsonNode settings) {
     }
 
-    public record Flag(String key, List<Boolean> states) {
+    /**
+     * A flag the release sets: its variants (name to JSON value, in order; empty for a boolean flag
+     * {@code off}/{@code on}), the variant served when it is off or a request is not targeted, the
+     * variant the release exposes, and its exposure at each rollout step.
+     */
+    public record Flag(String key, java.util.Map<String, JsonNode> variants, String defaultVariant, String newVariant,
+            List<FlagStep> steps) {
+
+        public static final String BOOLEAN_OFF = "off";
+        public static final String BOOLEAN_ON = "on";
+
+        public Flag {
+            variants = variants == null ? java.util.Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(variants));
+            steps = steps == null ? List.of() : List.copyOf(steps);
+        }
+
+        /** A boolean flag switched on for everyone or off at each step ({@code states: [true, false]}). */
+        public static Flag ofStates(String key, List<Boolean> states) {
+            return new Flag(key, null, BOOLEAN_OFF, BOOLEAN_ON,
+                    states.stream().map(on -> on ? FlagStep.EVERYONE : FlagStep.OFF).toList());
+        }
+
+        public boolean isBoolean() {
+            return variants.isEmpty();
+        }
+    }
+
+    /**
+     * A flag's exposure at one step: off, or on for the listed tenants plus {@code percentage} of
+     * everyone else (by a sticky hash of the targeting key).
+     */
+    public record FlagStep(boolean enabled, int percentage, List<String> tenants) {
+
+        public static final FlagStep OFF = new FlagStep(false, 0, List.of());
+        public static final FlagStep EVERYONE = new FlagStep(true, 100, List.of());
+
+        public FlagStep {
+            tenants = tenants == null ? List.of() : List.copyOf(tenants);
+        }
+
+        /** How the step reads for approvers: "off", "on for 10 %", "on for tenants a, b and 0 %". */
+        public String describe() {
+            if (!enabled) {
+                return "off";
+            }
+            String share = percentage + " % of requests";
+            return tenants.isEmpty() ? "on for " + share
+                    : "on for tenants " + String.join(", ", tenants) + (percentage > 0 ? " and " + share : " only");
+        }
     }
 
     public record Rollout(String strategy, List<Step> steps, OnFailure onFailure) {

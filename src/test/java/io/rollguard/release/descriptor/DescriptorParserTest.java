@@ -348,6 +348,101 @@ class DescriptorParserTest {
     }
 
     @Test
+    void flagWithVariantsAndStepsIsParsedInOrder() {
+        String text = MINIMAL + """
+                flags:
+                  - key: expenses-export
+                    variants: { classic: "csv", fast: "csv-stream", none: false }
+                    defaultVariant: classic
+                    newVariant: fast
+                    steps:
+                      - { tenants: [acme] }
+                """;
+
+        ReleaseDescriptor.Flag flag = valid(text).flags().get(0);
+
+        assertThat(flag.variants()).containsOnlyKeys("classic", "fast", "none");
+        assertThat(flag.variants().keySet()).containsExactly("classic", "fast", "none");
+        assertThat(flag.defaultVariant()).isEqualTo("classic");
+        assertThat(flag.newVariant()).isEqualTo("fast");
+        // a step that names tenants and no percentage exposes only those tenants
+        assertThat(flag.steps()).containsExactly(new ReleaseDescriptor.FlagStep(true, 0, List.of("acme")));
+        assertThat(flag.steps().get(0).describe()).isEqualTo("on for tenants acme only");
+    }
+
+    @Test
+    void booleanFlagStatesAreEveryoneOrOff() {
+        String text = MINIMAL.replace("    - weight: 20\n      pause: 8s\n",
+                "    - weight: 20\n      pause: 8s\n    - weight: 50\n      pause: 8s\n") + """
+                flags:
+                  - key: new-categories
+                    states: [false, true]
+                """;
+
+        ReleaseDescriptor.Flag flag = valid(text).flags().get(0);
+
+        assertThat(flag.isBoolean()).isTrue();
+        assertThat(flag.steps()).containsExactly(ReleaseDescriptor.FlagStep.OFF, ReleaseDescriptor.FlagStep.EVERYONE);
+        assertThat(flag.defaultVariant()).isEqualTo("off");
+        assertThat(flag.newVariant()).isEqualTo("on");
+    }
+
+    @Test
+    void flagVariantsMustNameDeclaredOnes() {
+        String text = MINIMAL + """
+                flags:
+                  - key: expenses-export
+                    variants: { a: 1, b: 2 }
+                    defaultVariant: a
+                    newVariant: c
+                    steps: [ { percentage: 10 } ]
+                """;
+
+        assertThat(parser.parse(text).violations()).singleElement().satisfies(v -> {
+            assertThat(v.path()).isEqualTo("/flags/0/newVariant");
+            assertThat(v.message()).contains("'c'", "[a, b]");
+        });
+    }
+
+    @Test
+    void flagListedTwiceOrWithoutStepsIsRefused() {
+        String text = MINIMAL + """
+                flags:
+                  - key: expenses-export
+                    steps: [ { percentage: 10 } ]
+                  - key: expenses-export
+                """;
+
+        assertThat(parser.parse(text).violations()).extracting(Violation::path)
+                .containsExactlyInAnyOrder("/flags/1/key", "/flags/1/steps");
+    }
+
+    @Test
+    void flagPercentageAboveHundredIsRefusedBySchema() {
+        String text = MINIMAL + """
+                flags:
+                  - key: expenses-export
+                    steps: [ { percentage: 101 } ]
+                """;
+
+        assertThat(parser.parse(text).violations()).singleElement()
+                .satisfies(v -> assertThat(v.path()).isEqualTo("/flags/0/steps/0/percentage"));
+    }
+
+    @Test
+    void flagVariantSameAsDefaultIsRefused() {
+        String text = MINIMAL + """
+                flags:
+                  - key: expenses-export
+                    defaultVariant: on
+                    newVariant: on
+                    steps: [ { percentage: 10 } ]
+                """;
+
+        assertThat(parser.parse(text).violations()).extracting(Violation::path).contains("/flags/0/newVariant");
+    }
+
+    @Test
     void flagNeedsOneStatePerRolloutStep() {
         String text = MINIMAL + """
                 flags:

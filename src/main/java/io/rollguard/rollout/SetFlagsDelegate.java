@@ -1,0 +1,43 @@
+package io.rollguard.rollout;
+
+import java.util.Date;
+
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+
+import io.rollguard.release.ReleaseContext;
+import io.rollguard.release.ReleaseContexts;
+import io.rollguard.release.ReleaseVariables;
+
+/**
+ * Sets the release's flags to the step's state. The step's analysis window starts when its
+ * exposure is in place, so a release with flags restarts the window here.
+ */
+@Component
+class SetFlagsDelegate implements JavaDelegate {
+
+    private final ReleaseContexts contexts;
+    private final ReleaseFlags flags;
+
+    SetFlagsDelegate(ReleaseContexts contexts, ReleaseFlags flags) {
+        this.contexts = contexts;
+        this.flags = flags;
+    }
+
+    @Override
+    public void execute(DelegateExecution execution) {
+        ReleaseContext ctx = contexts.of(execution);
+        if (!flags.hasFlags(ctx)) {
+            return;
+        }
+        int step = ((Number) execution.getVariable(ReleaseVariables.STEP_INDEX)).intValue();
+        try {
+            flags.applyStep(ctx, step);
+        } catch (ReleaseFlags.StepRefused e) {
+            throw new BpmnError(ReleaseVariables.FLAG_STEP_FAILED, e.getMessage());
+        }
+        execution.setVariable(ReleaseVariables.STEP_STARTED_AT, new Date());
+    }
+}
