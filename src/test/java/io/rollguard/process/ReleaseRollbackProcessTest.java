@@ -42,13 +42,16 @@ class ReleaseRollbackProcessTest extends ProcessTestSupport {
 
     @Test
     void rollbackRestoresThePreviousVersionThenItsDataChangeThenVerifiesBoth() {
-        // given a rollback requested for a promoted release that changed the data model
+        // given a rollback requested for a promoted release that changed the data model and set flags
         world.schemaChange = true;
+        world.flags = true;
         ProcessInstance pi = startRollback();
         assertThat(world.releaseStates.entered()).containsExactly("ROLLING_BACK");
 
         // when its jobs run
         driver.executeJob("StartEvent_RollbackRequested");
+        assertThat(pi).isWaitingAt("ServiceTask_RestoreFlags");
+        driver.executeJob("ServiceTask_RestoreFlags");
         assertThat(pi).isWaitingAt("ServiceTask_RestorePreviousVersion");
         driver.executeJob("ServiceTask_RestorePreviousVersion");
         assertThat(pi).isWaitingAt("ServiceTask_RollBackMigration");
@@ -57,11 +60,12 @@ class ReleaseRollbackProcessTest extends ProcessTestSupport {
         assertThat(driver.calledRestoration(pi)).isWaitingAt("ServiceTask_VerifyRestoration");
         driver.executeJob("ServiceTask_VerifyRestoration");
 
-        // then the app goes back first (it still runs on the new data model's superset), the data model
-        // after it, and the verification knows users kept working while the release was live
-        assertThat(pi).isEnded().hasPassedInOrder("ServiceTask_RestorePreviousVersion", "ServiceTask_RollBackMigration",
-                "CallActivity_VerifyRestoration", "EndEvent_ReleaseRolledBack");
-        assertThat(world.journal).containsExactly("restorePreviousVersion", "rollBackMigration",
+        // then the flags go back first (the quickest way to take the new behaviour away), the app next
+        // (it still runs on the new data model's superset), the data model after it, and the
+        // verification knows users kept working while the release was live
+        assertThat(pi).isEnded().hasPassedInOrder("ServiceTask_RestoreFlags", "ServiceTask_RestorePreviousVersion",
+                "ServiceTask_RollBackMigration", "CallActivity_VerifyRestoration", "EndEvent_ReleaseRolledBack");
+        assertThat(world.journal).containsExactly("restoreFlags", "restorePreviousVersion", "rollBackMigration",
                 "verifyRestoration after promotion");
         assertThat(world.releaseStates.entered()).containsExactly("ROLLING_BACK", "ROLLED_BACK");
     }
@@ -72,6 +76,7 @@ class ReleaseRollbackProcessTest extends ProcessTestSupport {
         world.restorationMismatches = 1;
         ProcessInstance pi = startRollback();
         driver.executeJob("StartEvent_RollbackRequested");
+        driver.executeJob("ServiceTask_RestoreFlags");
         driver.executeJob("ServiceTask_RestorePreviousVersion");
         driver.executeJob("ServiceTask_RollBackMigration");
 
