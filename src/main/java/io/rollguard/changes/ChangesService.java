@@ -68,12 +68,14 @@ class ChangesService {
         Release release = releases.read(user, id);
         App app = apps.find(release.appKey()).orElseThrow(() -> Refusal.notFound("App '" + release.appKey() + "'"));
         LiveFlows.Live before = liveSide(app, release);
-        FlowDiff.Result diff = FlowDiff.between(before.flowsJson(), release.artifact());
-        DerivedClasses.Derived derived = flowChanges.derive(diff, release.artifact());
+        // a flag-only release runs what the live side runs: its diff is empty, its flags are what it changes
+        String flows = release.flagOnly() ? (before.flowsJson() == null ? "[]" : before.flowsJson()) : release.artifact();
+        FlowDiff.Result diff = FlowDiff.between(before.flowsJson(), flows);
+        DerivedClasses.Derived derived = flowChanges.derive(diff, flows);
         List<DerivedClasses.Evidence> evidence = derived.evidence();
         return new ReleaseChanges(release.id(), release.appKey(), release.version(),
                 new Side(before.source(), before.hash(), before.takenAt(), before.note()),
-                FlowsHash.canonical(release.artifact()), diff.liveNodes(), diff.newNodes(), diff.containers(),
+                FlowsHash.canonical(flows), diff.liveNodes(), diff.newNodes(), diff.containers(),
                 diff.configNodes(), diff.endpoints(), diff.hosts(),
                 derived.classes().stream().map(c -> c.id()).toList(),
                 evidence.stream().map(e -> new EvidenceView(e.changeClass().id(), e.node(), e.reason(), e.policyReason(),

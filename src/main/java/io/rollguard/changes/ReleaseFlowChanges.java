@@ -52,8 +52,10 @@ class ReleaseFlowChanges implements FlowChanges {
     @Override
     public Comparison compare(App app, Release release) {
         LiveFlows.Live stable = live.stable(app);
-        FlowDiff.Result diff = FlowDiff.between(stable.flowsJson(), release.artifact());
-        DerivedClasses.Derived derived = derive(diff, release.artifact());
+        // a flag-only release runs what stable runs: no flow changes, nothing for the node policy
+        String flows = release.flagOnly() ? (stable.flowsJson() == null ? "[]" : stable.flowsJson()) : release.artifact();
+        FlowDiff.Result diff = FlowDiff.between(stable.flowsJson(), flows);
+        DerivedClasses.Derived derived = derive(diff, flows);
         return new Comparison(derived.classes(),
                 derived.evidence().stream().map(DerivedClasses.Evidence::describe).toList(),
                 derived.highRisk().stream().map(DerivedClasses.HighRisk::describe).toList(),

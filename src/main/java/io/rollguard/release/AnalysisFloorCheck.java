@@ -69,9 +69,18 @@ final class AnalysisFloorCheck {
         }
         List<ReleaseDescriptor.Step> steps = d.rollout().steps();
         if (floor.maxFirstStepWeight() != null && !steps.isEmpty() && !d.rollout().byTenants()
-                && steps.get(0).weight() > floor.maxFirstStepWeight()) {
+                && !d.flagOnly() && steps.get(0).weight() > floor.maxFirstStepWeight()) {
             violations.add(new Violation("/rollout/steps/0/weight", steps.get(0).weight()
                     + " is heavier than the app's floor " + floor.maxFirstStepWeight()));
+        }
+        // a flag-only release exposes its new variants instead of a canary: its first step is held to the same floor
+        for (int i = 0; d.flagOnly() && floor.maxFirstStepWeight() != null && i < d.flags().size(); i++) {
+            ReleaseDescriptor.FlagStep first = d.flags().get(i).steps().isEmpty() ? null : d.flags().get(i).steps().get(0);
+            if (first != null && first.enabled() && first.percentage() > floor.maxFirstStepWeight()) {
+                violations.add(new Violation("/flags/" + i + "/steps/0/percentage", first.percentage()
+                        + " % is more exposure than the app's floor allows a first step (" + floor.maxFirstStepWeight()
+                        + " %)"));
+            }
         }
         if (floor.minSteps() != null && steps.size() < floor.minSteps()) {
             violations.add(new Violation("/rollout/steps", steps.size() + (steps.size() == 1 ? " step is" : " steps are")

@@ -25,7 +25,10 @@ final class EffectivePlan {
                 + (rollout.steps().size() == 1 ? "" : "s") + ", on failure " + rollout.onFailure().name().toLowerCase() + ":");
         for (int i = 0; i < rollout.steps().size(); i++) {
             ReleaseDescriptor.Step step = rollout.steps().get(i);
-            String exposure = rollout.byTenants() ? "tenants " + String.join(", ", rollout.tenantsPinnedAt(i))
+            int at = i;
+            String exposure = d.flagOnly() ? "flags " + d.flags().stream()
+                    .map(f -> f.key() + " " + f.steps().get(at).describe()).collect(java.util.stream.Collectors.joining("; "))
+                    : rollout.byTenants() ? "tenants " + String.join(", ", rollout.tenantsPinnedAt(i))
                     : step.weight() + " % of traffic";
             lines.add("  step " + (i + 1) + ": " + exposure + " for " + duration(d.stepDuration(i)));
         }

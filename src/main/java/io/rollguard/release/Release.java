@@ -20,4 +20,9 @@ public record Release(
         String previousVersion,
         Instant createdAt,
         Instant updatedAt) {
+
+    /** No artifact of its own: the release raises its flags' exposure while the app runs what it runs. */
+    public boolean flagOnly() {
+        return artifact == null;
+    }
 }

@@ -36,7 +36,9 @@ final class ReleaseDiff {
             lines.add("Feature flags (before -> each step):");
             comparison.flagChanges().forEach(change -> lines.add("  " + change));
         }
-        lines.add("Rollout: " + d.rollout().steps().stream().map(s -> s.weight() + "%").collect(Collectors.joining(" -> "))
+        lines.add(d.flagOnly() ? "Rollout: flags only (no new version, no traffic shift), " + d.rollout().steps().size()
+                + " steps, on failure " + d.rollout().onFailure().name().toLowerCase()
+                : "Rollout: " + d.rollout().steps().stream().map(s -> s.weight() + "%").collect(Collectors.joining(" -> "))
                 + ", on failure " + d.rollout().onFailure().name().toLowerCase());
         // a Camunda string variable holds 4000 characters; many endpoints must not fail the step
         return StoredText.clip(String.join("\n", lines));

@@ -101,10 +101,12 @@ public class ReleaseService {
         }
         // the app's registered integrations decide which settings a release may change, and to what
         List<Violation> violations = new ArrayList<>(integrations.check(app.key(), d.settingsChanges()));
-        byte[] artifact = files.get(d.artifact().file());
+        byte[] artifact = d.flagOnly() ? null : files.get(d.artifact().file());
         String flows = null;
         List<NodeDecision> nodeDecisions = List.of();
-        if (artifact == null) {
+        if (d.flagOnly()) {
+            // nothing new to run: the app keeps its flows, the release raises its flags' exposure
+        } else if (artifact == null) {
             violations.add(new Violation("/artifact/file", "no file part named '" + d.artifact().file() + "' was uploaded"));
         } else {
             flows = new String(artifact, StandardCharsets.UTF_8);
@@ -163,7 +165,7 @@ public class ReleaseService {
         Instant now = Instant.now();
         Release release = new Release(UUID.randomUUID().toString(), app.key(), d.version(), user.id(),
                 ReleaseState.AWAITING_APPROVAL, d.changeClasses().stream().map(ChangeClass::id).toList(),
-                d.description(), descriptorYaml, flows, FlowsHash.sha256(artifact), null, null, null,
+                d.description(), descriptorYaml, flows, artifact == null ? null : FlowsHash.sha256(artifact), null, null, null,
                 app.currentVersion(), now, now);
         releases.insert(release);
         if (migration != null) {

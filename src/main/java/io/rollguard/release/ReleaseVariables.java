@@ -17,6 +17,8 @@ public final class ReleaseVariables {
     public static final String INTEGRATION_CHANGE = "integrationChange";
     /** The release sets feature flags: an input of the approval policy (an ordinary change unless a rule says more). */
     public static final String FLAG_CHANGE = "flagChange";
+    /** No new version: the rollout raises the flags' exposure only, the slots and traffic stay as they are. */
+    public static final String FLAG_ONLY = "flagOnly";
     public static final String REQUIRED_GROUPS = "requiredGroups";
     public static final String APPROVER_GROUP = "approverGroup";
     public static final String REJECTED = "rejected";

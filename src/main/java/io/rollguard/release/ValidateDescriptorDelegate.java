@@ -57,6 +57,7 @@ class ValidateDescriptorDelegate implements JavaDelegate {
         execution.setVariable(ReleaseVariables.SCHEMA_CHANGE, classes.contains(ChangeClass.SCHEMA));
         execution.setVariable(ReleaseVariables.INTEGRATION_CHANGE, classes.contains(ChangeClass.INTEGRATION));
         execution.setVariable(ReleaseVariables.FLAG_CHANGE, !d.flags().isEmpty());
+        execution.setVariable(ReleaseVariables.FLAG_ONLY, d.flagOnly());
         execution.setVariable(ReleaseVariables.CHANGE_CLASSES, String.join(", ", ids));
         // one list for the approvers: the classes' evidence and the high-risk nodes, all from the node policy
         execution.setVariable(ReleaseVariables.CHANGE_EVIDENCE, StoredText.clip(Stream.concat(

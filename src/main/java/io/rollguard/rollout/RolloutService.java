@@ -140,9 +140,13 @@ public class RolloutService {
      */
     public void promote(ReleaseContext ctx) {
         App app = ctx.app();
-        // stable gets the environment the canary was judged with, as the canary reads it back
-        SlotEnvironment judged = integrations.withSecretValues(app.key(), target.read(app, SlotName.CANARY).environment());
-        target.deploy(app, SlotName.STABLE, ctx.release().artifact(), judged);
+        if (!ctx.release().flagOnly()) {
+            // stable gets the environment the canary was judged with, as the canary reads it back
+            SlotEnvironment judged = integrations.withSecretValues(app.key(),
+                    target.read(app, SlotName.CANARY).environment());
+            target.deploy(app, SlotName.STABLE, ctx.release().artifact(), judged);
+        }
+        // a flag-only release leaves the slots as they are: its flags stay at their last step's state
         router.setCanaryWeight(app, 0);
         router.pinToCanary(app, Set.of());
         apps.updateCurrentVersion(app.key(), ctx.release().version());

@@ -13,7 +13,8 @@ import io.rollguard.release.ReleaseVariables;
 
 /**
  * Sets the release's flags to the step's state. The step's analysis window starts when its
- * exposure is in place, so a release with flags restarts the window here.
+ * exposure is in place, so a release with flags restarts the window here (and a flag-only release,
+ * whose steps shift no traffic, starts it here).
  */
 @Component
 class SetFlagsDelegate implements JavaDelegate {
@@ -29,10 +30,12 @@ class SetFlagsDelegate implements JavaDelegate {
     @Override
     public void execute(DelegateExecution execution) {
         ReleaseContext ctx = contexts.of(execution);
+        int step = ((Number) execution.getVariable(ReleaseVariables.STEP_INDEX)).intValue();
+        // a flag-only step shifted no traffic: the window is the flags' own
+        execution.setVariable(ReleaseVariables.STEP_PAUSE, ctx.descriptor().stepDuration(step).toString());
         if (!flags.hasFlags(ctx)) {
             return;
         }
-        int step = ((Number) execution.getVariable(ReleaseVariables.STEP_INDEX)).intValue();
         try {
             flags.applyStep(ctx, step);
         } catch (ReleaseFlags.StepRefused e) {

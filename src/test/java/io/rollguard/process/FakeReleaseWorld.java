@@ -66,6 +66,8 @@ public final class FakeReleaseWorld {
     public boolean flags;
     /** The app's flag store refuses the flag step (the real delegate has restored what it wrote). */
     public boolean flagStepRefused;
+    /** The release has no new version: its steps raise its flags' exposure only. */
+    public boolean flagOnly;
     /** Destructive changes of the release's changelog, as the real validate delegate finds them; null for none. */
     public String destructiveChanges;
     /** When set, the first step fails with this message (say the release's stored descriptor is gone). */
@@ -121,6 +123,7 @@ public final class FakeReleaseWorld {
         // a release without flags passes its flag steps without a journal line, so the journals of
         // the other tests read as before
         Mocks.register("setFlagsDelegate", (JavaDelegate) e -> {
+            e.setVariable(ReleaseVariables.STEP_PAUSE, stepPause);
             if (flagStepRefused) {
                 journal.add("setFlags refused");
                 throw new org.camunda.bpm.engine.delegate.BpmnError(ReleaseVariables.FLAG_STEP_FAILED,
@@ -170,6 +173,7 @@ public final class FakeReleaseWorld {
         }
         execution.setVariable(ReleaseVariables.SCHEMA_CHANGE, schemaChange);
         execution.setVariable(ReleaseVariables.FLAG_CHANGE, flags);
+        execution.setVariable(ReleaseVariables.FLAG_ONLY, flagOnly);
         execution.setVariable(ReleaseVariables.INTEGRATION_CHANGE, integrationChange);
         execution.setVariable(ReleaseVariables.CHANGE_CLASSES, String.join(", ", classes));
         execution.setVariable(ReleaseVariables.DIFF_SUMMARY, "flows: 2 changed");

@@ -441,6 +441,62 @@ class ReleaseLifecycleProcessTest extends ProcessTestSupport {
     }
 
     @Test
+    void flagOnlyReleaseRaisesExposureStepByStepWithoutDeployingOrShiftingTrafficAndIsPromoted() {
+        // given a flag-only release (no new version) with two steps that pass
+        world.flags = true;
+        world.flagOnly = true;
+        ProcessInstance pi = submitAndApprove();
+
+        // when its preflight and rollout run
+        driver.executeJob("ServiceTask_RecordSlotState");
+        assertThat(driver.calledPreflight(pi)).isNull();
+        driver.executeJob("ServiceTask_ApplyMigration");
+        // the flag step comes straight after the (empty) migration step: nothing to deploy, no traffic to shift
+        assertThat(pi).isWaitingAt("ServiceTask_SetFlags");
+        driver.executeJob("ServiceTask_SetFlags");
+        Job pause = driver.job("IntermediateCatchEvent_StepPause");
+        assertThat(pause.getDuedate()).isEqualTo(new Date(ClockUtil.getCurrentTime().getTime() + 8_000));
+        driver.executeJob("IntermediateCatchEvent_StepPause");
+        driver.executeJob("ServiceTask_AnalyzeCanary");
+        assertThat(pi).isWaitingAt("ServiceTask_SetFlags");
+        driver.executeJob("ServiceTask_SetFlags");
+        driver.executeJob("IntermediateCatchEvent_StepPause");
+        driver.executeJob("ServiceTask_AnalyzeCanary");
+        driver.executeJob("ServiceTask_PromoteRelease");
+
+        // then each step only raised the flags, no canary was checked again, and the release is promoted
+        assertThat(pi).isEnded().hasPassed("Gateway_NewVersion", "Gateway_TrafficToShift", "Gateway_CanaryToRecheck",
+                "EndEvent_ReleasePromoted");
+        assertThat(pi).hasNotPassed("ServiceTask_DeployCanary", "ServiceTask_ShiftTraffic",
+                "ServiceTask_RunJourneysBeforePromotion", "ServiceTask_DeployToCanarySlot");
+        assertThat(world.journal).containsExactly("setFlags step 0", "setFlags step 1", "promote");
+        assertThat(world.analysedSteps).containsExactly(0, 1);
+    }
+
+    @Test
+    void failedFlagOnlyReleaseIsUndoneByTurningItsFlagsBackWhileTheAppKeepsRunning() {
+        // given a flag-only release whose first step fails its analysis
+        world.flags = true;
+        world.flagOnly = true;
+        world.verdicts.add("failed");
+        ProcessInstance pi = submitAndApprove();
+        driver.executeJob("ServiceTask_RecordSlotState");
+        driver.executeJob("ServiceTask_ApplyMigration");
+        driver.executeJob("ServiceTask_SetFlags");
+        driver.executeJob("IntermediateCatchEvent_StepPause");
+        driver.executeJob("ServiceTask_AnalyzeCanary");
+
+        // when the compensation runs
+        assertThat(pi).isWaitingAt("IntermediateThrowEvent_UndoFlags");
+        driver.executeJob("IntermediateThrowEvent_UndoFlags");
+        driver.executeJob("ServiceTask_VerifyRestoration");
+
+        // then the flags are the one thing undone: no slot or traffic was touched, so none is restored
+        assertThat(pi).isEnded().hasPassed("ServiceTask_RestoreFlags", "EndEvent_ReleaseRolledBack");
+        assertThat(world.journal).containsExactly("setFlags step 0", "restoreFlags", "verifyRestoration");
+    }
+
+    @Test
     void abortOfAReleaseWithFlagsTurnsTheFlagsBackFirst() {
         // given a release with flags waiting out its first step
         world.flags = true;

@@ -148,8 +148,27 @@ class ReleasePreflightProcessTest extends ProcessTestSupport {
                 PASSED smoke request GET /health -> 200""");
     }
 
+    @Test
+    void flagOnlyReleaseHasNothingNewToTryAfterItsChecksAndSlotRecord() {
+        // given a release that changes flags only
+        ProcessInstance pi = startPreflight(true);
+
+        // when its checks run
+        driver.executeJob("ServiceTask_RecordSlotState");
+
+        // then the slots are recorded (the restoration compares with them) but nothing is deployed or smoke tested
+        assertThat(pi).isEnded().hasPassed("ServiceTask_CheckDescriptorAgainstApp", "ServiceTask_RecordSlotState",
+                "Gateway_NewVersionToTry", "EndEvent_PreflightPassed");
+        assertThat(pi).hasNotPassed("ServiceTask_DeployToCanarySlot", "ServiceTask_SmokeTestCanary");
+        assertThat(world.journal).doesNotContain("deployCanary");
+    }
+
     private ProcessInstance startPreflight() {
+        return startPreflight(false);
+    }
+
+    private ProcessInstance startPreflight(boolean flagOnly) {
         return extension.getProcessEngine().getRuntimeService().startProcessInstanceByKey("releasePreflight", "rel-1",
-                Map.of(ReleaseVariables.RELEASE_ID, "rel-1"));
+                Map.of(ReleaseVariables.RELEASE_ID, "rel-1", ReleaseVariables.FLAG_ONLY, flagOnly));
     }
 }

@@ -159,7 +159,7 @@ public class DescriptorParser {
                         "strategy canary shifts weights; tenants need strategy tenants"));
             }
             int weight = step.weight();
-            if (weight < previous) {
+            if (weight < previous && !d.flagOnly()) {
                 violations.add(new Violation("/rollout/steps/" + i + "/weight",
                         "weights must not decrease: " + weight + " follows " + previous));
             }
@@ -177,6 +177,7 @@ public class DescriptorParser {
             }
         }
         checkFlags(tree, d, violations);
+        checkSteps(tree, d, violations);
         for (int j = 0; j < d.journeys().size(); j++) {
             checkJourney(d.journeys().get(j), "/journeys/" + j, violations);
         }
@@ -203,6 +204,40 @@ public class DescriptorParser {
         String defaultVariant = f.path("defaultVariant").asText(ReleaseDescriptor.Flag.BOOLEAN_OFF);
         String newVariant = f.path("newVariant").asText(ReleaseDescriptor.Flag.BOOLEAN_ON);
         return new ReleaseDescriptor.Flag(key, variants, defaultVariant, newVariant, steps);
+    }
+
+    /**
+     * A flag-only release (no artifact) shifts no traffic: its flags' steps are the exposure, so its
+     * steps carry a pause only, and it carries nothing that needs a new version in a slot.
+     */
+    private static void checkSteps(JsonNode tree, ReleaseDescriptor d, List<Violation> violations) {
+        JsonNode steps = tree.path("rollout").path("steps");
+        if (!d.flagOnly()) {
+            return; // the schema requires a weight per step of a canary rollout with an artifact
+        }
+        if (d.flags().isEmpty()) {
+            violations.add(new Violation("/artifact", "is required unless the release changes flags only (flags[])"));
+            return;
+        }
+        String flagOnly = "a flag-only release (no artifact) ";
+        if (d.rollout().byTenants()) {
+            violations.add(new Violation("/rollout/strategy", flagOnly
+                    + "pins no tenants to a canary: give tenants in its flags' steps"));
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            for (String field : List.of("weight", "tenants")) {
+                if (steps.path(i).has(field)) {
+                    violations.add(new Violation("/rollout/steps/" + i + "/" + field, flagOnly
+                            + "shifts no traffic: its flags' steps set the exposure"));
+                }
+            }
+        }
+        for (String section : List.of("schema", "integrations", "journeys", "smoke")) {
+            if (tree.has(section)) {
+                violations.add(new Violation("/" + section, flagOnly
+                        + "changes nothing in the app's slots or data: " + section + " needs a new version"));
+            }
+        }
     }
 
     /** What the schema cannot say about flags: one state per step, variants that exist, each flag once. */
@@ -359,8 +394,9 @@ public class DescriptorParser {
                 tree.path("app").asText(),
                 tree.path("version").asText(),
                 tree.hasNonNull("description") ? tree.path("description").asText() : null,
-                new ReleaseDescriptor.Artifact(artifact.path("type").asText(), artifact.path("file").asText(),
-                        artifact.hasNonNull("sha256") ? artifact.path("sha256").asText() : null),
+                tree.has("artifact") ? new ReleaseDescriptor.Artifact(artifact.path("type").asText(),
+                        artifact.path("file").asText(),
+                        artifact.hasNonNull("sha256") ? artifact.path("sha256").asText() : null) : null,
                 tree.has("schema") ? new ReleaseDescriptor.SchemaChange(tree.path("schema").path("changelog").asText())
                         : null,
                 integrations,

@@ -34,6 +34,11 @@ public record ReleaseDescriptor(
     public record Artifact(String type, String file, String sha256) {
     }
 
+    /** No new version: the release only raises the exposure of its flags, step by step. */
+    public boolean flagOnly() {
+        return artifact == null;
+    }
+
     public record SchemaChange(String changelog) {
     }
 

@@ -442,6 +442,42 @@ class DescriptorParserTest {
         assertThat(parser.parse(text).violations()).extracting(Violation::path).contains("/flags/0/newVariant");
     }
 
+    /** MINIMAL without its artifact, with steps of a pause only: a release that changes flags only. */
+    static String flagOnly(String flags) {
+        return MINIMAL.replaceAll("(?s)artifact:\\n(  .*?\\n)+", "").replace("    - weight: 20\n      pause: 8s\n",
+                "    - pause: 8s\n    - pause: 8s\n") + flags;
+    }
+
+    @Test
+    void flagOnlyReleaseHasNoArtifactAndStepsOfAPauseOnly() {
+        ReleaseDescriptor d = valid(flagOnly("""
+                flags:
+                  - key: expenses-list-style
+                    steps: [ { percentage: 10 }, { percentage: 100 } ]
+                """));
+
+        assertThat(d.flagOnly()).isTrue();
+        assertThat(d.artifact()).isNull();
+        assertThat(d.rollout().steps()).hasSize(2);
+    }
+
+    @Test
+    void releaseWithoutArtifactMustChangeFlagsAndNothingThatNeedsANewVersion() {
+        assertThat(parser.parse(flagOnly("")).violations()).extracting(Violation::path).containsExactly("/artifact");
+        Result result = parser.parse(flagOnly("""
+                flags:
+                  - key: expenses-list-style
+                    steps: [ { percentage: 10 }, { percentage: 100 } ]
+                journeys:
+                  - name: list
+                    steps: [ { method: GET, path: /expenses, expectStatus: 200 } ]
+                """).replace("    - pause: 8s\n    - pause: 8s\n", "    - weight: 10\n      pause: 8s\n    - pause: 8s\n"));
+
+        assertThat(result.violations()).as(result.violations().toString()).extracting(Violation::path)
+                .containsExactlyInAnyOrder("/rollout/steps/0/weight", "/journeys");
+        assertThat(result.violations()).allSatisfy(v -> assertThat(v.message()).contains("flag-only release"));
+    }
+
     @Test
     void flagNeedsOneStatePerRolloutStep() {
         String text = MINIMAL + """
