@@ -39,8 +39,9 @@ class CanaryAnalysis {
         List<Instant> bounds = windows(from, to, descriptor.analysis().interval());
         List<MetricResult> results = new ArrayList<>();
         List<MetricSeries> series = new ArrayList<>();
+        Audiences audiences = Audiences.of(descriptor);
         for (ReleaseDescriptor.Metric metric : descriptor.analysis().metrics()) {
-            Judged judged = judge(app, metric, bounds);
+            Judged judged = judge(app, metric, bounds, audiences);
             results.add(judged.result());
             series.add(judged.series());
         }
@@ -69,7 +70,22 @@ class CanaryAnalysis {
     private record Judged(MetricResult result, MetricSeries series) {
     }
 
-    private Judged judge(App app, ReleaseDescriptor.Metric metric, List<Instant> bounds) {
+    /**
+     * What is compared: the canary slot with the stable one, or, for a flag-only release, the stable
+     * slot's requests that got a new variant of the release's flags with those that got none.
+     */
+    record Audiences(Audience canary, Audience baseline) {
+
+        static Audiences of(ReleaseDescriptor descriptor) {
+            if (!descriptor.flagOnly() || descriptor.flags().isEmpty()) {
+                return new Audiences(Audience.of(SlotName.CANARY), Audience.of(SlotName.STABLE));
+            }
+            ReleaseDescriptor.Flag first = descriptor.flags().get(0);
+            return new Audiences(Audience.cohort(true, first.newVariant()), Audience.cohort(false, first.defaultVariant()));
+        }
+    }
+
+    private Judged judge(App app, ReleaseDescriptor.Metric metric, List<Instant> bounds, Audiences audiences) {
         // a metric without a source of its own is measured where the app's registration says
         String sourceName = metric.source() != null ? metric.source() : app.dataPlane().metrics();
         MetricSource source = sources.get(sourceName);
@@ -86,7 +102,7 @@ class CanaryAnalysis {
         List<MetricSource.Samples> canary = new ArrayList<>();
         List<MetricSource.Samples> baseline = new ArrayList<>();
         for (int i = 0; i + 1 < bounds.size(); i++) {
-            measurements.add(measure(app, source, metric, bounds.get(i), bounds.get(i + 1), canary, baseline));
+            measurements.add(measure(app, source, metric, bounds.get(i), bounds.get(i + 1), audiences, canary, baseline));
         }
         long errors = measurements.stream().filter(m -> m.outcome() == Outcome.ERROR).count();
         return new Judged(assess(metric, sourceName, measurements),
@@ -97,16 +113,17 @@ class CanaryAnalysis {
 
     /** Measures both slots; when both answered, their samples also go to the chart ({@code canaryChart}, {@code baselineChart}). */
     private static Measurement measure(App app, MetricSource source, ReleaseDescriptor.Metric metric, Instant from,
-            Instant to, List<MetricSource.Samples> canaryChart, List<MetricSource.Samples> baselineChart) {
+            Instant to, Audiences audiences, List<MetricSource.Samples> canaryChart,
+            List<MetricSource.Samples> baselineChart) {
         MetricSource.Samples canary;
         MetricSource.Samples baseline;
         try {
-            canary = source.measure(app, SlotName.CANARY, metric.query(), from, to);
+            canary = source.measure(app, audiences.canary(), metric.query(), from, to);
         } catch (RuntimeException e) {
             return failedQuery(from, to, "canary", e, null);
         }
         try {
-            baseline = source.measure(app, SlotName.STABLE, metric.query(), from, to);
+            baseline = source.measure(app, audiences.baseline(), metric.query(), from, to);
         } catch (RuntimeException e) {
             return failedQuery(from, to, "baseline", e, canary);
         }

@@ -19,6 +19,19 @@ public interface MetricSource {
     Samples measure(App app, SlotName slot, String query, Instant from, Instant to);
 
     /**
+     * Samples of {@code query} for an audience: a slot, as {@link #measure(App, SlotName, String, Instant, Instant)},
+     * or a flag cohort, which a source answers only if it can tell the cohorts apart; one that cannot
+     * throws {@link MetricQueryException} saying so (the measurement is an error, never a guess).
+     */
+    default Samples measure(App app, Audience audience, String query, Instant from, Instant to) {
+        if (!audience.isCohort()) {
+            return measure(app, audience.slot(), query, from, to);
+        }
+        throw new MetricQueryException(query + " " + audience.describe(),
+                "the " + name() + " metric source cannot tell flag cohorts apart");
+    }
+
+    /**
      * What a source answered: the query exactly as sent, the individual samples (one per request
      * or one per evaluation step) and the source's own aggregate of them (a ratio, a percentile,
      * a mean) used for threshold comparisons; the aggregate is NaN when there are no samples.

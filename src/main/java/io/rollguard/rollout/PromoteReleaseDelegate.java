@@ -6,20 +6,24 @@ import org.springframework.stereotype.Component;
 
 import io.rollguard.release.ReleaseContexts;
 
-/** The new version becomes stable; the state PROMOTED is set by the model's end event. */
+/** The new version becomes stable (a flag-only release: its flags stay as its last step set them); the state PROMOTED is set by the model's end event. */
 @Component
 class PromoteReleaseDelegate implements JavaDelegate {
 
     private final ReleaseContexts contexts;
     private final RolloutService rollout;
+    private final ReleaseFlags flags;
 
-    PromoteReleaseDelegate(ReleaseContexts contexts, RolloutService rollout) {
+    PromoteReleaseDelegate(ReleaseContexts contexts, RolloutService rollout, ReleaseFlags flags) {
         this.contexts = contexts;
         this.rollout = rollout;
+        this.flags = flags;
     }
 
     @Override
     public void execute(DelegateExecution execution) {
-        rollout.promote(contexts.of(execution));
+        var ctx = contexts.of(execution);
+        rollout.promote(ctx);
+        flags.judged(ctx);
     }
 }

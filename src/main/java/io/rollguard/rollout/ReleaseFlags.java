@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import io.rollguard.flags.FlagChanges;
+import io.rollguard.flags.FlagCohorts;
 import io.rollguard.flags.FlagDefinition;
 import io.rollguard.flags.FlagState;
 import io.rollguard.flags.FlagStoreException;
@@ -23,9 +24,11 @@ public class ReleaseFlags {
     private static final Logger log = LoggerFactory.getLogger(ReleaseFlags.class);
 
     private final FlagChanges changes;
+    private final FlagCohorts cohorts;
 
-    ReleaseFlags(FlagChanges changes) {
+    ReleaseFlags(FlagChanges changes, FlagCohorts cohorts) {
         this.changes = changes;
+        this.cohorts = cohorts;
     }
 
     /** Thrown when the store refused a step; the flags it reached are already back. */
@@ -51,6 +54,11 @@ public class ReleaseFlags {
         }
         try {
             changes.applyStep(ctx.app(), ctx.release().id(), toChanges(ctx.descriptor()), step);
+            if (ctx.descriptor().flagOnly()) {
+                // the analysis compares the requests that get a new variant with those that do not
+                cohorts.judge(ctx.app().key(), ctx.release().id(),
+                        ctx.descriptor().flags().stream().map(ReleaseDescriptor.Flag::key).toList());
+            }
         } catch (FlagStoreException e) {
             String restored;
             try {
@@ -69,7 +77,13 @@ public class ReleaseFlags {
 
     /** Every flag the release touched back to its state before; what still differs, one line per flag. */
     List<String> restore(ReleaseContext ctx, String why) {
+        cohorts.stop(ctx.app().key(), ctx.release().id());
         return changes.restore(ctx.app(), ctx.release().id(), why);
+    }
+
+    /** Promoted: the flags stay at their last step, nobody is judged any more. */
+    void judged(ReleaseContext ctx) {
+        cohorts.stop(ctx.app().key(), ctx.release().id());
     }
 
     static List<FlagChanges.ReleaseFlag> toChanges(ReleaseDescriptor descriptor) {

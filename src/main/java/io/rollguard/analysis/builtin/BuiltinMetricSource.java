@@ -8,10 +8,12 @@ import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.rollguard.analysis.Audience;
 import io.rollguard.analysis.MetricQueryException;
 import io.rollguard.analysis.MetricSource;
 import io.rollguard.app.App;
 import io.rollguard.app.SlotName;
+import io.rollguard.flags.FlagCohorts;
 import io.rollguard.routing.builtin.SampleRecorder;
 
 /** The built-in router's own per-request samples: error ratio (5xx and unreachable), latency mean and percentiles. */
@@ -33,12 +35,24 @@ public class BuiltinMetricSource implements MetricSource {
 
     @Override
     public Samples measure(App app, SlotName slot, String query, Instant from, Instant to) {
-        String sent = query + " app=" + app.key() + " slot=" + slot.id() + " [" + from + ", " + to + ")";
+        return measure(app, Audience.of(slot), query, from, to);
+    }
+
+    /** A slot's requests, or one flag cohort's (the router attributes each request while a flag-only release runs). */
+    @Override
+    public Samples measure(App app, Audience audience, String query, Instant from, Instant to) {
+        String sent = query + " app=" + app.key() + " " + audience.describe() + " [" + from + ", " + to + ")";
         recorder.flush();
+        String cohort = audience.isCohort() ? " and cohort = ?" : "";
+        Object[] args = audience.isCohort()
+                ? new Object[] {app.key(), audience.slot().id(), Timestamp.from(from), Timestamp.from(to),
+                        audience.exposed() ? FlagCohorts.EXPOSED : FlagCohorts.UNEXPOSED}
+                : new Object[] {app.key(), audience.slot().id(), Timestamp.from(from), Timestamp.from(to)};
         List<Request> rows = jdbc.query(
-                "select at, status, latency_ms from rg_router_sample where app_key = ? and slot = ? and at >= ? and at < ?",
+                "select at, status, latency_ms from rg_router_sample where app_key = ? and slot = ? and at >= ? and at < ?"
+                        + cohort,
                 (rs, n) -> new Request(rs.getTimestamp(1).toInstant().toEpochMilli(), rs.getInt(2), rs.getDouble(3)),
-                app.key(), slot.id(), Timestamp.from(from), Timestamp.from(to));
+                args);
         long[] times = rows.stream().mapToLong(Request::at).toArray();
         return switch (query) {
             // one sample per request, 1 for an error: their mean is the error ratio

@@ -34,6 +34,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.rollguard.app.App;
 import io.rollguard.app.AppRepository;
 import io.rollguard.app.SlotName;
+import io.rollguard.flags.FlagCohorts;
 
 /**
  * The embedded router: {@code http://host:8081/{route}/{path}} goes to the app's stable or
@@ -78,6 +79,7 @@ public class BuiltinRouterServer implements SmartLifecycle {
     private final int threads;
     private final RouterLimits limits;
     private final TrustedProxies trustedProxies;
+    private final FlagCohorts cohorts;
     private final Map<String, CachedApp> appsByRoute = new ConcurrentHashMap<>();
 
     private HttpServer server;
@@ -89,7 +91,8 @@ public class BuiltinRouterServer implements SmartLifecycle {
     BuiltinRouterServer(RouteTable routes, SampleRecorder samples, AppRepository apps,
             @Value("${rollguard.router.bind-address:127.0.0.1}") String bindAddress,
             @Value("${rollguard.router.port:8081}") int port,
-            @Value("${rollguard.router.threads:64}") int threads, RouterLimits limits) {
+            @Value("${rollguard.router.threads:64}") int threads, RouterLimits limits, FlagCohorts cohorts) {
+        this.cohorts = cohorts;
         this.routes = routes;
         this.samples = samples;
         this.apps = apps;
@@ -205,6 +208,10 @@ public class BuiltinRouterServer implements SmartLifecycle {
                     + " bytes, rollguard.router.max-body-size)");
             return;
         }
+        // while a flag-only release judges the app's flags, each request is put in its cohort by the same
+        // evaluation the app's flows make for it (targeting key: the user header, else the tenant)
+        String user = exchange.getRequestHeaders().getFirst(FlagCohorts.USER_HEADER);
+        String cohort = cohorts.cohortOf(app.key(), user != null && !user.isBlank() ? user : tenant, tenant);
         SlotName slot = routes.pinnedToCanary(app.key(), tenant)
                 || ThreadLocalRandom.current().nextInt(100) < routes.weight(app.key()) ? SlotName.CANARY
                 : SlotName.STABLE;
@@ -239,7 +246,7 @@ public class BuiltinRouterServer implements SmartLifecycle {
             }
         } catch (IOException e) {
             upstream.disconnect();
-            samples.record(app.key(), slot, at, 502, (System.nanoTime() - start) / 1e6);
+            samples.record(app.key(), slot, at, 502, (System.nanoTime() - start) / 1e6, cohort);
             exchange.getResponseHeaders().set(SLOT_HEADER, slot.id());
             reply(exchange, 502, slot.id() + " slot of " + app.key() + " is unreachable");
             return;
@@ -247,13 +254,13 @@ public class BuiltinRouterServer implements SmartLifecycle {
         if (out == null) {
             // the slot's fault, not the client's: counted against the slot like any other bad gateway
             upstream.disconnect();
-            samples.record(app.key(), slot, at, 502, (System.nanoTime() - start) / 1e6);
+            samples.record(app.key(), slot, at, 502, (System.nanoTime() - start) / 1e6, cohort);
             exchange.getResponseHeaders().set(SLOT_HEADER, slot.id());
             reply(exchange, 502, slot.id() + " slot of " + app.key() + " answered more than the router passes on ("
                     + max + " bytes, rollguard.router.max-body-size)");
             return;
         }
-        samples.record(app.key(), slot, at, status, (System.nanoTime() - start) / 1e6);
+        samples.record(app.key(), slot, at, status, (System.nanoTime() - start) / 1e6, cohort);
         upstream.getHeaderFields().forEach((name, values) -> {
             if (name != null && !HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
                 exchange.getResponseHeaders().put(name, List.copyOf(values));

@@ -25,7 +25,8 @@ import io.rollguard.app.SlotName;
 @NamedInterface("samples")
 public class SampleRecorder {
 
-    record Sample(String appKey, SlotName slot, Instant at, int status, double latencyMs) {
+    /** {@code cohort} is {@code exposed}/{@code unexposed} while a flag-only release judges the app's flags, else null. */
+    record Sample(String appKey, SlotName slot, Instant at, int status, double latencyMs, String cohort) {
     }
 
     private final JdbcTemplate jdbc;
@@ -37,8 +38,8 @@ public class SampleRecorder {
         this.retention = retention;
     }
 
-    void record(String appKey, SlotName slot, Instant at, int status, double latencyMs) {
-        buffer.add(new Sample(appKey, slot, at, status, latencyMs));
+    void record(String appKey, SlotName slot, Instant at, int status, double latencyMs, String cohort) {
+        buffer.add(new Sample(appKey, slot, at, status, latencyMs, cohort));
     }
 
     /** Writes what is buffered; analysis calls it first so it judges everything seen so far. */
@@ -47,10 +48,11 @@ public class SampleRecorder {
         List<Object[]> rows = new ArrayList<>();
         Sample s;
         while ((s = buffer.poll()) != null) {
-            rows.add(new Object[] {s.appKey(), s.slot().id(), Timestamp.from(s.at()), s.status(), s.latencyMs()});
+            rows.add(new Object[] {s.appKey(), s.slot().id(), Timestamp.from(s.at()), s.status(), s.latencyMs(),
+                    s.cohort()});
         }
         if (!rows.isEmpty()) {
-            jdbc.batchUpdate("insert into rg_router_sample (app_key, slot, at, status, latency_ms) values (?, ?, ?, ?, ?)",
+            jdbc.batchUpdate("insert into rg_router_sample (app_key, slot, at, status, latency_ms, cohort) values (?, ?, ?, ?, ?, ?)",
                     rows);
         }
     }
