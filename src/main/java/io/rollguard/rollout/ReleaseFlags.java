@@ -91,7 +91,10 @@ public class ReleaseFlags {
     }
 
     private static FlagChanges.ReleaseFlag toChange(ReleaseDescriptor.Flag flag) {
-        FlagDefinition definition = flag.isBoolean() ? FlagDefinition.booleanFlag(flag.key())
+        // a boolean flag may expose "off" as its new variant (turning a feature off step by step)
+        FlagDefinition definition = flag.isBoolean()
+                ? new FlagDefinition(flag.key(), FlagDefinition.booleanFlag(flag.key()).variants(), flag.defaultVariant(),
+                        flag.newVariant())
                 : new FlagDefinition(flag.key(), flag.variants(), flag.defaultVariant(), flag.newVariant());
         List<FlagState> steps = flag.steps().stream()
                 .map(s -> new FlagState(s.enabled(), s.percentage(), s.tenants()))

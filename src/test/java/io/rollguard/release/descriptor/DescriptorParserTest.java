@@ -70,6 +70,13 @@ class DescriptorParserTest {
         ReleaseDescriptor d = result.descriptor();
         assertThat(d.app()).isEqualTo("expenses");
         assertThat(d.version()).isEqualTo(file.getParent().getFileName().toString());
+        if (d.flagOnly()) {
+            // a flag-only example raises its flags' exposure over steps of a pause each, and ships no flows
+            assertThat(d.flags()).isNotEmpty();
+            assertThat(d.rollout().steps()).extracting(ReleaseDescriptor.Step::weight).containsOnly(0);
+            assertThat(file.getParent().resolve("flows.json")).doesNotExist();
+            return;
+        }
         assertThat(d.artifact().type()).isEqualTo("node-red-flows");
         assertThat(d.artifact().file()).isEqualTo("flows.json");
         assertThat(d.rollout().steps()).extracting(ReleaseDescriptor.Step::weight).containsExactly(20, 50);
