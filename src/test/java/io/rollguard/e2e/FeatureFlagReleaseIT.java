@@ -186,6 +186,73 @@ class FeatureFlagReleaseIT extends EndToEndTest {
         assertThat(history.body()).contains("expenses-bad-banner", id);
     }
 
+    /** Stable runs 1.10.0 (it evaluates expenses-list-style) and the flag is classic for everyone, as 1.10.0 left it. */
+    void stableRunsTheFlaggedVersion() throws Exception {
+        baseline("1.10.0");
+    }
+
+    String submitFlagOnlyAndApprove(String version) throws IOException {
+        Api.Response submitted = api.submit("alice", Files.readString(EXAMPLES.resolve(version + "/release.yaml")), Map.of());
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        String pi = submitted.json().path("processInstanceId").asText();
+        api.awaitFirstStep(pi);
+        JsonNode task = awaitTask("bob", pi);
+        assertThat(complete("bob", task.path("id").asText(), "approve", "flags only").status()).isEqualTo(204);
+        return submitted.json().path("id").asText();
+    }
+
+    @Test
+    void goodFlagOnlyReleaseReachesEveryUserWhileTheSlotsKeepRunningWhatTheyRan() throws Exception {
+        // given stable and canary run 1.10.0, with many users asking for the list
+        stableRunsTheFlaggedVersion();
+        String id;
+        try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(30), 200)) {
+            // when alice's flag-only 1.10.1 (compact list 10 % -> 50 % -> 100 %) is approved and rolls out
+            id = submitFlagOnlyAndApprove("1.10.1");
+            JsonNode promoted = waitForState(id, "PROMOTED", Duration.ofSeconds(180));
+            assertThat(promoted.path("state").asText()).isEqualTo("PROMOTED");
+
+            // then no request ever went to the canary, and both variants served users during the rollout
+            assertThat(traffic.hits()).extracting(TrafficGenerator.Hit::slot).containsOnly("stable");
+            assertThat(traffic.hits()).extracting(TrafficGenerator.Hit::variant)
+                    .contains("expenses-list-style=classic", "expenses-list-style=compact");
+        }
+        // and every user gets the compact list now, from the same flows
+        TrafficGenerator.Hit after = TrafficGenerator.hit(routerUrl("/expenses"), "user-7");
+        assertThat(after.variant()).isEqualTo("expenses-list-style=compact");
+        assertThat(after.version()).isEqualTo("1.10.0");
+        // and each step was judged on the two cohorts, with samples in both
+        assertThat(release(id).path("history").toString()).contains("ANALYSIS");
+    }
+
+    @Test
+    void badFlagOnlyReleaseIsRolledBackByTurningTheFlagBackWhileStableKeepsServing() throws Exception {
+        // given stable runs 1.10.0 with the list classic for everyone
+        stableRunsTheFlaggedVersion();
+        String id;
+        long verdictToOff;
+        try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(30), 200)) {
+            // when 1.10.2 exposes the experimental list (every third request fails) to 20 % of users
+            id = submitFlagOnlyAndApprove("1.10.2");
+            waitForState(id, "ROLLED_BACK", Duration.ofSeconds(180));
+            JsonNode rolledBack = release(id);
+            java.time.Instant verdict = eventTime(rolledBack, "ANALYSIS");
+            // then the experimental variant is gone for the users: how long after the failed verdict
+            java.time.Instant lastExperimental = traffic.hits().stream()
+                    .filter(h -> h.variant().equals("expenses-list-style=experimental"))
+                    .map(TrafficGenerator.Hit::at).max(java.util.Comparator.naturalOrder()).orElseThrow();
+            verdictToOff = verdict == null ? -1 : Duration.between(verdict, lastExperimental).toMillis();
+            System.out.println("[flags] failed flag analysis to the flag off as seen by the app: " + verdictToOff + " ms");
+            // and stable kept serving throughout: the canary slot was never used
+            assertThat(traffic.hits()).extracting(TrafficGenerator.Hit::slot).containsOnly("stable");
+        }
+        TrafficGenerator.Hit after = TrafficGenerator.hit(routerUrl("/expenses"), "user-7");
+        assertThat(after.status()).isEqualTo(200);
+        assertThat(after.variant()).isEqualTo("expenses-list-style=classic");
+        assertThat(evaluate("expenses-list-style", "user-1", "").path("value").asText()).isEqualTo("classic");
+        assertThat(verdictToOff).isLessThan(1_000);
+    }
+
     static int stepsOf(String version) throws IOException {
         String yaml = Files.readString(EXAMPLES.resolve(version + "/release.yaml"));
         return (int) yaml.lines().filter(l -> l.trim().startsWith("- weight:")).count();

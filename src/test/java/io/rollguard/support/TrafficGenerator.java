@@ -19,7 +19,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TrafficGenerator implements AutoCloseable {
 
-    public record Hit(Instant at, int status, String slot, String version) {
+    /** {@code variant} is the app's X-Flag-Variant header (which flag variant served the request), or "?". */
+    public record Hit(Instant at, int status, String slot, String version, String variant) {
+
+        public Hit(Instant at, int status, String slot, String version) {
+            this(at, status, slot, version, "?");
+        }
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
@@ -28,20 +33,40 @@ public final class TrafficGenerator implements AutoCloseable {
 
     /** {@code workers} clients, each sending its next request {@code pause} after the previous answer. */
     public TrafficGenerator(String url, int workers, Duration pause) {
+        this(url, workers, pause, 0);
+    }
+
+    /**
+     * As {@link #TrafficGenerator(String, int, Duration)}, each request as one of {@code users}
+     * distinct users in turn (header X-User: user-0, user-1, ...), so flags split them by targeting key.
+     */
+    public TrafficGenerator(String url, int workers, Duration pause, int users) {
         this.workers = Executors.newScheduledThreadPool(workers);
+        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
         for (int i = 0; i < workers; i++) {
-            this.workers.scheduleWithFixedDelay(() -> hits.add(hit(url)), 0, pause.toMillis(), TimeUnit.MILLISECONDS);
+            this.workers.scheduleWithFixedDelay(() -> hits.add(hit(url,
+                    users > 0 ? "user-" + (next.getAndIncrement() % users) : null)), 0, pause.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
     /** One request, outside any generator. */
     public static Hit hit(String url) {
+        return hit(url, null);
+    }
+
+    /** One request as {@code user} (header X-User), or anonymous when null. */
+    public static Hit hit(String url, String user) {
         try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+            if (user != null) {
+                request.header("X-User", user);
+            }
+            HttpResponse<Void> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding());
             return new Hit(Instant.now(), response.statusCode(),
                     response.headers().firstValue("X-Rollguard-Slot").orElse("?"),
-                    response.headers().firstValue("X-App-Version").orElse("?"));
+                    response.headers().firstValue("X-App-Version").orElse("?"),
+                    response.headers().firstValue("X-Flag-Variant").orElse("?"));
         } catch (Exception e) {
             return new Hit(Instant.now(), 0, "?", e.getClass().getSimpleName());
         }
