@@ -41,6 +41,11 @@ class FeatureFlagReleaseIT extends EndToEndTest {
     static final String DATABASE = "rollguard_it_flags";
     static String ofrepKey;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    java.util.List<io.rollguard.flags.FlagStore> stores;
+    @org.springframework.beans.factory.annotation.Autowired
+    io.rollguard.app.AppRepository apps;
+
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         registry.add("server.port", () -> PORT);
@@ -186,9 +191,18 @@ class FeatureFlagReleaseIT extends EndToEndTest {
         assertThat(history.body()).contains("expenses-bad-banner", id);
     }
 
-    /** Stable runs 1.10.0 (it evaluates expenses-list-style) and the flag is classic for everyone, as 1.10.0 left it. */
+    /**
+     * Stable runs 1.10.0 (it evaluates expenses-list-style) and the app has no list-style flag, so
+     * everyone gets the classic list. Test fixture: it removes the flag through the store's port,
+     * as a restoration does; the product changes flags only through releases and the kill switch.
+     */
     void stableRunsTheFlaggedVersion() throws Exception {
         baseline("1.10.0");
+        var app = apps.find("expenses").orElseThrow();
+        stores.stream().filter(s -> s.name().equals(app.dataPlane().flagStore()))
+                .forEach(s -> s.remove(app, "expenses-list-style"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> evaluate("expenses-list-style", "user-1", "")
+                .path("status").asInt() == 404);
     }
 
     String submitFlagOnlyAndApprove(String version) throws IOException {
