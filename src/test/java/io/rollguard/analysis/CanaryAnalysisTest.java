@@ -46,6 +46,17 @@ class CanaryAnalysisTest {
             return "builtin";
         }
 
+        final List<Audience> asked = new ArrayList<>();
+
+        /** A cohort is answered like a slot: the exposed cohort from the canary script, the other from the baseline's. */
+        @Override
+        public Samples measure(App app, Audience audience, String query, Instant from, Instant to) {
+            asked.add(audience);
+            SlotName scripted = audience.isCohort() ? (audience.exposed() ? SlotName.CANARY : SlotName.STABLE)
+                    : audience.slot();
+            return measure(app, scripted, query, from, to);
+        }
+
         @Override
         public Samples measure(App app, SlotName slot, String query, Instant from, Instant to) {
             int window = (int) (Duration.between(FROM, from).toMillis() / 2000);
@@ -70,6 +81,26 @@ class CanaryAnalysisTest {
                         ReleaseDescriptor.OnFailure.ROLLBACK),
                 new ReleaseDescriptor.Analysis(interval, 20, List.of(metric)),
                 new ReleaseDescriptor.Smoke("/health", 200));
+    }
+
+    @Test
+    void flagOnlyReleaseComparesTheExposedUsersWithTheOthersOnTheStableSlot() {
+        // given a flag-only release whose new variant fails a quarter of its requests
+        ScriptedSource source = new ScriptedSource().window(outcomes(40, 10), outcomes(160, 0));
+        ReleaseDescriptor flagOnly = new ReleaseDescriptor("expenses", "1.1.0", null, null, null, List.of(),
+                List.of(new ReleaseDescriptor.Flag("expenses-list-style", null, "off", "on",
+                        List.of(new ReleaseDescriptor.FlagStep(true, 20, List.of())))),
+                new ReleaseDescriptor.Rollout("canary", List.of(new ReleaseDescriptor.Step(0, Duration.ofSeconds(8))),
+                        ReleaseDescriptor.OnFailure.ROLLBACK),
+                new ReleaseDescriptor.Analysis(Duration.ofSeconds(2), 20, List.of(thresholds(new FailIf(0.05, null)))),
+                new ReleaseDescriptor.Smoke("/health", 200));
+
+        // when its step is analysed
+        AnalysisRun run = new CanaryAnalysis(List.of(source)).analyze(APP, flagOnly, 1, 0, FROM, FROM.plusSeconds(2));
+
+        // then the cohorts were measured, never the canary slot, and the exposed users' errors fail it
+        assertThat(source.asked).containsExactly(Audience.cohort(true, "on"), Audience.cohort(false, "off"));
+        assertThat(run.verdict()).isEqualTo(Verdict.FAILED);
     }
 
     static AnalysisRun analyze(ScriptedSource source, Metric metric) {

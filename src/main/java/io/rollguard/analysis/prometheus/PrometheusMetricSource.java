@@ -22,6 +22,7 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.rollguard.analysis.Audience;
 import io.rollguard.analysis.MetricQueryException;
 import io.rollguard.analysis.MetricSource;
 import io.rollguard.app.App;
@@ -71,8 +72,29 @@ class PrometheusMetricSource implements MetricSource {
         };
     }
 
-    /** Replaces every placeholder; an unknown one is an error, not a query sent with braces in it. */
+    /**
+     * A flag cohort (flag-only release): HAProxy's exporter cannot tell the requests of one variant
+     * from another's, so only the app's own per-variant counters can; the query names the variant
+     * with {@code {{variant}}} and is sent once per cohort (the new variant, the default one).
+     */
+    @Override
+    public Samples measure(App app, Audience audience, String query, Instant from, Instant to) {
+        if (!audience.isCohort()) {
+            return measure(app, audience.slot(), query, from, to);
+        }
+        if (!PLACEHOLDER.matcher(query).results().anyMatch(r -> r.group(1).equals("variant"))) {
+            throw new MetricQueryException(query, "a flag-only release is judged per variant: on Prometheus its query "
+                    + "must read the app's own per-variant counters and name the variant with {{variant}}");
+        }
+        return range(app, expand(query, app, audience.slot(), audience.variant()), from, to);
+    }
+
     static String expand(String query, App app, SlotName slot) {
+        return expand(query, app, slot, null);
+    }
+
+    /** Replaces every placeholder; an unknown one is an error, not a query sent with braces in it. */
+    static String expand(String query, App app, SlotName slot, String variant) {
         Matcher m = PLACEHOLDER.matcher(query);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -80,8 +102,15 @@ class PrometheusMetricSource implements MetricSource {
                 case "slot" -> slot.id();
                 case "backend" -> backend(app);
                 case "app" -> app.key();
+                case "variant" -> {
+                    if (variant == null) {
+                        throw new MetricQueryException(query, "{{variant}} names a flag variant: only a flag-only "
+                                + "release's queries, which compare the variants' users, may use it");
+                    }
+                    yield variant;
+                }
                 default -> throw new MetricQueryException(query, "unknown placeholder {{" + m.group(1)
-                        + "}}; known are {{slot}}, {{backend}} and {{app}}");
+                        + "}}; known are {{slot}}, {{backend}}, {{app}} and, for a flag-only release, {{variant}}");
             };
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }

@@ -34,6 +34,27 @@ class PrometheusQueriesTest {
     }
 
     @Test
+    void aFlagCohortIsNamedByItsVariantAndOnlyACohortMayNameOne() {
+        String q = PrometheusMetricSource.expand("sum(rate(app_requests_total{app=\"{{app}}\",variant=\"{{variant}}\",code=~\"5..\"}[10s]))",
+                APP, SlotName.STABLE, "experimental");
+        assertThat(q).isEqualTo("sum(rate(app_requests_total{app=\"expenses\",variant=\"experimental\",code=~\"5..\"}[10s]))");
+
+        assertThatThrownBy(() -> PrometheusMetricSource.expand("x{variant=\"{{variant}}\"}", APP, SlotName.CANARY))
+                .isInstanceOf(MetricQueryException.class).hasMessageContaining("only a flag-only release");
+    }
+
+    @Test
+    void aFlagCohortOnPrometheusNeedsTheAppsPerVariantCounters() {
+        PrometheusMetricSource source = new PrometheusMetricSource(new ObjectMapper(), java.time.Duration.ofSeconds(1));
+        java.time.Instant now = java.time.Instant.now();
+
+        // HAProxy's exporter counts per server, not per variant: a portable name cannot be judged per cohort
+        assertThatThrownBy(() -> source.measure(APP, io.rollguard.analysis.Audience.cohort(true, "on"), "error-ratio",
+                now.minusSeconds(10), now)).isInstanceOf(MetricQueryException.class)
+                .hasMessageContaining("{{variant}}");
+    }
+
+    @Test
     void counterGrowthSurvivesAResetAndSkipsNaN() throws Exception {
         // given a counter that grows to 130, resets (HAProxy restarted) and grows to 25 again
         var points = new ObjectMapper().readTree("""
