@@ -263,6 +263,21 @@ public sealed interface ReleaseFact {
         }
     }
 
+    /**
+     * A flag changed through the app's flag store: by a release step, its restoration or the kill
+     * switch ({@code actor} the release manager, else null: the platform), with the state before,
+     * after and as the store read it back.
+     */
+    @JsonTypeName("FLAG_CHANGED")
+    record FlagChanged(String flag, String before, String after, String readBack, String actor, String reason)
+            implements ReleaseFact {
+        @Override
+        public String detail() {
+            return "flag " + flag + ": " + before + " -> " + after + " (read back: " + readBack + ")"
+                    + (reason == null ? "" : "; " + reason);
+        }
+    }
+
     @JsonTypeName("CANARY_DEPLOYED")
     record CanaryDeployed(String version) implements ReleaseFact {
         @Override
