@@ -10,8 +10,6 @@ import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,14 +63,14 @@ class BuiltinFlagStore implements FlagStore {
             jdbc.update("insert into rg_flag (app_key, flag_key, definition, state, revision, updated_at) "
                     + "values (?, ?, ?, ?, ?, ?)", app.key(), definition.key(), d, s, revision, now);
         }
-        reloadAfterCommit();
+        AfterCommit.run(this::reload);
     }
 
     @Override
     public void remove(App app, String key) {
         bump();
         jdbc.update("delete from rg_flag where app_key = ? and flag_key = ?", app.key(), key);
-        reloadAfterCommit();
+        AfterCommit.run(this::reload);
     }
 
     /** The flag as evaluation sees it: from memory, never a query per request. */
@@ -118,18 +116,6 @@ class BuiltinFlagStore implements FlagStore {
         return jdbc.queryForObject("select revision from rg_flag_revision where id = 1", Long.class);
     }
 
-    private void reloadAfterCommit() {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    reload();
-                }
-            });
-        } else {
-            reload();
-        }
-    }
 
     private StoredFlag parse(String definition, String state) {
         try {

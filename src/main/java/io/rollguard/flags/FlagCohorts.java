@@ -10,8 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Which flags of an app a flag-only release is judging, and which cohort a request belongs to
@@ -52,13 +50,13 @@ public class FlagCohorts {
             jdbc.update("insert into rg_flag_cohort (app_key, release_id, flag_keys, started_at) values (?, ?, ?, ?)",
                     appKey, releaseId, keys, Timestamp.from(Instant.now()));
         }
-        reloadAfterCommit();
+        AfterCommit.run(this::reload);
     }
 
     /** The release's judgement is over (promoted or undone): no more attribution for the app. */
     public void stop(String appKey, String releaseId) {
         jdbc.update("delete from rg_flag_cohort where app_key = ? and release_id = ?", appKey, releaseId);
-        reloadAfterCommit();
+        AfterCommit.run(this::reload);
     }
 
     /** {@link #EXPOSED}, {@link #UNEXPOSED}, or null while no flag of the app is judged. */
@@ -83,16 +81,4 @@ public class FlagCohorts {
         judged = Map.copyOf(now);
     }
 
-    private void reloadAfterCommit() {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    reload();
-                }
-            });
-        } else {
-            reload();
-        }
-    }
 }

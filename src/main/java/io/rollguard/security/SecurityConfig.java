@@ -95,6 +95,24 @@ class SecurityConfig {
         }
     }
 
+    /**
+     * OFREP, the apps' own flag evaluation: no user, no session, no CSRF (no cookie is ever
+     * accepted here); each request carries the app's flag evaluation key, which the endpoint
+     * checks itself because the key decides whose flags are evaluated (flags/OfrepController).
+     */
+    @Bean
+    @Order(0)
+    SecurityFilterChain flagEvaluation(HttpSecurity http) throws Exception {
+        http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher("/ofrep/**"))
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .csrf(c -> c.disable())
+                .sessionManagement(m -> m.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(c -> c.disable())
+                .securityContext(c -> c.disable())
+                .anonymous(a -> a.disable());
+        return http.build();
+    }
+
     /** Tasklist, Cockpit, Admin: Camunda's own login and CSRF protection handle these paths. */
     @Bean
     @Order(1)
