@@ -263,6 +263,53 @@ abstract class AuthorizationMatrix extends EndToEndTest {
         }
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    java.util.List<io.rollguard.flags.FlagStore> flagStores;
+
+    /**
+     * Whoever reads the app's releases reads its flags and their history; only release managers
+     * use the kill switch; nobody changes a flag directly (releases do); only admins handle the
+     * app's flag evaluation keys. The flag is put in place through the store's port (fixture).
+     */
+    @Test
+    void whoeverReadsTheAppReadsItsFlagsOnlyReleaseManagersKillOneAndOnlyAdminsHandleItsKeys() {
+        appWithUnreachableSlots();
+        var app = apps.find("expenses").orElseThrow();
+        var store = flagStores.stream().filter(s -> s.name().equals(app.dataPlane().flagStore())).findFirst().orElseThrow();
+        String flags = "/api/apps/expenses/flags";
+        for (String user : USERS) {
+            store.write(app, io.rollguard.flags.FlagDefinition.booleanFlag("matrix-flag"),
+                    new io.rollguard.flags.FlagState(true, 100, List.of()));
+            boolean releaseManager = user.equals("frank");
+            boolean admin = ADMINS.contains(user);
+            assertThat(api.get(user, flags).status()).as(user + " reads the flags").isEqualTo(200);
+            assertThat(api.get(user, flags + "/history").status()).as(user + " reads their history").isEqualTo(200);
+            Api.Response kill = api.postJson(user, flags + "/matrix-flag/kill", "{\"reason\":\"matrix " + user + "\"}");
+            assertThat(kill.status()).as(user + " kills the flag: " + kill.body()).isEqualTo(releaseManager ? 200 : 403);
+            assertThat(store.read(app, "matrix-flag").orElseThrow().state().enabled()).as(user).isEqualTo(!releaseManager);
+            assertThat(api.putJson(user, flags + "/matrix-flag", "{\"enabled\":true}").status())
+                    .as(user + " changes the flag directly").isEqualTo(409);
+            assertThat(api.delete(user, flags + "/matrix-flag").status()).as(user + " deletes it").isEqualTo(409);
+            Api.Response issued = api.post(user, "/api/apps/expenses/flag-keys");
+            assertThat(issued.status()).as(user + " issues a key").isEqualTo(admin ? 201 : 403);
+            assertThat(api.get(user, "/api/apps/expenses/flag-keys").status()).as(user + " lists keys")
+                    .isEqualTo(admin ? 200 : 403);
+            if (admin) {
+                String id = issued.json().path("id").asText();
+                assertThat(api.get(user, "/api/apps/expenses/flag-keys").body()).doesNotContain(issued.json().path("key").asText());
+                assertThat(api.delete("bob", "/api/apps/expenses/flag-keys/" + id).status()).isEqualTo(403);
+                assertThat(api.delete(user, "/api/apps/expenses/flag-keys/" + id).status()).isEqualTo(204);
+            }
+        }
+        assertThat(api.postJson("frank", flags + "/matrix-flag/kill", "{\"reason\":\" \"}").status())
+                .as("a kill without a reason").isEqualTo(400);
+        assertThat(api.postJson("frank", flags + "/nope/kill", "{\"reason\":\"x\"}").status()).isEqualTo(404);
+        assertThat(api.get(null, flags).status()).as("anonymous reads the flags").isEqualTo(401);
+        assertThat(api.postJson(null, flags + "/matrix-flag/kill", "{\"reason\":\"x\"}").status()).isEqualTo(401);
+        assertThat(api.post(null, "/api/apps/expenses/flag-keys").status()).isEqualTo(401);
+        store.remove(app, "matrix-flag");
+    }
+
     /**
      * Whoever reads the app's releases reads its integrations (requesters write integrations[] from
      * them); only admins change them, since their allowed hosts are what keep a release from pointing
