@@ -3,9 +3,6 @@ package io.rollguard.flags;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +79,7 @@ class OfrepController {
         }
         // read the revision before the flags: a change in between makes the next ETag differ, never a stale 304
         long revision = store.revision();
-        String etag = "\"" + sha256(asked.app() + "\n" + revision + "\n" + asked.canonicalContext()) + "\"";
+        String etag = "\"" + FlagKeys.hash(asked.app() + "\n" + revision + "\n" + asked.canonicalContext()) + "\"";
         String ifNoneMatch = request.getHeader("If-None-Match");
         if (ifNoneMatch != null && List.of(ifNoneMatch.split("\\s*,\\s*")).contains(etag)) {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
@@ -199,11 +196,4 @@ class OfrepController {
         return body;
     }
 
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -207,12 +207,7 @@ class PortalBrowserIT extends EndToEndTest {
     }
 
     private void signIn(String user, String path) {
-        browser.get(base() + path);
-        WebElement name = wait(30).until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
-        name.sendKeys(user);
-        browser.findElement(By.id("password")).sendKeys(user);
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-        wait(30).until(ExpectedConditions.invisibilityOfElementLocated(By.id("password")));
+        Browser.signIn(browser, base() + path, user);
     }
 
     private void signOut() {

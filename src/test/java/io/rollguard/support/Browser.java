@@ -79,4 +79,18 @@ public final class Browser {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Opens {@code url} and signs in at the local login form as {@code user} (password = user name, the dev realm's rule). */
+    public static void signIn(WebDriver driver, String url, String user) {
+        driver.get(url);
+        org.openqa.selenium.support.ui.WebDriverWait wait = new org.openqa.selenium.support.ui.WebDriverWait(driver,
+                java.time.Duration.ofSeconds(30));
+        WebElement name = wait.until(org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(
+                org.openqa.selenium.By.id("username")));
+        name.sendKeys(user);
+        driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(user);
+        driver.findElement(org.openqa.selenium.By.cssSelector("button[type=submit]")).click();
+        wait.until(org.openqa.selenium.support.ui.ExpectedConditions.invisibilityOfElementLocated(
+                org.openqa.selenium.By.id("password")));
+    }
 }
