@@ -134,6 +134,25 @@ class ReleaseFactTest {
                                 + "structure from before, with the data copied aside back in place"));
     }
 
+    /** Facts that came after the fact column: every row of them has its JSON, so no legacy text needs parsing. */
+    static Stream<Arguments> factsSinceTheFactColumn() {
+        return Stream.of(
+                Arguments.of(new ReleaseFact.FlagChanged("expenses-csv-export", "absent", "on for 20 % (new variant on, "
+                        + "default off)", "on for 20 % (new variant on, default off)", null, "release step 1"),
+                        "FLAG_CHANGED", null, "flag expenses-csv-export: absent -> on for 20 % (new variant on, default "
+                                + "off) (read back: on for 20 % (new variant on, default off)); release step 1"),
+                Arguments.of(new ReleaseFact.FlagChanged("expenses-csv-export", "on", "off", "off", "frank",
+                        "kill switch: leaks a column"), "FLAG_CHANGED", "frank",
+                        "flag expenses-csv-export: on -> off (read back: off); kill switch: leaks a column"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("factsSinceTheFactColumn")
+    void aNewerFactStoresItsTextsAndKeepsEveryFieldInItsJson(ReleaseFact fact, String type, String actor, String detail) {
+        storesTheTypeActorAndDetailThePreviousVersionWrote(fact, type, actor, detail);
+        theFactColumnKeepsEveryFieldUnderItsType(fact, type, actor, detail);
+    }
+
     @ParameterizedTest
     @MethodSource("facts")
     void storesTheTypeActorAndDetailThePreviousVersionWrote(ReleaseFact fact, String type, String actor, String detail) {
@@ -158,11 +177,12 @@ class ReleaseFactTest {
 
     @Test
     void everyKindOfFactIsCoveredAboveAndHasItsOwnType() {
-        Set<Class<?>> covered = facts().map(a -> a.get()[0].getClass()).collect(Collectors.toSet());
+        Set<Class<?>> covered = Stream.concat(facts(), factsSinceTheFactColumn()).map(a -> a.get()[0].getClass())
+                .collect(Collectors.toSet());
         List<Class<?>> all = FactJson.facts(ReleaseFact.class);
-        assertThat(all).hasSize(27);
+        assertThat(all).hasSize(28);
         assertThat(covered).containsAll(all.stream().filter(c -> c != Unrecognized.class).toList());
-        assertThat(facts().map(a -> (String) a.get()[1]).distinct()).hasSize(26);
+        assertThat(Stream.concat(facts(), factsSinceTheFactColumn()).map(a -> (String) a.get()[1]).distinct()).hasSize(27);
     }
 
     @Test
