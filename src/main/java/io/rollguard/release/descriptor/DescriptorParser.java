@@ -106,6 +106,11 @@ public class DescriptorParser {
         }
         if (node.isTextual() && node.asText().indexOf('\u0000') >= 0) {
             violations.add(new Violation(path.isEmpty() ? "/" : path, "must not contain the NUL character (U+0000)"));
+        } else if (node.isBinary() || node.isPojo()) {
+            // YAML's !!binary (and any other tag that is not plain data) is no text the schema can check
+            // (its length check would fail on it): refused here, named, before the schema sees it
+            violations.add(new Violation(path.isEmpty() ? "/" : path,
+                    "must be plain data (text, a number, true/false, a list or a map), not a tagged !!binary value"));
         } else if (node.isObject()) {
             node.fields().forEachRemaining(field -> {
                 String at = path + "/" + field.getKey().replace("\u0000", "\\0");
