@@ -225,6 +225,7 @@ class ProcessDefinitionAttacksIT {
                   <inputEntry id="InputEntry_AlsoSchema"><text>false</text></inputEntry>
                   <inputEntry id="InputEntry_AlsoIntegration"><text>-</text></inputEntry>
                   <inputEntry id="InputEntry_AlsoRisk"><text>-</text></inputEntry>
+                  <inputEntry id="InputEntry_AlsoFlags"><text>-</text></inputEntry>
                   <outputEntry id="OutputEntry_AlsoSchemaApprover"><text>"schema-approver"</text></outputEntry>
                 </rule>
                 </decisionTable>""");
