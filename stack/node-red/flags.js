@@ -7,6 +7,8 @@
  *   ROLLGUARD_OFREP_URL       Rollguard's base URL (the provider posts to /ofrep/v1/evaluate/flags/{key})
  *   ROLLGUARD_OFREP_KEY       the app's flag evaluation key (X-API-Key)
  *   UNLEASH_URL, UNLEASH_TOKEN  the Unleash API (…/api) and a backend token, for "unleash"
+ *   UNLEASH_REFRESH_MS        how often unleash-client fetches the features (default 250 ms: a
+ *                             flag turned off reaches the app within about that)
  * The keys are removed from the process environment after they are read, so flows (env.get falls
  * back to process.env) never see them.
  *
@@ -23,7 +25,12 @@ function take(name) {
     return value && value.trim() !== "" ? value.trim() : undefined;
 }
 
-/** An OpenFeature provider over unleash-client: isEnabled for booleans, the variant's payload for the rest. */
+/**
+ * An OpenFeature provider over unleash-client. Rollguard's Unleash adapter puts the flag's new
+ * variant on each strategy it writes, with a payload typed as Unleash allows: "string" for text and
+ * booleans ("true"/"false"), "number", "json" for objects and arrays. A request the feature does not
+ * match gets the flow's default, as a request the built-in store does not target gets the default variant.
+ */
 function unleashProvider(url, token) {
     const { initialize } = require("unleash-client");
     let client;
@@ -31,43 +38,52 @@ function unleashProvider(url, token) {
         userId: context.targetingKey,
         properties: context.tenant ? { tenant: String(context.tenant) } : {},
     });
-    const resolve = (flagKey, defaultValue, context, parse) => {
+    const decode = {
+        boolean: (p) => (p.type === "string" && (p.value === "true" || p.value === "false") ? p.value === "true" : undefined),
+        string: (p) => (p.type === "string" ? p.value : undefined),
+        number: (p) => (p.type === "number" ? Number(p.value) : undefined),
+        object: (p) => (p.type === "json" ? JSON.parse(p.value) : undefined),
+    };
+    const resolve = (flagKey, defaultValue, context, type) => {
         if (!client.isSynchronized()) {
             return { value: defaultValue, reason: "ERROR", errorCode: "PROVIDER_NOT_READY" };
         }
-        const on = client.isEnabled(flagKey, unleashContext(context));
-        if (!on) {
-            return { value: defaultValue, reason: "DISABLED" };
-        }
-        if (parse === null) {
-            return { value: true, variant: "on", reason: "TARGETING_MATCH" };
-        }
         const variant = client.getVariant(flagKey, unleashContext(context));
-        if (!variant || !variant.enabled || !variant.payload) {
+        if (!variant || !variant.feature_enabled) {
             return { value: defaultValue, reason: "DEFAULT" };
         }
+        if (!variant.enabled || !variant.payload) {
+            // a boolean flag without a variant: the match itself is the answer
+            return type === "boolean" ? { value: true, variant: "on", reason: "TARGETING_MATCH" }
+                : { value: defaultValue, reason: "DEFAULT" };
+        }
+        let value;
         try {
-            return { value: parse(variant.payload.value), variant: variant.name, reason: "TARGETING_MATCH" };
+            value = decode[type](variant.payload);
         } catch (e) {
+            value = undefined;
+        }
+        if (value === undefined || (type === "number" && Number.isNaN(value))) {
             return { value: defaultValue, reason: "ERROR", errorCode: "TYPE_MISMATCH" };
         }
+        return { value, variant: variant.name, reason: "TARGETING_MATCH" };
     };
     return {
         metadata: { name: "unleash-client" },
         runsOn: "server",
         initialize: () => new Promise((resolveReady, reject) => {
             client = initialize({
-                url, appName: "rollguard-slot", refreshInterval: 1000, disableMetrics: true,
-                customHeaders: { Authorization: token },
+                url, appName: "rollguard-slot", refreshInterval: Number(process.env.UNLEASH_REFRESH_MS || 250),
+                disableMetrics: true, customHeaders: { Authorization: token },
             });
             client.once("synchronized", () => resolveReady());
             client.on("error", (e) => reject(e));
         }),
         onClose: async () => client && client.destroy(),
-        resolveBooleanEvaluation: async (k, d, c) => resolve(k, d, c, null),
-        resolveStringEvaluation: async (k, d, c) => resolve(k, d, c, String),
-        resolveNumberEvaluation: async (k, d, c) => resolve(k, d, c, Number),
-        resolveObjectEvaluation: async (k, d, c) => resolve(k, d, c, JSON.parse),
+        resolveBooleanEvaluation: async (k, d, c) => resolve(k, d, c, "boolean"),
+        resolveStringEvaluation: async (k, d, c) => resolve(k, d, c, "string"),
+        resolveNumberEvaluation: async (k, d, c) => resolve(k, d, c, "number"),
+        resolveObjectEvaluation: async (k, d, c) => resolve(k, d, c, "object"),
     };
 }
 

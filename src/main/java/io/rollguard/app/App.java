@@ -55,22 +55,31 @@ public record App(
      * {@code tenantHeader} names the request header that carries the tenant for tenant waves (on
      * HAProxy it must match the one its configuration maps, see stack/haproxy/start.sh).
      * {@code flagStore} names the app's {@code FlagStore} ({@code builtin} or {@code unleash});
-     * for Unleash, {@code unleashUrl} is its base URL (the Admin API token is Rollguard's configuration).
+     * for Unleash, {@code unleashUrl} is its base URL (without {@code /api}), {@code unleashProject}
+     * the project its features are in and {@code unleashEnvironment} the one environment Rollguard
+     * turns them on and off in (the Admin API token is Rollguard's configuration, never the app's).
      */
     public record DataPlane(String router, String runtimeApi, String backend, String metrics, String prometheusUrl,
-            String tenantHeader, String flagStore, String unleashUrl) {
+            String tenantHeader, String flagStore, String unleashUrl, String unleashProject, String unleashEnvironment) {
 
         public static final String BUILTIN_FLAGS = "builtin";
         public static final String UNLEASH = "unleash";
+        public static final String DEFAULT_UNLEASH_PROJECT = "default";
+        public static final String DEFAULT_UNLEASH_ENVIRONMENT = "production";
 
         public DataPlane {
             flagStore = flagStore == null ? BUILTIN_FLAGS : flagStore;
+            boolean unleash = UNLEASH.equals(flagStore);
+            unleashUrl = unleash ? unleashUrl : null;
+            unleashProject = unleash ? (unleashProject == null ? DEFAULT_UNLEASH_PROJECT : unleashProject) : null;
+            unleashEnvironment = unleash
+                    ? (unleashEnvironment == null ? DEFAULT_UNLEASH_ENVIRONMENT : unleashEnvironment) : null;
         }
 
         /** A data plane whose flags are in the built-in store. */
         public DataPlane(String router, String runtimeApi, String backend, String metrics, String prometheusUrl,
                 String tenantHeader) {
-            this(router, runtimeApi, backend, metrics, prometheusUrl, tenantHeader, BUILTIN_FLAGS, null);
+            this(router, runtimeApi, backend, metrics, prometheusUrl, tenantHeader, BUILTIN_FLAGS, null, null, null);
         }
 
         public static final String DEFAULT_TENANT_HEADER = "X-Tenant";

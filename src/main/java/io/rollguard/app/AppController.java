@@ -87,7 +87,11 @@ class AppController {
             @Pattern(regexp = "^[A-Za-z0-9_.:-]{1,64}$") String backend,
             @Pattern(regexp = "^(builtin|prometheus)$", message = "must be builtin or prometheus") String metrics,
             @Size(max = 500) @Pattern(regexp = URL, message = "must be an http(s) URL without trailing slash") String prometheusUrl,
-            @Pattern(regexp = "^[A-Za-z0-9-]{1,64}$", message = "must be an HTTP header name") String tenantHeader) {
+            @Pattern(regexp = "^[A-Za-z0-9-]{1,64}$", message = "must be an HTTP header name") String tenantHeader,
+            @Pattern(regexp = "^(builtin|unleash)$", message = "must be builtin or unleash") String flagStore,
+            @Size(max = 500) @Pattern(regexp = URL, message = "must be an http(s) URL without trailing slash") String unleashUrl,
+            @Pattern(regexp = "^[A-Za-z0-9_.-]{1,100}$", message = "must be an Unleash project id") String unleashProject,
+            @Pattern(regexp = "^[A-Za-z0-9_.-]{1,100}$", message = "must be an Unleash environment name") String unleashEnvironment) {
 
         App.DataPlane toDataPlane(String route) {
             String r = router == null ? App.DataPlane.BUILTIN_ROUTER : router;
@@ -95,7 +99,8 @@ class AppController {
             boolean haproxy = r.equals(App.DataPlane.HAPROXY);
             return new App.DataPlane(r, haproxy ? runtimeApi : null, haproxy ? (backend == null ? route : backend) : null,
                     m, m.equals(App.DataPlane.PROMETHEUS) ? prometheusUrl : null,
-                    tenantHeader == null ? App.DataPlane.DEFAULT_TENANT_HEADER : tenantHeader);
+                    tenantHeader == null ? App.DataPlane.DEFAULT_TENANT_HEADER : tenantHeader, flagStore, unleashUrl,
+                    unleashProject, unleashEnvironment);
         }
 
         List<Refusal.Violation> missing() {
@@ -105,6 +110,9 @@ class AppController {
             }
             if (App.DataPlane.PROMETHEUS.equals(metrics) && (prometheusUrl == null || prometheusUrl.isBlank())) {
                 violations.add(new Refusal.Violation("/dataPlane/prometheusUrl", "is required for metrics prometheus"));
+            }
+            if (App.DataPlane.UNLEASH.equals(flagStore) && (unleashUrl == null || unleashUrl.isBlank())) {
+                violations.add(new Refusal.Violation("/dataPlane/unleashUrl", "is required for flagStore unleash"));
             }
             return violations;
         }
@@ -197,6 +205,7 @@ class AppController {
         if (body.dataPlane() != null) {
             RegistrationAllowList.add(violations, "/dataPlane/prometheusUrl", allowList.checkUrl(body.dataPlane().prometheusUrl()));
             RegistrationAllowList.add(violations, "/dataPlane/runtimeApi", allowList.checkHostPort(body.dataPlane().runtimeApi()));
+            RegistrationAllowList.add(violations, "/dataPlane/unleashUrl", allowList.checkUrl(body.dataPlane().unleashUrl()));
         }
         return violations;
     }

@@ -63,24 +63,27 @@ public class AppRepository {
                   canary_admin_url = ?, canary_traffic_url = ?, admin_token = ?, canary_admin_token = ?, route = ?,
                   current_version = coalesce(?, current_version), updated_at = ?,
                   router = ?, router_runtime_api = ?, router_backend = ?, metric_source = ?, prometheus_url = ?,
-                  tenant_header = ?
+                  tenant_header = ?, flag_store = ?, unleash_url = ?, unleash_project = ?, unleash_environment = ?
                 where app_key = ?""",
                 String.join(",", app.owners()), app.stable().adminUrl(), app.stable().trafficUrl(),
                 app.canary().adminUrl(), app.canary().trafficUrl(), stableToken, canaryToken, app.route(),
                 app.currentVersion(), now, app.dataPlane().router(), app.dataPlane().runtimeApi(),
                 app.dataPlane().backend(), app.dataPlane().metrics(), app.dataPlane().prometheusUrl(),
-                app.dataPlane().tenantHeader(), app.key());
+                app.dataPlane().tenantHeader(), app.dataPlane().flagStore(), app.dataPlane().unleashUrl(),
+                app.dataPlane().unleashProject(), app.dataPlane().unleashEnvironment(), app.key());
         if (updated == 0) {
             jdbc.update("""
                     insert into rg_app (app_key, owners, stable_admin_url, stable_traffic_url, canary_admin_url,
                       canary_traffic_url, admin_token, canary_admin_token, route, current_version, updated_at,
-                      router, router_runtime_api, router_backend, metric_source, prometheus_url, tenant_header)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                      router, router_runtime_api, router_backend, metric_source, prometheus_url, tenant_header,
+                      flag_store, unleash_url, unleash_project, unleash_environment)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     app.key(), String.join(",", app.owners()), app.stable().adminUrl(), app.stable().trafficUrl(),
                     app.canary().adminUrl(), app.canary().trafficUrl(), stableToken, canaryToken, app.route(),
                     app.currentVersion(), now, app.dataPlane().router(), app.dataPlane().runtimeApi(),
                     app.dataPlane().backend(), app.dataPlane().metrics(), app.dataPlane().prometheusUrl(),
-                    app.dataPlane().tenantHeader());
+                    app.dataPlane().tenantHeader(), app.dataPlane().flagStore(), app.dataPlane().unleashUrl(),
+                    app.dataPlane().unleashProject(), app.dataPlane().unleashEnvironment());
         }
     }
 
@@ -126,6 +129,7 @@ public class AppRepository {
                 rs.getString("current_version"),
                 new App.DataPlane(rs.getString("router"), rs.getString("router_runtime_api"),
                         rs.getString("router_backend"), rs.getString("metric_source"), rs.getString("prometheus_url"),
-                        rs.getString("tenant_header")));
+                        rs.getString("tenant_header"), rs.getString("flag_store"), rs.getString("unleash_url"),
+                        rs.getString("unleash_project"), rs.getString("unleash_environment")));
     }
 }

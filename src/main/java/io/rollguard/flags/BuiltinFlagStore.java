@@ -73,6 +73,11 @@ class BuiltinFlagStore implements FlagStore {
         AfterCommit.run(this::reload);
     }
 
+    @Override
+    public boolean exposed(App app, String key, String targetingKey, String tenant) {
+        return FlagEvaluator.exposed(inMemory(app.key(), key).orElse(null), targetingKey, tenant);
+    }
+
     /** The flag as evaluation sees it: from memory, never a query per request. */
     Optional<StoredFlag> inMemory(String appKey, String key) {
         Map<String, StoredFlag> flags = memory.get(appKey);

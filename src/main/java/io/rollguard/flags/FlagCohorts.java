@@ -11,14 +11,18 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import io.rollguard.app.App;
+import io.rollguard.app.AppRepository;
+
 /**
  * Which flags of an app a flag-only release is judging, and which cohort a request belongs to
  * meanwhile: {@code exposed} when at least one of them serves the request a new variant,
  * {@code unexposed} when none does. The built-in router asks for every request, so the answer comes
  * from memory: the flags under judgement are kept in the shared database (any node's router
- * attributes the same way) and reloaded every 250 ms; each flag is evaluated by the store's
- * in-memory evaluation, the same function that answers the app's own OFREP requests, so router and
- * app agree on every request.
+ * attributes the same way) and reloaded every 250 ms; each flag is evaluated from the app's store's
+ * memory by the rule the app's own client applies ({@link FlagEvaluator}, which also answers OFREP,
+ * for the built-in store; Unleash's own flexibleRollout hash for Unleash), so router and app agree
+ * on every request.
  */
 @Component
 public class FlagCohorts {
@@ -29,17 +33,18 @@ public class FlagCohorts {
     public static final String UNEXPOSED = "unexposed";
 
     private final JdbcTemplate jdbc;
-    private final Exposure exposure;
-    private volatile Map<String, List<String>> judged = Map.of();
+    private final AppRepository apps;
+    private final FlagStores stores;
+    private volatile Map<String, Judged> judged = Map.of();
 
-    FlagCohorts(JdbcTemplate jdbc, Exposure exposure) {
+    FlagCohorts(JdbcTemplate jdbc, AppRepository apps, FlagStores stores) {
         this.jdbc = jdbc;
-        this.exposure = exposure;
+        this.apps = apps;
+        this.stores = stores;
     }
 
-    /** Whether the flag serves this request its new variant, by the evaluation apps get over OFREP. */
-    interface Exposure {
-        boolean exposed(String appKey, String flagKey, String targetingKey, String tenant);
+    /** An app whose flags are judged, with the store that evaluates them for the app itself. */
+    private record Judged(App app, FlagStore store, List<String> keys) {
     }
 
     /** The release's flags are judged from now on: requests of the app are attributed to their cohort. */
@@ -61,12 +66,12 @@ public class FlagCohorts {
 
     /** {@link #EXPOSED}, {@link #UNEXPOSED}, or null while no flag of the app is judged. */
     public String cohortOf(String appKey, String targetingKey, String tenant) {
-        List<String> keys = judged.get(appKey);
-        if (keys == null) {
+        Judged j = judged.get(appKey);
+        if (j == null) {
             return null;
         }
-        for (String key : keys) {
-            if (exposure.exposed(appKey, key, targetingKey, tenant)) {
+        for (String key : j.keys()) {
+            if (j.store().exposed(j.app(), key, targetingKey, tenant)) {
                 return EXPOSED;
             }
         }
@@ -75,9 +80,12 @@ public class FlagCohorts {
 
     @Scheduled(fixedDelay = 250)
     void reload() {
-        Map<String, List<String>> now = new ConcurrentHashMap<>();
+        Map<String, List<String>> rows = new ConcurrentHashMap<>();
         jdbc.query("select app_key, flag_keys from rg_flag_cohort",
-                rs -> { now.put(rs.getString(1), Arrays.asList(rs.getString(2).split(","))); });
+                rs -> { rows.put(rs.getString(1), Arrays.asList(rs.getString(2).split(","))); });
+        Map<String, Judged> now = new ConcurrentHashMap<>();
+        rows.forEach((appKey, keys) -> apps.find(appKey)
+                .ifPresent(app -> now.put(appKey, new Judged(app, stores.of(app), keys))));
         judged = Map.copyOf(now);
     }
 

@@ -53,8 +53,14 @@ public class FlagService implements FlagChanges {
         return stores.of(app).read(app, key);
     }
 
+    /**
+     * A store that refuses (Unleash's Admin API) leaves what it already changed changed: the history
+     * and the states before of the flags written so far must commit with it, so the caller can
+     * restore them and the audit says so. Rolling back here would also mark the caller's transaction
+     * (the process's job) rollback-only and lose the step's refusal with it.
+     */
     @Override
-    @Transactional
+    @Transactional(noRollbackFor = FlagStoreException.class)
     public void applyStep(App app, String releaseId, List<ReleaseFlag> flags, int stepIndex) {
         FlagStore store = stores.of(app);
         for (ReleaseFlag flag : flags) {
@@ -72,7 +78,7 @@ public class FlagService implements FlagChanges {
     }
 
     @Override
-    @Transactional
+    @Transactional(noRollbackFor = FlagStoreException.class)
     public List<String> restore(App app, String releaseId, String why) {
         FlagStore store = stores.of(app);
         List<String> left = new ArrayList<>();
@@ -107,7 +113,7 @@ public class FlagService implements FlagChanges {
      * can turn it on again), outside any release; recorded with who and why. Already off: said so,
      * nothing written.
      */
-    @Transactional
+    @Transactional(noRollbackFor = FlagStoreException.class)
     public boolean kill(App app, String key, String who, String why) {
         FlagStore store = stores.of(app);
         StoredFlag flag = store.read(app, key).orElseThrow(() -> new UnknownFlag(app.key(), key));

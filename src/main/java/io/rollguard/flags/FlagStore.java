@@ -32,4 +32,11 @@ public interface FlagStore {
      * as absent.)
      */
     void remove(App app, String key);
+
+    /**
+     * Whether the app's own evaluation serves this request the flag's new variant. The built-in
+     * router asks for every request while a flag-only release is judged, so the answer comes from
+     * memory (kept within about a second of the store), never from a call to the store.
+     */
+    boolean exposed(App app, String key, String targetingKey, String tenant);
 }

@@ -87,6 +87,43 @@ class AppDataPlaneIT {
         assertThat(apps.find("expenses").orElseThrow().dataPlane()).isEqualTo(App.DataPlane.BUILTIN);
     }
 
+    @Test
+    void anAdminPutsTheAppsFlagsInUnleashWithItsProjectAndEnvironment() {
+        Api.Response r = api.putJson("admin", "/api/apps/expenses", body("""
+                {"flagStore":"unleash","unleashUrl":"http://127.0.0.1:4242","unleashEnvironment":"development"}"""));
+
+        assertThat(r.status()).as(r.body()).isIn(200, 201);
+        App.DataPlane dataPlane = apps.find("expenses").orElseThrow().dataPlane();
+        assertThat(dataPlane.flagStore()).isEqualTo("unleash");
+        assertThat(dataPlane.unleashUrl()).isEqualTo("http://127.0.0.1:4242");
+        assertThat(dataPlane.unleashProject()).isEqualTo("default");
+        assertThat(dataPlane.unleashEnvironment()).isEqualTo("development");
+        // the admin token is Rollguard's configuration: nothing of it is in the registration or its view
+        assertThat(r.body()).doesNotContain("rollguard-dev-unleash-admin");
+    }
+
+    @Test
+    void anUnleashStoreWithoutAUsableUrlIsRefusedByField() {
+        api.putJson("admin", "/api/apps/expenses", body(null));
+
+        Api.Response missing = api.putJson("admin", "/api/apps/expenses", body("""
+                {"flagStore":"unleash"}"""));
+        Api.Response wrong = api.putJson("admin", "/api/apps/expenses", body("""
+                {"flagStore":"launchdarkly","unleashUrl":"file:///etc/passwd","unleashProject":"../admin",
+                 "unleashEnvironment":"prod uction"}"""));
+        Api.Response elsewhere = api.putJson("admin", "/api/apps/expenses", body("""
+                {"flagStore":"unleash","unleashUrl":"http://169.254.169.254"}"""));
+
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.json().path("violations").findValuesAsText("path")).containsExactly("/dataPlane/unleashUrl");
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(wrong.json().path("violations").findValuesAsText("path")).contains("/dataPlane/flagStore",
+                "/dataPlane/unleashUrl", "/dataPlane/unleashProject", "/dataPlane/unleashEnvironment");
+        assertThat(elsewhere.status()).as(elsewhere.body()).isEqualTo(400);
+        assertThat(elsewhere.json().path("violations").findValuesAsText("path")).contains("/dataPlane/unleashUrl");
+        assertThat(apps.find("expenses").orElseThrow().dataPlane()).isEqualTo(App.DataPlane.BUILTIN);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"alice", "bob", "carol", "dave", "erin", "frank", "zoe"})
     void onlyAdminsChooseTheDataPlane(String user) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.camunda.bpm.engine.RuntimeService;
 import org.junit.jupiter.api.AfterAll;
@@ -196,6 +197,29 @@ abstract class EndToEndTest {
         return submitted.json().path("id").asText();
     }
 
+    /** alice submits a descriptor with the flows of an example version, bob approves it; returns the release id. */
+    String submitWithFlagsAndApprove(String descriptor, String flowsVersion) throws java.io.IOException {
+        Api.Response submitted = api.submit("alice", descriptor,
+                Map.of("flows.json", java.nio.file.Files.readAllBytes(EXAMPLES.resolve(flowsVersion + "/flows.json"))));
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        String pi = submitted.json().path("processInstanceId").asText();
+        api.awaitFirstStep(pi);
+        JsonNode task = awaitTask("bob", pi);
+        assertThat(complete("bob", task.path("id").asText(), "approve", "flags look right").status()).isEqualTo(204);
+        return submitted.json().path("id").asText();
+    }
+
+    /** alice submits a flag-only example (no flows), bob approves it; returns the release id. */
+    String submitFlagOnlyAndApprove(String version) throws java.io.IOException {
+        Api.Response submitted = api.submit("alice", java.nio.file.Files.readString(EXAMPLES.resolve(version + "/release.yaml")), Map.of());
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
+        String pi = submitted.json().path("processInstanceId").asText();
+        api.awaitFirstStep(pi);
+        JsonNode task = awaitTask("bob", pi);
+        assertThat(complete("bob", task.path("id").asText(), "approve", "flags only").status()).isEqualTo(204);
+        return submitted.json().path("id").asText();
+    }
+
     Api.Response complete(String user, String taskId, String decision, String comment) {
         return api.postJson(user, "/engine-rest/task/" + taskId + "/complete", """
                 {"variables":{"decision":{"value":"%s"},"comment":{"value":"%s"}}}""".formatted(decision, comment));
@@ -209,6 +233,13 @@ abstract class EndToEndTest {
         Api.Response list = api.get(user, "/engine-rest/filter/" + filters.get(0).path("id").asText() + "/list");
         assertThat(list.status()).as(list.body()).isEqualTo(200);
         return list.json().findValuesAsText("id");
+    }
+
+    /** Waits (at most 10 s) until the traffic has seen no experimental list for {@code quiet}. */
+    static void awaitNoExperimentalListFor(TrafficGenerator traffic, Duration quiet) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> traffic.hits().stream()
+                .filter(h -> h.variant().equals("expenses-list-style=experimental"))
+                .noneMatch(h -> h.at().isAfter(Instant.now().minus(quiet))));
     }
 
     static boolean hasEvent(JsonNode release, String type, String detailContains) {

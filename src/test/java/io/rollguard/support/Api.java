@@ -112,15 +112,22 @@ public final class Api {
 
     /** Registers (or re-registers) the sample app {@code expenses} on these slots, as admin. */
     public Response registerExpenses(NodeRedSlots slots, java.util.List<String> owners, String currentVersion) {
+        return registerExpenses(slots, owners, currentVersion, null);
+    }
+
+    /** As above, with the registration's {@code dataPlane} object when not null. */
+    public Response registerExpenses(NodeRedSlots slots, java.util.List<String> owners, String currentVersion,
+            String dataPlane) {
         String ownersJson = owners.stream().map(o -> "\"" + o + "\"").collect(java.util.stream.Collectors.joining(","));
         return putJson("admin", "/api/apps/expenses", """
                 {"owners":[%s],
                  "stable":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
                  "canary":{"adminUrl":"%s/admin","trafficUrl":"%s/app"},
-                 "stableAdminToken":"%s","canaryAdminToken":"%s","route":"expenses"%s}"""
+                 "stableAdminToken":"%s","canaryAdminToken":"%s","route":"expenses"%s%s}"""
                 .formatted(ownersJson, slots.stable().baseUrl(), slots.stable().baseUrl(), slots.canary().baseUrl(),
                         slots.canary().baseUrl(), slots.stableToken(), slots.canaryToken(),
-                        currentVersion == null ? "" : ",\"currentVersion\":\"" + currentVersion + "\""));
+                        currentVersion == null ? "" : ",\"currentVersion\":\"" + currentVersion + "\"",
+                        dataPlane == null ? "" : ",\"dataPlane\":" + dataPlane));
     }
 
     /** Submits one of the sample app's versions exactly as shipped in examples/expenses/. */

@@ -1,0 +1,81 @@
+package io.rollguard.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Unleash server 8 for one test class, started natively with the project's own
+ * {@code stack/unleash/start.sh} on a free port and a fresh PostgreSQL database of its own, with the
+ * dev tokens of {@code stack/unleash} (the admin token is the dev default Rollguard is given).
+ * Fails loudly when it cannot start.
+ */
+public final class Unleash implements AutoCloseable {
+
+    static final Path HOME = NodeRedSlots.PROJECT.resolve("stack/unleash");
+
+    private final Path dir;
+    private final int port = NodeRedSlots.freePort();
+
+    private Unleash(String name) {
+        this.dir = NodeRedSlots.PROJECT.resolve("target/unleash/" + name);
+    }
+
+    public static Unleash start(String name) {
+        Unleash unleash = new Unleash(name);
+        String database = "unleash_" + name;
+        PostgresDatabase.fresh(database);
+        run(HOME.resolve("start.sh").toString(), unleash.dir.toString(), String.valueOf(unleash.port),
+                "postgres://" + PostgresDatabase.USER + ":" + PostgresDatabase.PASSWORD + "@" + PostgresDatabase.HOST + "/"
+                        + PostgresDatabase.PREFIX + database);
+        return unleash;
+    }
+
+    /** The base URL an app registration names ({@code dataPlane.unleashUrl}). */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** What the app's unleash-client is pointed at (UNLEASH_URL). */
+    public String clientApiUrl() {
+        return url() + "/api";
+    }
+
+    public static String adminToken() {
+        return read("dev-admin-token");
+    }
+
+    public static String clientToken() {
+        return read("dev-client-token");
+    }
+
+    @Override
+    public void close() {
+        run(HOME.resolve("stop.sh").toString(), dir.toString());
+    }
+
+    private static String read(String file) {
+        try {
+            return Files.readString(HOME.resolve(file)).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read stack/unleash/" + file, e);
+        }
+    }
+
+    private static void run(String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(String.join(" ", command) + " could not run", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
