@@ -75,7 +75,8 @@ class RouterBenchmark {
         }
     }
 
-    record Result(List<Long> nanos, long wallNanos, int errors, int concurrency) {
+    /** {@code firstError} says what the first failed request got (a status or an exception), else null. */
+    record Result(List<Long> nanos, long wallNanos, int errors, int concurrency, String firstError) {
 
         double median() {
             return sorted().get(nanos.size() / 2) / 1e6;
@@ -93,11 +94,17 @@ class RouterBenchmark {
     }
 
     static Result load(String url, int requests, int concurrency) throws Exception {
+        return load(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), 200, requests,
+                concurrency);
+    }
+
+    /** {@code requests} sends of {@code request} by {@code concurrency} clients; another status than {@code expected} is an error. */
+    static Result load(HttpRequest request, int expected, int requests, int concurrency) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(concurrency)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build();
         AtomicInteger remaining = new AtomicInteger(requests);
         AtomicInteger errors = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> firstError = new java.util.concurrent.atomic.AtomicReference<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>(requests));
         ExecutorService clients = Executors.newFixedThreadPool(concurrency);
         long start = System.nanoTime();
@@ -108,11 +115,13 @@ class RouterBenchmark {
                     long t = System.nanoTime();
                     try {
                         HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
-                        if (r.statusCode() != 200) {
+                        if (r.statusCode() != expected) {
                             errors.incrementAndGet();
+                            firstError.compareAndSet(null, "HTTP " + r.statusCode());
                         }
                     } catch (Exception e) {
                         errors.incrementAndGet();
+                        firstError.compareAndSet(null, e.toString());
                     }
                     latencies.add(System.nanoTime() - t);
                 }
@@ -124,13 +133,14 @@ class RouterBenchmark {
         }
         long wall = System.nanoTime() - start;
         clients.shutdown();
-        return new Result(new ArrayList<>(latencies), wall, errors.get(), concurrency);
+        return new Result(new ArrayList<>(latencies), wall, errors.get(), concurrency, firstError.get());
     }
 
     static Result report(String what, Result r) {
         double rps = r.nanos().size() / (r.wallNanos() / 1e9);
-        System.out.printf("BENCH %-24s %d requests, %d concurrent: median %.2f ms, p99 %.2f ms, %.0f req/s, %d errors%n",
-                what, r.nanos().size(), r.concurrency(), r.median(), r.p99(), rps, r.errors());
+        System.out.printf("BENCH %-24s %d requests, %d concurrent: median %.2f ms, p99 %.2f ms, %.0f req/s, %d errors%s%n",
+                what, r.nanos().size(), r.concurrency(), r.median(), r.p99(), rps, r.errors(),
+                r.firstError() == null ? "" : " (first: " + r.firstError() + ")");
         return r;
     }
 

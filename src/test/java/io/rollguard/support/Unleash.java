@@ -24,10 +24,15 @@ public final class Unleash implements AutoCloseable {
     }
 
     public static Unleash start(String name) {
+        return start(name, java.util.Map.of());
+    }
+
+    /** As {@link #start(String)}, with Unleash's process given {@code environment} too (its rate limits, say). */
+    public static Unleash start(String name, java.util.Map<String, String> environment) {
         Unleash unleash = new Unleash(name);
         String database = "unleash_" + name;
         PostgresDatabase.fresh(database);
-        run(HOME.resolve("start.sh").toString(), unleash.dir.toString(), String.valueOf(unleash.port),
+        run(environment, HOME.resolve("start.sh").toString(), unleash.dir.toString(), String.valueOf(unleash.port),
                 "postgres://" + PostgresDatabase.USER + ":" + PostgresDatabase.PASSWORD + "@" + PostgresDatabase.HOST + "/"
                         + PostgresDatabase.PREFIX + database);
         return unleash;
@@ -53,7 +58,7 @@ public final class Unleash implements AutoCloseable {
 
     @Override
     public void close() {
-        run(HOME.resolve("stop.sh").toString(), dir.toString());
+        run(java.util.Map.of(), HOME.resolve("stop.sh").toString(), dir.toString());
     }
 
     private static String read(String file) {
@@ -64,9 +69,11 @@ public final class Unleash implements AutoCloseable {
         }
     }
 
-    private static void run(String... command) {
+    private static void run(java.util.Map<String, String> environment, String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
