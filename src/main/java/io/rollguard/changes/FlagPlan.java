@@ -10,7 +10,6 @@ import org.springframework.stereotype.Component;
 
 import io.rollguard.app.App;
 import io.rollguard.flags.FlagChanges;
-import io.rollguard.flags.FlagState;
 import io.rollguard.flags.FlagStoreException;
 import io.rollguard.flags.StoredFlag;
 import io.rollguard.release.descriptor.ReleaseDescriptor;
@@ -54,7 +53,7 @@ class FlagPlan {
         for (ReleaseDescriptor.Flag flag : descriptor.flags()) {
             String before;
             if (recorded.containsKey(flag.key())) {
-                before = describe(recorded.get(flag.key())) + " (before this release)";
+                before = StoredFlag.describe(recorded.get(flag.key())) + " (before this release)";
             } else {
                 before = now(app, flag.key());
             }
@@ -73,22 +72,10 @@ class FlagPlan {
 
     private String now(App app, String key) {
         try {
-            return describe(flags.current(app, key)) + " (now)";
+            return StoredFlag.describe(flags.current(app, key)) + " (now)";
         } catch (FlagStoreException e) {
             // approvers still see the plan; that the store did not answer is part of what they see
             return "unknown: the app's flag store did not answer (" + e.getMessage() + ")";
         }
-    }
-
-    static String describe(Optional<StoredFlag> flag) {
-        if (flag.isEmpty()) {
-            return "absent";
-        }
-        FlagState state = flag.get().state();
-        if (!state.enabled()) {
-            return "off";
-        }
-        return new ReleaseDescriptor.FlagStep(true, state.percentage(), state.tenants()).describe() + " ("
-                + flag.get().definition().newVariant() + ")";
     }
 }

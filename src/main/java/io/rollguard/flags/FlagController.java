@@ -31,19 +31,20 @@ import io.rollguard.security.Permissions;
 @RequestMapping("/api/apps/{key}")
 class FlagController {
 
-    static final int MAX_REASON = 500;
     static final int MAX_HISTORY = 500;
 
     private final AppRepository apps;
     private final Permissions permissions;
     private final FlagService flags;
     private final FlagKeys keys;
+    private final KillSwitch killSwitch;
 
-    FlagController(AppRepository apps, Permissions permissions, FlagService flags, FlagKeys keys) {
+    FlagController(AppRepository apps, Permissions permissions, FlagService flags, FlagKeys keys, KillSwitch killSwitch) {
         this.apps = apps;
         this.permissions = permissions;
         this.flags = flags;
         this.keys = keys;
+        this.killSwitch = killSwitch;
     }
 
     record FlagView(String key, Map<String, Object> variants, String defaultVariant, String newVariant, boolean enabled,
@@ -55,9 +56,6 @@ class FlagController {
     }
 
     record KillBody(String reason) {
-    }
-
-    record Killed(String flag, boolean changed, String detail) {
     }
 
     @GetMapping("/flags")
@@ -76,37 +74,9 @@ class FlagController {
     }
 
     @PostMapping("/flags/{flag}/kill")
-    Killed kill(@PathVariable String key, @PathVariable String flag, @RequestBody(required = false) KillBody body) {
-        CurrentUser user = CurrentUser.get();
-        if (!permissions.canKillFlags(user)) {
-            throw Refusal.forbidden("Only a release manager may use the kill switch");
-        }
-        App app = apps.find(key).orElseThrow(() -> Refusal.notFound("App '" + key + "'"));
-        String reason = body == null ? null : body.reason();
-        checkReason(reason);
-        return killed(app, flag, user, reason.strip());
-    }
-
-    /** One kill, from the API or the portal: the same checks, the same record. */
-    Killed killed(App app, String flag, CurrentUser user, String reason) {
-        try {
-            boolean changed = flags.kill(app, flag, user.id(), reason);
-            return new Killed(flag, changed, changed ? "flag " + flag + " is off for every user"
-                    : "flag " + flag + " was already off; nothing changed");
-        } catch (FlagService.UnknownFlag e) {
-            throw Refusal.notFound("Flag '" + flag + "' of app '" + app.key() + "'");
-        } catch (FlagStoreException e) {
-            throw new Refusal(Refusal.Kind.CONFLICT, "Flag store unavailable", "The app's flag store refused the kill "
-                    + "switch: " + e.getMessage(), List.of());
-        }
-    }
-
-    static void checkReason(String reason) {
-        if (reason == null || reason.isBlank() || reason.length() > MAX_REASON
-                || reason.codePoints().anyMatch(c -> Character.isISOControl(c) && c != '\n')) {
-            throw Refusal.invalid("The kill switch needs a reason", List.of(new Violation("/reason",
-                    "must be 1 to " + MAX_REASON + " characters without control characters: say why the flag goes off")));
-        }
+    KillSwitch.Killed kill(@PathVariable String key, @PathVariable String flag,
+            @RequestBody(required = false) KillBody body) {
+        return killSwitch.kill(CurrentUser.get(), key, flag, body == null ? null : body.reason());
     }
 
     @PutMapping("/flags/{flag}")

@@ -30,13 +30,13 @@ class FlagPages implements PortalPage {
     private final AppRepository apps;
     private final Permissions permissions;
     private final FlagService flags;
-    private final FlagController api;
+    private final KillSwitch killSwitch;
 
-    FlagPages(AppRepository apps, Permissions permissions, FlagService flags, FlagController api) {
+    FlagPages(AppRepository apps, Permissions permissions, FlagService flags, KillSwitch killSwitch) {
         this.apps = apps;
         this.permissions = permissions;
         this.flags = flags;
-        this.api = api;
+        this.killSwitch = killSwitch;
     }
 
     @ExceptionHandler(Refusal.class)
@@ -62,16 +62,10 @@ class FlagPages implements PortalPage {
     @PostMapping("/apps/{key}/flags/{flag}/kill")
     String kill(@PathVariable String key, @PathVariable String flag, @RequestParam(required = false) String reason,
             @RequestParam(required = false) String release, RedirectAttributes redirect) {
-        CurrentUser user = CurrentUser.get();
-        if (!permissions.canKillFlags(user)) {
-            throw Refusal.forbidden("Only a release manager may use the kill switch");
-        }
-        App app = apps.find(key).orElseThrow(() -> Refusal.notFound("App '" + key + "'"));
-        FlagController.checkReason(reason);
-        FlagController.Killed killed = api.killed(app, flag, user, reason.strip());
+        KillSwitch.Killed killed = killSwitch.kill(CurrentUser.get(), key, flag, reason);
         redirect.addFlashAttribute("notice", killed.detail() + ".");
         // only a release id goes into the redirect, never a URL the form was given
         return release != null && RELEASE_ID.matcher(release).matches() ? "redirect:/releases/" + release
-                : "redirect:/apps/" + app.key() + "/flags";
+                : "redirect:/apps/" + killed.app() + "/flags";
     }
 }

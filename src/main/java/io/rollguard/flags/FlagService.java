@@ -95,8 +95,8 @@ public class FlagService implements FlagChanges {
             Optional<StoredFlag> readBack = store.read(app, touched.key());
             recorded(app, touched.key(), releaseId, PLATFORM, "restored: " + why, now, touched.before(), readBack);
             if (!readBack.equals(touched.before())) {
-                left.add("flag " + touched.key() + " reads back as " + describe(readBack) + ", not "
-                        + describe(touched.before()));
+                left.add("flag " + touched.key() + " reads back as " + StoredFlag.describe(readBack) + ", not "
+                        + StoredFlag.describe(touched.before()));
             }
         }
         return left;
@@ -161,9 +161,9 @@ public class FlagService implements FlagChanges {
         jdbc.update("insert into rg_flag_change (id, app_key, flag_key, at, actor, release_id, reason, before_state, "
                 + "after_state, read_back) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(),
                 app.key(), key, Timestamp.from(Instant.now()), actor, releaseId, clip(reason, 1000),
-                describe(before), describe(after), describe(readBack));
-        ReleaseFact.FlagChanged fact = new ReleaseFact.FlagChanged(key, describe(before), describe(after),
-                describe(readBack), PLATFORM.equals(actor) ? null : actor, reason);
+                StoredFlag.describe(before), StoredFlag.describe(after), StoredFlag.describe(readBack));
+        ReleaseFact.FlagChanged fact = new ReleaseFact.FlagChanged(key, StoredFlag.describe(before),
+                StoredFlag.describe(after), StoredFlag.describe(readBack), PLATFORM.equals(actor) ? null : actor, reason);
         if (releaseId != null) {
             history.record(releaseId, fact);
         } else {
@@ -171,21 +171,6 @@ public class FlagService implements FlagChanges {
             events.publishEvent(new ReleaseEventRecorded(null, Instant.now(), fact.type(), fact.actor(), fact.detail(),
                     fact));
         }
-    }
-
-    /** How a flag reads in the history: absent, off, or on for whom, with its new variant. */
-    static String describe(Optional<StoredFlag> flag) {
-        if (flag.isEmpty()) {
-            return "absent";
-        }
-        FlagState s = flag.get().state();
-        String variant = " (new variant " + flag.get().definition().newVariant() + ", default "
-                + flag.get().definition().defaultVariant() + ")";
-        if (!s.enabled()) {
-            return "off" + variant;
-        }
-        return "on for " + (s.tenants().isEmpty() ? "" : "tenants " + String.join(", ", s.tenants()) + " and ")
-                + s.percentage() + " %" + variant;
     }
 
     private static String clip(String text, int max) {

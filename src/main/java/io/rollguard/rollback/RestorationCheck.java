@@ -9,7 +9,6 @@ import org.springframework.stereotype.Service;
 
 import io.rollguard.app.SlotName;
 import io.rollguard.flags.FlagChanges;
-import io.rollguard.flags.FlagState;
 import io.rollguard.flags.StoredFlag;
 import io.rollguard.migration.MigrationService;
 import io.rollguard.release.ReleaseContext;
@@ -98,24 +97,13 @@ class RestorationCheck {
         for (FlagChanges.Before touched : flags.touchedBy(ctx.release().id())) {
             Optional<StoredFlag> now = flags.current(ctx.app(), touched.key());
             if (!now.equals(touched.before())) {
-                differences.add("flag " + touched.key() + " is " + describe(now) + ", was " + describe(touched.before()));
+                differences.add("flag " + touched.key() + " is " + StoredFlag.describe(now) + ", was "
+                        + StoredFlag.describe(touched.before()));
             }
         }
         // the app's schema and every table's rows, against the record taken before the migration
         differences.addAll(migrations.differencesAfterRollback(ctx, afterPromotion));
         return differences;
-    }
-
-    private static String describe(Optional<StoredFlag> flag) {
-        if (flag.isEmpty()) {
-            return "absent";
-        }
-        FlagState state = flag.get().state();
-        if (!state.enabled()) {
-            return "off";
-        }
-        return "on for " + (state.tenants().isEmpty() ? "" : "tenants " + String.join(", ", state.tenants()) + " and ")
-                + state.percentage() + " % (new variant " + flag.get().definition().newVariant() + ")";
     }
 
     /** An environment as a restoration report may show it: plain values, and secrets by reference only. */
