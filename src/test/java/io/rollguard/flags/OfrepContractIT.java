@@ -177,4 +177,59 @@ class OfrepContractIT {
         Answer anonymous = post("/ofrep/v1/evaluate/flags", KEY, "{}");
         assertThat(anonymous.body().path("flags").toString()).contains("TARGETING_KEY_MISSING", "\"key\":\"dark\"");
     }
+
+    @Test
+    void theOfficialOfrepProviderUnderTheOpenFeatureSdkGetsWhatTheProtocolPromises() throws Exception {
+        // the split's answer for u1, as the protocol itself gives it
+        boolean halfForU1 = post("/ofrep/v1/evaluate/flags/half", KEY, "{\"context\":{\"targetingKey\":\"u1\"}}").body()
+                .path("value").asBoolean();
+
+        JsonNode details = ofrepProvider(KEY, "boolean|everyone|u1||false", "boolean|half|u1||" + !halfForU1,
+                "boolean|half|u9|acme|false", "boolean|dark|u1||true", "boolean|nope|u1||true",
+                "boolean|secret-feature|u1||true", "boolean|half|||true", "string|everyone|u1||fallback");
+
+        assertThat(details.get(0)).isEqualTo(JSON.readTree(
+                "{\"flag\":\"everyone\",\"value\":true,\"variant\":\"on\",\"reason\":\"STATIC\",\"errorCode\":null}"));
+        assertThat(details.get(1).path("value").asBoolean()).isEqualTo(halfForU1);
+        assertThat(details.get(1).path("reason").asText()).isEqualTo("SPLIT");
+        assertThat(details.get(2).path("reason").asText()).isEqualTo("TARGETING_MATCH");
+        assertThat(details.get(2).path("value").asBoolean()).isTrue();
+        assertThat(details.get(3).path("reason").asText()).isEqualTo("DISABLED");
+        assertThat(details.get(3).path("value").asBoolean()).isFalse();
+        // errors reach the flow as the SDK's error codes, with the flow's default value
+        assertThat(details.get(4).path("errorCode").asText()).isEqualTo("FLAG_NOT_FOUND");
+        assertThat(details.get(4).path("value").asBoolean()).isTrue();
+        assertThat(details.get(5).path("errorCode").asText()).as("another app's flag").isEqualTo("FLAG_NOT_FOUND");
+        assertThat(details.get(6).path("errorCode").asText()).isEqualTo("TARGETING_KEY_MISSING");
+        assertThat(details.get(6).path("value").asBoolean()).isTrue();
+        assertThat(details.get(7).path("errorCode").asText()).isEqualTo("TYPE_MISMATCH");
+        assertThat(details.get(7).path("value").asText()).isEqualTo("fallback");
+    }
+
+    @Test
+    void theOfficialOfrepProviderWithAWrongKeyServesOnlyTheFlowsDefaults() throws Exception {
+        JsonNode details = ofrepProvider("wrong-" + KEY, "boolean|everyone|u1||false");
+
+        assertThat(details.get(0).path("value").asBoolean()).isFalse();
+        assertThat(details.get(0).path("reason").asText()).isEqualTo("ERROR");
+        assertThat(details.get(0).path("errorCode").asText()).isNotBlank();
+    }
+
+    /** Runs src/test/resources/ofrep/evaluate.js with stack/node-red's OpenFeature SDK and OFREP provider. */
+    JsonNode ofrepProvider(String key, String... evaluations) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("node", io.rollguard.support.NodeRedSlots.PROJECT
+                .resolve("src/test/resources/ofrep/evaluate.js").toString(), "http://127.0.0.1:" + port, key));
+        command.addAll(List.of(evaluations));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("NODE_RED_HOME", io.rollguard.support.NodeRedSlots.PROJECT.resolve("stack/node-red")
+                .toString());
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(err).isZero();
+        JsonNode details = JSON.readTree(out);
+        assertThat(details).as(out).hasSize(evaluations.length);
+        return details;
+    }
 }
