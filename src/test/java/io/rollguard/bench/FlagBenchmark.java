@@ -7,12 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.rollguard.support.Api;
 import io.rollguard.support.AppRegistrations;
+import io.rollguard.support.FlagRows;
 import io.rollguard.support.PostgresDatabase;
 import io.rollguard.support.RollguardProcess;
 import io.rollguard.support.Unleash;
@@ -62,7 +58,7 @@ class FlagBenchmark {
             assertThat(api.putJson("admin", "/api/apps/expenses", AppRegistrations.withoutSlots("1.0.0")).status())
                     .isIn(200, 201);
             String key = api.post("admin", "/api/apps/expenses/flag-keys").json().path("key").asText();
-            seedBuiltin(db, "expenses", FLAGS, 0);
+            FlagRows.insert(db, "expenses", 0, FLAGS, 50);
             seedUnleash(unleash, FLAGS);
             awaitEvaluable(rollguard, key, "flag-" + (FLAGS - 1));
 
@@ -92,7 +88,7 @@ class FlagBenchmark {
 
             // heap of the in-memory copy: the same process, full GC before and after 10 000 more flags
             long before = usedHeapAfterGc(rollguard.pid());
-            seedBuiltin(db, "expenses", MANY, FLAGS);
+            FlagRows.insert(db, "expenses", FLAGS, MANY, 50);
             awaitEvaluable(rollguard, key, "flag-" + (FLAGS + MANY - 1));
             long after = usedHeapAfterGc(rollguard.pid());
             System.out.printf("BENCH built-in flag store heap: %+.1f MiB per %d flags (%.0f bytes per flag; used heap "
@@ -116,38 +112,6 @@ class FlagBenchmark {
     static HttpRequest unleashClient(Unleash unleash, String path) {
         return HttpRequest.newBuilder(URI.create(unleash.url() + path)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", Unleash.clientToken()).GET().build();
-    }
-
-    /**
-     * Benchmark fixture: flags written into the built-in store's tables as its adapter writes them
-     * (one revision bump), which every node's poll picks up; the product itself changes flags only
-     * through releases and the kill switch.
-     */
-    static void seedBuiltin(String jdbcUrl, String app, int count, int from) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, PostgresDatabase.USER, PostgresDatabase.PASSWORD)) {
-            c.setAutoCommit(false);
-            long revision;
-            try (var s = c.createStatement(); var rs = s.executeQuery(
-                    "update rg_flag_revision set revision = revision + 1 where id = 1 returning revision")) {
-                rs.next();
-                revision = rs.getLong(1);
-            }
-            try (PreparedStatement insert = c.prepareStatement("insert into rg_flag (app_key, flag_key, definition, state, "
-                    + "revision, updated_at) values (?, ?, ?, ?, ?, ?)")) {
-                for (int i = from; i < from + count; i++) {
-                    insert.setString(1, app);
-                    insert.setString(2, "flag-" + i);
-                    insert.setString(3, "{\"key\":\"flag-" + i + "\",\"variants\":{\"off\":false,\"on\":true},"
-                            + "\"defaultVariant\":\"off\",\"newVariant\":\"on\"}");
-                    insert.setString(4, "{\"enabled\":true,\"percentage\":50,\"tenants\":[\"globex\"]}");
-                    insert.setLong(5, revision);
-                    insert.setTimestamp(6, Timestamp.from(Instant.now()));
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-            c.commit();
-        }
     }
 
     /** The same flags in Unleash, through its Admin API: on, 50 % by userId, one tenant. */
