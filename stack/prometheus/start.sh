@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Start Prometheus 2.x (Debian package, installed with apt when missing) natively, scraping
-# HAProxy's built-in exporter every second.
+# HAProxy's built-in exporter every second, and the app's own counters at /app/metrics of each slot
+# given (job "app": the sample app's per-variant counters, which judge a flag-only release).
 #
-# usage: start.sh <dir> <port> <haproxy-metrics host:port>
+# usage: start.sh <dir> <port> <haproxy-metrics host:port> [<slot host:port> ...]
 #
 #   dir    where the generated prometheus.yml, the TSDB, the pid and the log go
 #   port   Prometheus HTTP API on 127.0.0.1
@@ -11,10 +12,16 @@
 set -euo pipefail
 
 die() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
-[[ $# -eq 3 ]] || { sed -n '2,11p' "$0" >&2; exit 2; }
+[[ $# -ge 3 ]] || { sed -n '2,12p' "$0" >&2; exit 2; }
 dir="$1" port="$2" target="$3"
+shift 3
 [[ "$port" =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || die "invalid port '$port'"
 [[ "$target" =~ ^[A-Za-z0-9.-]+:[0-9]+$ ]] || die "the scrape target is host:port, was '$target'"
+app_targets=""
+for slot in "$@"; do
+    [[ "$slot" =~ ^[A-Za-z0-9.-]+:[0-9]+$ ]] || die "a slot target is host:port, was '$slot'"
+    app_targets+="${app_targets:+, }'$slot'"
+done
 interval="${SCRAPE_INTERVAL:-1s}"
 [[ "$interval" =~ ^[0-9]+(ms|s|m)$ ]] || die "invalid SCRAPE_INTERVAL '$interval'"
 timeout="${START_TIMEOUT:-60}"
@@ -42,6 +49,14 @@ scrape_configs:
     static_configs:
       - targets: ['$target']
 CFG
+if [[ -n "$app_targets" ]]; then
+    cat >>"$dir/prometheus.yml" <<CFG
+  - job_name: app
+    metrics_path: /app/metrics
+    static_configs:
+      - targets: [$app_targets]
+CFG
+fi
 
 nohup prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
     --storage.tsdb.retention.time=6h --web.listen-address="127.0.0.1:$port" \

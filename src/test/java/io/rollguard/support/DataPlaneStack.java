@@ -61,8 +61,9 @@ public final class DataPlaneStack implements AutoCloseable {
     }
 
     public void startPrometheus() {
+        // HAProxy's exporter, and the app's own counters (/app/metrics) on both slots
         run(PROMETHEUS.resolve("start.sh").toString(), prometheusDir.toString(), String.valueOf(prometheusPort),
-                "127.0.0.1:" + metricsPort);
+                "127.0.0.1:" + metricsPort, "127.0.0.1:" + slots.stable().port(), "127.0.0.1:" + slots.canary().port());
     }
 
     public void stopPrometheus() {
