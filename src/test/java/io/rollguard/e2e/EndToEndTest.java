@@ -199,24 +199,24 @@ abstract class EndToEndTest {
 
     /** alice submits a descriptor with the flows of an example version, bob approves it; returns the release id. */
     String submitWithFlagsAndApprove(String descriptor, String flowsVersion) throws java.io.IOException {
-        Api.Response submitted = api.submit("alice", descriptor,
-                Map.of("flows.json", java.nio.file.Files.readAllBytes(EXAMPLES.resolve(flowsVersion + "/flows.json"))));
-        assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
-        String pi = submitted.json().path("processInstanceId").asText();
-        api.awaitFirstStep(pi);
-        JsonNode task = awaitTask("bob", pi);
-        assertThat(complete("bob", task.path("id").asText(), "approve", "flags look right").status()).isEqualTo(204);
-        return submitted.json().path("id").asText();
+        return submitAndApprove(descriptor, Map.of("flows.json",
+                java.nio.file.Files.readAllBytes(EXAMPLES.resolve(flowsVersion + "/flows.json"))), "flags look right");
     }
 
     /** alice submits a flag-only example (no flows), bob approves it; returns the release id. */
     String submitFlagOnlyAndApprove(String version) throws java.io.IOException {
-        Api.Response submitted = api.submit("alice", java.nio.file.Files.readString(EXAMPLES.resolve(version + "/release.yaml")), Map.of());
+        return submitAndApprove(java.nio.file.Files.readString(EXAMPLES.resolve(version + "/release.yaml")), Map.of(),
+                "flags only");
+    }
+
+    /** alice submits a descriptor and its files, bob approves it with {@code comment}; returns the release id. */
+    String submitAndApprove(String descriptor, Map<String, byte[]> files, String comment) {
+        Api.Response submitted = api.submit("alice", descriptor, files);
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
         String pi = submitted.json().path("processInstanceId").asText();
         api.awaitFirstStep(pi);
         JsonNode task = awaitTask("bob", pi);
-        assertThat(complete("bob", task.path("id").asText(), "approve", "flags only").status()).isEqualTo(204);
+        assertThat(complete("bob", task.path("id").asText(), "approve", comment).status()).isEqualTo(204);
         return submitted.json().path("id").asText();
     }
 
@@ -233,6 +233,34 @@ abstract class EndToEndTest {
         Api.Response list = api.get(user, "/engine-rest/filter/" + filters.get(0).path("id").asText() + "/list");
         assertThat(list.status()).as(list.body()).isEqualTo(200);
         return list.json().findValuesAsText("id");
+    }
+
+    /**
+     * The environment of a slot of an app on the built-in flag store: its database, and the
+     * OpenFeature SDK pointed at this Rollguard's OFREP endpoint with the app's evaluation key.
+     */
+    static Map<String, String> slotEnvironmentWithOfrep(int rollguardPort, String key) {
+        Map<String, String> environment = new java.util.HashMap<>(appDatabase.slotEnvironment());
+        environment.put("ROLLGUARD_FLAGS_PROVIDER", "ofrep");
+        environment.put("ROLLGUARD_OFREP_URL", "http://127.0.0.1:" + rollguardPort);
+        environment.put("ROLLGUARD_OFREP_KEY", key);
+        return environment;
+    }
+
+    /**
+     * The flag-only 1.10.1 (compact list 10 % -> 50 % -> 100 %) approved and promoted under steady
+     * traffic through the built-in router: only stable served, both variants reached users. Returns the release id.
+     */
+    String compactListReachesEveryoneThroughStableOnly() throws Exception {
+        try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(30), 200)) {
+            String id = submitFlagOnlyAndApprove("1.10.1");
+            JsonNode promoted = waitForState(id, "PROMOTED", Duration.ofSeconds(180));
+            assertThat(promoted.path("state").asText()).isEqualTo("PROMOTED");
+            assertThat(traffic.hits()).extracting(TrafficGenerator.Hit::slot).containsOnly("stable");
+            assertThat(traffic.hits()).extracting(TrafficGenerator.Hit::variant)
+                    .contains("expenses-list-style=classic", "expenses-list-style=compact");
+            return id;
+        }
     }
 
     /** Waits (at most 10 s) until the traffic has seen no experimental list for {@code quiet}. */

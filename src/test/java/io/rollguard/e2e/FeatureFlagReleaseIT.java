@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -67,11 +66,7 @@ class FeatureFlagReleaseIT extends EndToEndTest {
         ofrepKey = issued.json().path("key").asText();
         assertThat(ofrepKey).isNotBlank();
         slots.close();
-        Map<String, String> environment = new HashMap<>(appDatabase.slotEnvironment());
-        environment.put("ROLLGUARD_FLAGS_PROVIDER", "ofrep");
-        environment.put("ROLLGUARD_OFREP_URL", "http://127.0.0.1:" + PORT);
-        environment.put("ROLLGUARD_OFREP_KEY", ofrepKey);
-        slots = NodeRedSlots.start(DATABASE, environment);
+        slots = NodeRedSlots.start(DATABASE, slotEnvironmentWithOfrep(PORT, ofrepKey));
     }
 
     /** What the app's OFREP endpoint answers for one flag and context. */
@@ -200,18 +195,9 @@ class FeatureFlagReleaseIT extends EndToEndTest {
     void goodFlagOnlyReleaseReachesEveryUserWhileTheSlotsKeepRunningWhatTheyRan() throws Exception {
         // given stable and canary run 1.10.0, with many users asking for the list
         stableRunsTheFlaggedVersion();
-        String id;
-        try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(30), 200)) {
-            // when alice's flag-only 1.10.1 (compact list 10 % -> 50 % -> 100 %) is approved and rolls out
-            id = submitFlagOnlyAndApprove("1.10.1");
-            JsonNode promoted = waitForState(id, "PROMOTED", Duration.ofSeconds(180));
-            assertThat(promoted.path("state").asText()).isEqualTo("PROMOTED");
-
-            // then no request ever went to the canary, and both variants served users during the rollout
-            assertThat(traffic.hits()).extracting(TrafficGenerator.Hit::slot).containsOnly("stable");
-            assertThat(traffic.hits()).extracting(TrafficGenerator.Hit::variant)
-                    .contains("expenses-list-style=classic", "expenses-list-style=compact");
-        }
+        // when alice's flag-only 1.10.1 (compact list 10 % -> 50 % -> 100 %) is approved and rolls out,
+        // then no request ever went to the canary, and both variants served users during the rollout
+        String id = compactListReachesEveryoneThroughStableOnly();
         // and every user gets the compact list now, from the same flows
         TrafficGenerator.Hit after = TrafficGenerator.hit(routerUrl("/expenses"), "user-7");
         assertThat(after.variant()).isEqualTo("expenses-list-style=compact");

@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -95,11 +94,7 @@ class FlagCohortsOnPrometheusIT extends EndToEndTest {
         ofrepKey = issued.json().path("key").asText();
         stack.close();
         slots.close();
-        Map<String, String> environment = new HashMap<>(appDatabase.slotEnvironment());
-        environment.put("ROLLGUARD_FLAGS_PROVIDER", "ofrep");
-        environment.put("ROLLGUARD_OFREP_URL", "http://127.0.0.1:" + PORT);
-        environment.put("ROLLGUARD_OFREP_KEY", ofrepKey);
-        slots = NodeRedSlots.start(DATABASE, environment);
+        slots = NodeRedSlots.start(DATABASE, slotEnvironmentWithOfrep(PORT, ofrepKey));
         stack = DataPlaneStack.start("flag-prometheus", "expenses", slots);
     }
 
@@ -126,13 +121,7 @@ class FlagCohortsOnPrometheusIT extends EndToEndTest {
         try (TrafficGenerator traffic = new TrafficGenerator(stack.trafficUrl("/expenses"), 4, Duration.ofMillis(30),
                 200)) {
             // when the flag-only release exposes the experimental list (every third request fails) to 30 %
-            Api.Response submitted = api.submit("alice", BAD_FLAG_ONLY, Map.of());
-            assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
-            String pi = submitted.json().path("processInstanceId").asText();
-            api.awaitFirstStep(pi);
-            JsonNode task = awaitTask("bob", pi);
-            assertThat(complete("bob", task.path("id").asText(), "approve", "flags only").status()).isEqualTo(204);
-            id = submitted.json().path("id").asText();
+            id = submitAndApprove(BAD_FLAG_ONLY, Map.of(), "flags only");
 
             // then the analysis of the exposed users' counters fails it, and it is rolled back
             JsonNode rolledBack = waitForState(id, "ROLLED_BACK", Duration.ofSeconds(180));

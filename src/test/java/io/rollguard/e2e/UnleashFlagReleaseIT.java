@@ -95,35 +95,17 @@ class UnleashFlagReleaseIT extends EndToEndTest {
     }
 
     /** Unleash's own view of the flag in the app's environment, not Rollguard's. */
-    JsonNode production(String flag) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(unleash.url()
-                + "/api/admin/projects/default/features/" + flag)).header("Authorization", Unleash.adminToken()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        for (JsonNode environment : JSON.readTree(r.body()).path("environments")) {
-            if (environment.path("name").asText().equals("production")) {
-                return environment;
-            }
-        }
-        throw new AssertionError(r.body());
+    static JsonNode production(String flag) {
+        return unleash.environment(flag, "production");
     }
 
     @Test
     void goodFlagOnlyReleaseReachesEveryUserAndTheKillSwitchTakesItAwayAgain() throws Exception {
         // given stable runs 1.10.0 with the classic list for everyone, its flags in Unleash
         baselineOnUnleash("1.10.0");
-        String id;
-        try (TrafficGenerator traffic = new TrafficGenerator(routerUrl("/expenses"), 4, Duration.ofMillis(30), 200)) {
-            // when the flag-only 1.10.1 (compact list 10 % -> 50 % -> 100 %) is approved and rolls out
-            id = submitFlagOnlyAndApprove("1.10.1");
-            JsonNode promoted = waitForState(id, "PROMOTED", Duration.ofSeconds(180));
-            assertThat(promoted.path("state").asText()).isEqualTo("PROMOTED");
-
-            // then only stable served, and both variants reached users through unleash-client
-            assertThat(traffic.hits()).extracting(TrafficGenerator.Hit::slot).containsOnly("stable");
-            assertThat(traffic.hits()).extracting(TrafficGenerator.Hit::variant)
-                    .contains("expenses-list-style=classic", "expenses-list-style=compact");
-        }
+        // when the flag-only 1.10.1 (compact list 10 % -> 50 % -> 100 %) is approved and rolls out,
+        // then only stable served, and both variants reached users through unleash-client
+        String id = compactListReachesEveryoneThroughStableOnly();
         // and Unleash itself holds the flag on at 100 %
         JsonNode production = production("expenses-list-style");
         assertThat(production.path("enabled").asBoolean()).isTrue();

@@ -69,18 +69,9 @@ class UnleashFlagStoreIT {
         return new FlagDefinition(key, variants, "classic", "compact");
     }
 
-    /** Unleash's own answer, not the adapter's: the feature's environment as the Admin API shows it. */
-    static JsonNode production(String key) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(unleash.url()
-                + "/api/admin/projects/default/features/" + key)).header("Authorization", Unleash.adminToken()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        for (JsonNode environment : JSON.readTree(r.body()).path("environments")) {
-            if (environment.path("name").asText().equals("production")) {
-                return environment;
-            }
-        }
-        throw new AssertionError("no production environment: " + r.body());
+    /** Unleash's own view of the flag in the app's environment, not Rollguard's. */
+    static JsonNode production(String flag) {
+        return unleash.environment(flag, "production");
     }
 
     @Test
@@ -91,6 +82,7 @@ class UnleashFlagStoreIT {
         store.write(app, definition, state);
 
         assertThat(store.read(app, "store-list-style")).contains(new StoredFlag(definition, state));
+        assertThat(store.list(app)).contains(new StoredFlag(definition, state));
         JsonNode production = production("store-list-style");
         assertThat(production.path("enabled").asBoolean()).isTrue();
         assertThat(production.path("strategies").toString()).contains("\"rollout\":\"25\"", "\"rollout\":\"100\"",

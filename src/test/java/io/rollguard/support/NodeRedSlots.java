@@ -160,13 +160,14 @@ public final class NodeRedSlots implements AutoCloseable {
         run(Map.of(), command);
     }
 
+    /** Runs a stack script to its end (at most 180 s); its output goes into the failure when it fails. */
     static void run(Map<String, String> environment, String... command) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().putAll(environment);
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
             }
         } catch (IOException e) {

@@ -1,10 +1,15 @@
 package io.rollguard.support;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A real Unleash server 8 for one test class, started natively with the project's own
@@ -32,7 +37,7 @@ public final class Unleash implements AutoCloseable {
         Unleash unleash = new Unleash(name);
         String database = "unleash_" + name;
         PostgresDatabase.fresh(database);
-        run(environment, HOME.resolve("start.sh").toString(), unleash.dir.toString(), String.valueOf(unleash.port),
+        NodeRedSlots.run(environment, HOME.resolve("start.sh").toString(), unleash.dir.toString(), String.valueOf(unleash.port),
                 "postgres://" + PostgresDatabase.USER + ":" + PostgresDatabase.PASSWORD + "@" + PostgresDatabase.HOST + "/"
                         + PostgresDatabase.PREFIX + database);
         return unleash;
@@ -56,9 +61,32 @@ public final class Unleash implements AutoCloseable {
         return read("dev-client-token");
     }
 
+    /** Unleash's own view of a feature in one environment, from its Admin API (not Rollguard's adapter). */
+    public JsonNode environment(String feature, String environment) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url()
+                    + "/api/admin/projects/default/features/" + feature)).header("Authorization", adminToken()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new AssertionError("Unleash has no feature " + feature + ": HTTP " + r.statusCode() + " " + r.body());
+            }
+            for (JsonNode e : new ObjectMapper().readTree(r.body()).path("environments")) {
+                if (e.path("name").asText().equals(environment)) {
+                    return e;
+                }
+            }
+            throw new AssertionError("feature " + feature + " has no environment " + environment + ": " + r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("Unleash at " + url() + " did not answer", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
-        run(java.util.Map.of(), HOME.resolve("stop.sh").toString(), dir.toString());
+        NodeRedSlots.run(java.util.Map.of(), HOME.resolve("stop.sh").toString(), dir.toString());
     }
 
     private static String read(String file) {
@@ -66,23 +94,6 @@ public final class Unleash implements AutoCloseable {
             return Files.readString(HOME.resolve(file)).strip();
         } catch (IOException e) {
             throw new IllegalStateException("cannot read stack/unleash/" + file, e);
-        }
-    }
-
-    private static void run(java.util.Map<String, String> environment, String... command) {
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(String.join(" ", command) + " could not run", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
