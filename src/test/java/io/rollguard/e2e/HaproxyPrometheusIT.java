@@ -152,7 +152,7 @@ class HaproxyPrometheusIT extends EndToEndTest {
         // is measured again; one that was scraped throughout must count every response.
         for (int attempt = 1; ; attempt++) {
             Window window = halfTheTrafficOnCanary();
-            List<RawSample> scrapes = rawSamples("up", window.from().minusSeconds(3), window.to());
+            List<RawSample> scrapes = rawSamples("up{job=\"haproxy\"}", window.from().minusSeconds(3), window.to());
             String gap = gapIn(scrapes, window);
             if (gap != null && attempt < 3) {
                 System.out.printf("window %d not scraped throughout (%s); measuring again%n", attempt, gap);

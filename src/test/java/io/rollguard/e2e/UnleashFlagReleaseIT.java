@@ -159,7 +159,10 @@ class UnleashFlagReleaseIT extends EndToEndTest {
         TrafficGenerator.Hit after = TrafficGenerator.hit(routerUrl("/expenses"), "user-7");
         assertThat(after.status()).isEqualTo(200);
         assertThat(after.variant()).isEqualTo("expenses-list-style=classic");
-        assertThat(verdictToOff).isLessThan(1_000);
+        // Unleash publishes a change to its client API on its own 1 s revision tick (an unchanged revision
+        // answers 304 to the client's ETag), and unleash-client fetches every 250 ms: after the restore,
+        // up to about 1.3 s more, so the bound here is Unleash's, not the built-in store's 1 s
+        assertThat(verdictToOff).isLessThan(2_000);
     }
 
     @Test
