@@ -136,17 +136,13 @@ class FlagBenchmark {
         assertThat(r.statusCode()).as(url + ": " + r.body()).isBetween(200, 299);
     }
 
-    static void awaitEvaluable(RollguardProcess rollguard, String key, String flag) throws Exception {
+    static void awaitEvaluable(RollguardProcess rollguard, String key, String flag) {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest request = ofrep(rollguard, key, "/ofrep/v1/evaluate/flags/" + flag,
                 "{\"context\":{\"targetingKey\":\"u\"}}", null);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(flag + " was not evaluable within 60 s");
-            }
-            Thread.sleep(100);
-        }
+        org.awaitility.Awaitility.await(flag + " is evaluable").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     /** Used heap in bytes after a full GC of the process, as {@code jcmd GC.heap_info} reports it. */

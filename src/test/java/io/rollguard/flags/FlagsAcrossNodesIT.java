@@ -108,15 +108,8 @@ class FlagsAcrossNodesIT {
         assertThat(history.toString()).contains("frank", "broken for tenant globex");
     }
 
-    static void awaitReason(RollguardProcess node, String flag, String reason, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        String now = reason(node, flag);
-        while (!now.equals(reason)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(flag + " on " + node.baseUrl() + " is " + now + ", not " + reason + " after " + within);
-            }
-            Thread.sleep(10);
-            now = reason(node, flag);
-        }
+    static void awaitReason(RollguardProcess node, String flag, String reason, Duration within) {
+        org.awaitility.Awaitility.await(flag + " on " + node.baseUrl() + " is " + reason).atMost(within)
+                .pollInterval(Duration.ofMillis(10)).until(() -> reason(node, flag), reason::equals);
     }
 }
