@@ -11,10 +11,10 @@ import io.rollguard.analysis.SequentialErrorRate;
  * Benchmark harness, not a test: run with {@code ./rollguard bench}. Simulated rollouts of error
  * rates, judged side by side by three rules, on a fixed seed:
  * <ul>
- * <li>{@code mSPRT}: the anytime-valid test ({@link SequentialErrorRate}, alpha 0.05, tau 0.05),
+ * <li>{@code mSPRT}: the anytime-valid test ({@code SequentialErrorRate}, alpha 0.05, tau 0.05),
  * looking every second of every step;</li>
- * <li>{@code fixed window}: today's rule, at the end of each step over that step's requests, "error
- * rate above 0.05" with at least 20 samples (the sample descriptors' rule);</li>
+ * <li>{@code fixed window}: today's rule, at the end of each step over that step's requests, an error
+ * rate above 0.05 with at least 20 samples (the sample descriptors' rule);</li>
  * <li>{@code interval x threshold}: Flagger's style, a check of the last 10 s every 10 s against
  * the same 0.05, failing at the second failed check.</li>
  * </ul>
@@ -22,7 +22,7 @@ import io.rollguard.analysis.SequentialErrorRate;
  * error rate of 0.5 % (the sample app's healthy slots answer almost no 5xx; not yet a recorded
  * distribution). Prints the A/A false-rollback rate with its 95 % interval, and the median and p95
  * time to detect absolute error increases of 33, 10, 5 and 2 points (runs that never detect count
- * as "not found" and are reported apart). Latency is not simulated yet.
+ * as slower than any that does). Latency is not simulated yet.
  */
 class VerdictSimulationBenchmark {
 
@@ -65,7 +65,7 @@ class VerdictSimulationBenchmark {
         return t == Integer.MAX_VALUE ? "never" : t + " s";
     }
 
-    /** Detection second of each rollout (0: never), canary at {@code canaryRate}, baseline at {@link #BASELINE}. */
+    // detection second of each rollout (0: never), canary at canaryRate, baseline at BASELINE
     static int[] run(Rule rule, double canaryRate, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         SequentialErrorRate msprt = new SequentialErrorRate(0.05, 0.05);
@@ -119,7 +119,7 @@ class VerdictSimulationBenchmark {
         return 0;
     }
 
-    /** The canary's error rate over seconds [from, to) is above the threshold, with at least minSamples requests. */
+    // the canary's error rate over seconds [from, to) is above the threshold, with at least minSamples requests
     static boolean fails(long[] requests, long[] errors, int from, int to, int minSamples) {
         long n = 0, e = 0;
         for (int s = from; s < to; s++) {
